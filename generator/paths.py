@@ -1,0 +1,43 @@
+"""Every file and folder name the project reads or writes, in one place.
+
+Stage: none (constants). Guarantees: no other module spells a catalog or output path by hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# ---- catalog (input) -------------------------------------------------------------------------------------
+DEFAULT_CATALOG = Path("catalog")
+PORTAL_FILE = "portal.yaml"
+RULES_DIR = "rules"
+PUBLICATION_RULES_FILE = "rules/publication.yaml"
+CALENDAR_FILE = "rules/calendar.yaml"
+DATASETS_DIR = "datasets"
+DATASET_FILE = "dataset.yaml"
+DATASET_SCHEMA_FILE = "schema.yaml"
+BATCH_SUFFIXES = (".csv", ".xlsx")
+COMMITMENTS_DIR = "commitments"
+REPAIRS_FILE = "decisions/repairs.csv"
+REVOCATIONS_FILE = "decisions/revocations.csv"
+
+# ---- output ----------------------------------------------------------------------------------------------
+DEFAULT_OUT = Path("published")
+SITE_DIR = "site"
+REPORT_DIR = "report"
+STATE_DIR = "state"
+DATA_DIR = "data"  # under site/
+LATEST_DIR = "data/latest"
+RELEASES_DIR = "data/releases"
+CATALOG_JSON = "data/catalog.json"
+CATALOG_JSONLD = "data/catalog.jsonld"
+RELEASES_JSON = "data/releases.json"
+BUILD_REPORT_JSON = "build-report.json"
+BUILD_REPORT_HTML = "build-report.html"
+LEDGER_FILE = "ledger.parquet"
+STATE_FILE = "state.json"
+
+# ---- packaged resources ----------------------------------------------------------------------------------
+PACKAGE_DIR = Path(__file__).resolve().parent
+BUILTIN_SCHEMAS_DIR = PACKAGE_DIR / "schemas"
+PROBLEM_CODES_DIR = PACKAGE_DIR / "problem_codes"  # one YAML file per stage: code → level, zh, en

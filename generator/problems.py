@@ -1,0 +1,72 @@
+"""Problems are values: a stable code, a level and where it happened, collected into the build report.
+
+Stage: shared by every stage. Guarantees: nothing deep inside raises for bad input; it returns ``Problem``s,
+and only the CLI turns them into exit codes. Every code is documented in ``problem_codes/<stage>.yaml`` (a test keeps
+the two in step).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from functools import cache
+from typing import Any
+
+import yaml
+
+from generator.paths import PROBLEM_CODES_DIR
+
+
+class Level(StrEnum):
+    """How bad a problem is."""
+
+    CONFIG = "config"  # the catalog configuration is unusable: the build stops, exit 2
+    ERROR = "error"  # an input row is rejected: it is counted and reported, the build goes on
+    WARNING = "warning"  # something a clerk should look at; nothing is rejected
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as we can."""
+
+    code: str
+    level: Level
+    message: str
+    file: str = ""
+    row: int | None = None
+    field: str = ""
+    value: str = ""
+    dataset: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["level"] = self.level.value
+        return data
+
+    def where(self) -> str:
+        """``file:row field`` for one-line display."""
+        spot = self.file or "(catalog)"
+        if self.row is not None:
+            spot += f":{self.row}"
+        return spot + (f" [{self.field}]" if self.field else "")
+
+
+@cache
+def problem_codes() -> dict[str, dict[str, str]]:
+    """The documented problem codes: ``code → {level, zh, en}``."""
+    codes: dict[str, dict[str, str]] = {}
+    for path in sorted(PROBLEM_CODES_DIR.glob("*.yaml")):
+        with open(path, encoding="utf-8") as f:
+            codes.update(yaml.safe_load(f) or {})
+    return codes
+
+
+def problem(code: str, message: str, **where: Any) -> Problem:
+    """Make a problem whose level comes from the documented code (unknown codes are a programming error)."""
+    level = Level(problem_codes()[code]["level"])
+    return Problem(code=code, level=level, message=message, **where)
+
+
+def has_config_errors(problems: list[Problem]) -> bool:
+    return any(p.level is Level.CONFIG for p in problems)

@@ -71,3 +71,41 @@ class StageResult:
 
 def empty_ledger() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="int64" if c == ROW else "str") for c in LEDGER_COLUMNS})
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One file written under site/ by the data-pack stage."""
+
+    dataset: str  # dataset id, or "" for portal-wide files (e.g. the all-data zip)
+    format: str  # csv | xlsx | jsonl | parquet | datapackage | zip | …
+    path: str  # relative to site/, forward slashes (e.g. data/latest/penalties/penalties.csv)
+    bytes: int
+    sha256: str
+    rows: int
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """One data release (a build that changed public data)."""
+
+    id: str  # sorts by date, deterministic for the same inputs and as-of date
+    as_of: str  # ISO date
+    counts: dict[str, int]  # dataset id → public records in this release
+    added: int
+    changed: int
+    withdrawn: int
+    delta_path: str  # relative to site/
+
+
+@dataclass
+class Publication:
+    """Everything the output stages (data packs, release, site) need, decided before anything is written."""
+
+    catalog: Catalog
+    as_of: date
+    tables: dict[str, Table]  # public records only: privacy applied, private fields gone, RECORD_ID kept
+    timeliness: pd.DataFrame  # per published record: dataset, _id, department, decided_on, first_published,
+    #                           working_days, timely (bool) — from the rules stage
+    files: list[DataFile] = field(default_factory=list)  # filled by the data-pack stage
+    releases: list[ReleaseInfo] = field(default_factory=list)  # newest last; filled by the release stage

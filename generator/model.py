@@ -8,6 +8,7 @@ so every stage can rely on the same shape.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd

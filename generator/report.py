@@ -1,0 +1,95 @@
+"""The build report: the fate of every input row (the ledger), problem list, and per-dataset counts.
+
+Stage: report (written into the staging folder's report/, never deployed). Guarantees: every input row appears
+in the ledger exactly once — published, withheld (reason) or rejected (file, row, field, value, message) — and
+the totals in build-report.json add up to the ledger's length (tests check it).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from generator import paths
+from generator.model import FILE, LEDGER_COLUMNS, PUBLISHED, RECORD_ID, REJECTED, ROW, WITHHELD, Table
+from generator.problems import Level, Problem
+
+HTML_PROBLEM_CAP = 2000  # the HTML page shows this many problems; the JSON has them all
+
+
+def published_rows(tables: dict[str, Table]) -> pd.DataFrame:
+    """Ledger rows for the records that are public."""
+    parts = [
+        pd.DataFrame({"dataset": ds, FILE: t.frame[FILE], ROW: t.frame[ROW], RECORD_ID: t.frame[RECORD_ID]})
+        for ds, t in tables.items()
+    ]
+    frame = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=["dataset", FILE, ROW, RECORD_ID])
+    )
+    frame["fate"] = PUBLISHED
+    return frame
+
+
+def assemble_ledger(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """One ledger, sorted by dataset, file and row, with every column present."""
+    frames = [p for p in parts if len(p)]
+    ledger = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(LEDGER_COLUMNS))
+    for column in LEDGER_COLUMNS:
+        if column not in ledger:
+            ledger[column] = ""
+    ledger = ledger[list(LEDGER_COLUMNS)].fillna("")
+    ledger[ROW] = ledger[ROW].astype("int64")
+    return ledger.sort_values(["dataset", FILE, ROW], kind="stable").reset_index(drop=True)
+
+
+def summarise(ledger: pd.DataFrame, problems: list[Problem], context: dict[str, Any]) -> dict[str, Any]:
+    """The JSON report: totals, per dataset and per file counts, reasons, problems."""
+    fates = Counter(ledger["fate"])
+    return {
+        **context,
+        "totals": {"rows": len(ledger), **{f: fates.get(f, 0) for f in (PUBLISHED, WITHHELD, REJECTED)}},
+        "datasets": _per(ledger, "dataset"),
+        "files": _per(ledger, FILE),
+        "problem_counts": dict(sorted(Counter(p.code for p in problems).items())),
+        "problems": [p.to_dict() for p in problems],
+    }
+
+
+def _per(ledger: pd.DataFrame, column: str) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for name, group in ledger.groupby(column, sort=True):
+        fates = Counter(group["fate"])
+        reasons = group[group["fate"] != PUBLISHED].groupby(["fate", "reason"]).size()
+        result[str(name)] = {
+            "rows": len(group),
+            **{f: fates.get(f, 0) for f in (PUBLISHED, WITHHELD, REJECTED)},
+            "reasons": {f"{fate}:{reason}": int(n) for (fate, reason), n in reasons.items()},
+        }
+    return result
+
+
+def write_report(report_dir: Path, ledger: pd.DataFrame, summary: dict[str, Any]) -> None:
+    """Write build-report.json, build-report.html and the full ledger (Parquet) into ``report_dir``."""
+    report_dir.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(summary, ensure_ascii=False, indent=1, sort_keys=True, default=str)
+    (report_dir / paths.BUILD_REPORT_JSON).write_text(text + "\n", encoding="utf-8")
+    ledger.to_parquet(report_dir / paths.LEDGER_FILE, index=False, compression="zstd")
+    (report_dir / paths.BUILD_REPORT_HTML).write_text(_html(summary), encoding="utf-8")
+
+
+def _html(summary: dict[str, Any]) -> str:
+    env = Environment(loader=PackageLoader("generator", "templates"), autoescape=select_autoescape(["html"]))
+    problems = summary["problems"]
+    shown = sorted(
+        problems, key=lambda p: (p["level"] != Level.CONFIG.value, p["level"] != Level.ERROR.value)
+    )
+    return env.get_template("report.html").render(
+        s=summary, problems=shown[:HTML_PROBLEM_CAP], cap=HTML_PROBLEM_CAP
+    )

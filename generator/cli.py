@@ -159,3 +159,7 @@ def _show(problems: list[Problem]) -> None:
         )
     if len(problems) > SHOWN_PROBLEMS:
         console.print(f"…另有 {len(problems) - SHOWN_PROBLEMS} 条问题，见构建报告。")
+
+
+if __name__ == "__main__":
+    main()

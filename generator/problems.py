@@ -70,3 +70,23 @@ def problem(code: str, message: str, **where: Any) -> Problem:
 
 def has_config_errors(problems: list[Problem]) -> bool:
     return any(p.level is Level.CONFIG for p in problems)
+
+
+def problem_codes_markdown() -> str:
+    """The documentation page of every problem code (``docs/problem-codes.md`` is this text; a test checks it)."""
+    lines = [
+        "# 问题代码 / Problem codes",
+        "",
+        "Every problem the build can report. Regenerate with `python -m generator.problems > docs/problem-codes.md`.",
+        "Levels: `config` stops the build (exit 2); `error` rejects the row; `warning` and `info` reject nothing.",
+        "",
+        "| code | level | 说明 | meaning |",
+        "|---|---|---|---|",
+    ]
+    for code, doc in sorted(problem_codes().items()):
+        lines.append(f"| `{code}` | {doc['level']} | {doc['zh']} | {doc['en']} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(problem_codes_markdown(), end="")

@@ -1,0 +1,42 @@
+"""Shared fixtures: real builds of the demo catalog and of a synthetic sample catalog, made once per session."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO_CATALOG = REPO / "catalog"
+AS_OF = date(2026, 11, 20)
+
+
+def run_build(catalog: Path, out: Path, as_of: date = AS_OF) -> Path:
+    from generator.build import BuildOptions, build
+
+    result = build(BuildOptions(catalog=catalog, out=out, as_of=as_of))
+    assert result.config_ok, [p.message for p in result.problems]
+    assert result.swapped
+    return out
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``published/`` of the demo catalog built as of 2026-11-20."""
+    return run_build(DEMO_CATALOG, tmp_path_factory.mktemp("demo") / "published")
+
+
+@pytest.fixture(scope="session")
+def sample_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic catalog of 6,000 records with realistic repairs, revocations, corrections and bad rows."""
+    from generator.sample import write_sample
+
+    out = tmp_path_factory.mktemp("sample") / "catalog"
+    write_sample(out, 6000, seed=7)
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_build(sample_catalog: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return run_build(sample_catalog, tmp_path_factory.mktemp("sample-out") / "published")

@@ -1,0 +1,129 @@
+"""The whole build: every row accounted for, reproducible output, atomic swap, --strict."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from generator.build import BuildOptions, build
+from tests.conftest import AS_OF, DEMO_CATALOG, run_build
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def count_input_rows(catalog: Path) -> int:
+    """Data rows in every batch file, counted independently of the loader (CSV lines / XLSX rows)."""
+    total = 0
+    for path in sorted((catalog / "datasets").glob("*/*")):
+        if path.suffix == ".csv":
+            raw = path.read_bytes()
+            for encoding in ("utf-8-sig", "gb18030"):
+                try:
+                    text = raw.decode(encoding)
+                    break
+                except UnicodeDecodeError:
+                    continue
+            total += len(pd.read_csv(pd.io.common.StringIO(text), dtype=str, keep_default_na=False))
+        elif path.suffix == ".xlsx":
+            sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
+            total += sum(
+                1 for row in sheet.iter_rows(min_row=2, values_only=True) if any(v is not None for v in row)
+            )
+    return total
+
+
+@pytest.mark.slow
+def test_every_input_row_has_exactly_one_fate_and_counts_add_up(
+    sample_build: Path, sample_catalog: Path
+) -> None:
+    report = json.loads((sample_build / "report" / "build-report.json").read_text(encoding="utf-8"))
+    ledger = pd.read_parquet(sample_build / "report" / "ledger.parquet")
+    totals = report["totals"]
+    assert totals["rows"] == totals["published"] + totals["withheld"] + totals["rejected"]
+    assert totals["rows"] == len(ledger) == count_input_rows(sample_catalog)
+    assert not ledger.duplicated(["_file", "_row"]).any()
+    assert totals["rejected"] > 0 and totals["withheld"] > 0
+    rejected = ledger[ledger["fate"] == "rejected"]
+    assert (rejected["message"] != "").all() and (rejected["reason"] != "").all()
+    assert (ledger.loc[ledger["fate"] == "withheld", "reason"] != "").all()
+    assert sum(d["rows"] for d in report["datasets"].values()) == totals["rows"]
+
+
+@pytest.mark.slow
+def test_same_catalog_and_as_of_give_byte_identical_output(demo_build: Path, tmp_path: Path) -> None:
+    again = run_build(DEMO_CATALOG, tmp_path / "published")
+    assert tree_digest(again / "site") == tree_digest(demo_build / "site")
+
+
+@pytest.mark.slow
+def test_rebuilding_unchanged_input_in_place_changes_nothing(tmp_path: Path) -> None:
+    out = run_build(DEMO_CATALOG, tmp_path / "published")
+    before = tree_digest(out / "site")
+    run_build(DEMO_CATALOG, out)
+    assert tree_digest(out / "site") == before
+
+
+@pytest.mark.slow
+def test_broken_configuration_leaves_the_previous_site_untouched(demo_build: Path, tmp_path: Path) -> None:
+    out = tmp_path / "published"
+    shutil.copytree(demo_build, out)
+    before = tree_digest(out / "site")
+    broken = tmp_path / "catalog"
+    shutil.copytree(DEMO_CATALOG, broken)
+    (broken / "portal.yaml").write_text("name: [\n", encoding="utf-8")
+    result = build(BuildOptions(catalog=broken, out=out, as_of=AS_OF))
+    assert not result.config_ok and not result.swapped
+    assert tree_digest(out / "site") == before
+
+
+@pytest.mark.slow
+def test_killed_build_leaves_the_previous_site_untouched(demo_build: Path, tmp_path: Path) -> None:
+    out = tmp_path / "published"
+    shutil.copytree(demo_build, out)
+    before = tree_digest(out / "site")
+    for delay in (0.5, 2.0, 4.0):
+        cmd = [
+            sys.executable,
+            "-m",
+            "generator.cli",
+            "build",
+            "--catalog",
+            str(DEMO_CATALOG),
+            "--out",
+            str(out),
+        ]
+        proc = subprocess.Popen(
+            [*cmd, "--as-of", "2026-11-21"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert tree_digest(out / "site") == before, f"site changed after a build killed at {delay}s"
+
+
+@pytest.mark.slow
+def test_strict_build_with_rejected_rows_fails_and_keeps_the_site(demo_build: Path, tmp_path: Path) -> None:
+    out = tmp_path / "published"
+    shutil.copytree(demo_build, out)
+    before = tree_digest(out / "site")
+    cmd = [sys.executable, "-m", "generator.cli", "build", "--catalog", str(DEMO_CATALOG), "--out", str(out)]
+    done = subprocess.run([*cmd, "--as-of", "2026-11-22", "--strict"], capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr
+    assert tree_digest(out / "site") == before
+    assert "退回" in done.stderr

@@ -7,6 +7,7 @@ bash scripts/env.sh
 need=()
 command -v chromium >/dev/null || need+=(chromium)
 command -v pdfinfo >/dev/null || need+=(poppler-utils)
+fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-wqy-zenhei fontconfig)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

@@ -142,8 +142,12 @@ def sample(records: int, out: Path, seed: int) -> None:
     """生成逼真的合成目录（演示、测试与基准用）。"""
     from generator.sample import write_sample
 
-    with console.status(f"生成 {records} 条记录…"):
-        summary = write_sample(out, records, seed)
+    try:
+        with console.status(f"生成 {records} 条记录…"):
+            summary = write_sample(out, records, seed)
+    except FileExistsError as exc:
+        console.print(f"[red]{out} 中已有目录文件，不会覆盖：{escape(str(exc))}[/red]")
+        sys.exit(2)
     console.print(f"已写出 {out}：{summary}")
 
 

@@ -36,8 +36,18 @@ BUILD_REPORT_JSON = "build-report.json"
 BUILD_REPORT_HTML = "build-report.html"
 LEDGER_FILE = "ledger.parquet"
 STATE_FILE = "state.json"
+SEARCH_INDEX_DIR = "search-index"  # under site/: the subject search index (generator.search)
+SEARCH_SCRIPT = "assets/javascripts/gongshi-search.js"  # under site/
+SEARCH_STYLE = "assets/stylesheets/gongshi-search.css"  # under site/, linked by the script
+ALL_DATA_ZIP = "data/latest/all-data.zip"  # under site/: every dataset's latest CSV + one data package
+RELEASES_ATOM = "data/releases.atom"  # under site/: Atom feed of data releases
+DATAPACKAGE_FILE = "datapackage.json"  # in each data/latest/<dataset>/ and data/releases/<id>/<dataset>/
+DELTA_FILE = "delta.jsonl"  # in each data/releases/<id>/
+RELEASE_INDEX_FILE = "release-index.parquet"  # under state/: record content hashes of the newest release
 
 # ---- packaged resources ----------------------------------------------------------------------------------
 PACKAGE_DIR = Path(__file__).resolve().parent
 BUILTIN_SCHEMAS_DIR = PACKAGE_DIR / "schemas"
 PROBLEM_CODES_DIR = PACKAGE_DIR / "problem_codes"  # one YAML file per stage: code → level, zh, en
+REPO_DIR = PACKAGE_DIR.parent  # the checkout: mkdocs.yml and site_templates/ live at its root (design layout)
+MKDOCS_FILE = REPO_DIR / "mkdocs.yml"  # the portal's mkdocs-material configuration (custom_dir: site_templates)

@@ -1,0 +1,59 @@
+"""Render site: the public portal (simplified Chinese) as static files under site/.
+
+Stage: render site (after the rules, data-pack and release stages have filled the Publication). Guarantees:
+- hand-written pages (home, 信用信息目录, dataset and dictionary pages, lists, measures, statistics, release
+  history, guidance, search) are built by real mkdocs-material from generated Markdown, with an explicit nav;
+- pages per record, per subject (信用档案), per month/department and per list page are rendered with jinja2 into
+  the theme shell cut from one mkdocs page, as flat files in small shard folders, in ``jobs`` processes;
+- every value from the records is HTML-escaped; natural persons have no page addressed by their ID number and
+  show only the masked ID they arrive with; META columns are never shown;
+- nothing is loaded from a third-party host (fonts off, no CDN, no analytics, theme search off);
+- the output depends only on ``pub``: two renders of the same publication are byte-identical.
+Files already in ``site_dir`` (data packs, search index) are kept; pages are written over.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from generator.model import Publication
+from generator.problems import Problem
+from generator.site import urls
+from generator.site.bulk import render_bulk
+from generator.site.feeds import write_feeds
+from generator.site.pages import REPAIR_COMMITMENT_DOC, portal_docs
+from generator.site.shell import build_pages
+from generator.site.subjects import find_subjects
+from generator.site.view import dataset_views, measure_links
+from generator.site.work import BulkData
+
+__all__ = ["render_site"]
+
+
+def render_site(
+    pub: Publication,
+    site_dir: Path,
+    jobs: int = 2,
+    *,
+    pages: dict[str, str] | None = None,
+    nav: list[Any] | None = None,
+    repair_page: str | None = REPAIR_COMMITMENT_DOC,
+) -> list[Problem]:
+    """Write the portal's pages, feed, sitemap and robots.txt into ``site_dir``; return what went wrong.
+
+    Other stages may contribute hand-written pages: ``pages`` (Markdown by docs path, e.g. the commitment
+    column's), ``nav`` (mkdocs nav entries, added before 搜索) and ``repair_page`` (the docs path of the
+    信用修复承诺书 page, linked from the repair guide when it is among the pages)."""
+    views, problems = dataset_views(pub.tables)
+    portal = pub.catalog.portal
+    data = BulkData(site_dir, portal.base_url, views, find_subjects(views), measure_links(views))
+    docs = portal_docs(pub, data, pages or {}, repair_page)
+    shell, found = build_pages(docs, portal, site_dir, nav)
+    problems += found
+    if shell is None:
+        return problems
+    data.shell = shell
+    written = render_bulk(data, jobs)
+    write_feeds(site_dir, portal, pub.as_of, views, [urls.doc_url(doc) for doc in docs] + written)
+    return problems

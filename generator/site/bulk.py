@@ -1,0 +1,85 @@
+"""The pages that exist per record, per subject, per month and per list page, rendered in parallel.
+
+Stage: render site. Guarantees: the work is cut into tasks decided from the data alone; ``jobs`` worker
+processes (forked, so the tables are shared rather than copied) render them; each page's bytes depend only on
+the data, so the result is the same whatever the number of jobs or the order tasks finish in. Returns the paths
+written, sorted.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+
+from generator.site.listings import dept_pages, list_page_count, list_pages, month_groups, month_pages
+from generator.site.records import record_pages, subject_pages
+from generator.site.work import BulkData
+
+CHUNK = 2000  # records or subjects per task: small enough to balance two workers, large enough to amortise
+MONTH_CHUNK = 4  # months per task
+Task = tuple[str, int, int, int]  # (kind, view index or -1, start, stop)
+
+_adopted: BulkData | None = None  # the data a forked worker was started with
+
+
+def render_bulk(data: BulkData, jobs: int) -> list[str]:
+    """Write every bulk page; return their paths relative to site/, sorted."""
+    return run_tasks(data, plan(data), jobs)
+
+
+def run_tasks(data: BulkData, tasks: list[Task], jobs: int) -> list[str]:
+    """Run ``tasks`` in ``jobs`` processes (in this one when ``jobs`` is 1); the paths written, sorted."""
+    if jobs <= 1 or len(tasks) <= 1:
+        results = [run(data, task) for task in tasks]
+    else:
+        with ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_adopt, initargs=(data,)) as pool:
+            results = list(pool.map(_run_adopted, tasks))
+    return sorted(path for paths in results for path in paths)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Fork where the platform has it: workers inherit the tables without pickling them (measured: pickling
+    1 M records to each worker costs more than rendering them)."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
+def _adopt(data: BulkData) -> None:
+    global _adopted
+    _adopted = data
+
+
+def _run_adopted(task: Task) -> list[str]:
+    assert _adopted is not None, "worker started without data"
+    return run(_adopted, task)
+
+
+def plan(data: BulkData) -> list[Task]:
+    """Every task, biggest kinds first so the pool stays busy to the end."""
+    tasks: list[Task] = []
+    for vi, view in enumerate(data.views):
+        if view.is_record_set:
+            tasks += [
+                ("record", vi, a, min(a + CHUNK, len(view.frame))) for a in range(0, len(view.frame), CHUNK)
+            ]
+            months = len(month_groups(data, vi))
+            tasks += [("month", vi, a, min(a + MONTH_CHUNK, months)) for a in range(0, months, MONTH_CHUNK)]
+            tasks += [("dept", vi, 0, 0)] if view.role("department") else []
+        if view.kind == "list":
+            tasks.append(("list", vi, 0, list_page_count(len(view.frame))))
+    n = len(data.subjects)
+    tasks += [("subject", -1, a, min(a + CHUNK, n)) for a in range(0, n, CHUNK)]
+    return tasks
+
+
+def run(data: BulkData, task: Task) -> list[str]:
+    kind, vi, start, stop = task
+    renderers: dict[str, Callable[[], list[str]]] = {
+        "record": lambda: record_pages(data, vi, start, stop),
+        "month": lambda: month_pages(data, vi, start, stop),
+        "dept": lambda: dept_pages(data, vi),
+        "list": lambda: list_pages(data, vi, start, stop),
+        "subject": lambda: subject_pages(data, start, stop),
+    }
+    return renderers[kind]()

@@ -1,0 +1,137 @@
+"""The catalogue's per-dataset pages (Markdown for mkdocs): the dataset page with its downloads, browsing links
+and schema.org ``Dataset`` JSON-LD, and its data dictionary page.
+
+Stage: render site. Guarantees: downloads, sizes and checksums come from the data-pack stage's ``DataFile``s
+(none yet: the page says so); the dictionary lists every public field with its Chinese title, type,
+description and example; JSON-LD is valid JSON whose ``<``/``>``/``&`` are escaped so it cannot end its script.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from markupsafe import Markup
+
+from generator.config import Portal
+from generator.model import DataFile
+from generator.site import urls
+from generator.site.jinja import environment
+from generator.site.listings import month_groups
+from generator.site.view import FREQUENCIES, KIND_TITLES, DatasetView
+from generator.site.work import BulkData, columns, month_title
+
+TYPES = {"string": "文本", "date": "日期（YYYY-MM-DD）", "number": "数值", "integer": "整数"}
+FORMATS = {
+    "csv": ("CSV", "text/csv"),
+    "xlsx": ("Excel（XLSX）", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "jsonl": ("JSON Lines", "application/jsonl"),
+    "parquet": ("Parquet", "application/vnd.apache.parquet"),
+    "datapackage": ("数据包描述（datapackage.json）", "application/json"),
+    "zip": ("ZIP 压缩包", "application/zip"),
+}
+MAX_TABLE_ROWS = 2000  # undated datasets (e.g. item lists) are shown whole up to this many rows
+
+
+def dataset_docs(
+    data: BulkData, vi: int, portal: Portal, files: list[DataFile], as_of: date
+) -> dict[str, str]:
+    """The dataset page and the dictionary page of view ``vi``, by Markdown path."""
+    view = data.views[vi]
+    env = environment()
+    page_doc, dict_doc = f"datasets/{view.id}/index.md", f"datasets/{view.id}/dictionary.md"
+    mine = [f for f in files if f.dataset == view.id]
+    context = _context(data, vi, portal, mine, as_of)
+    return {
+        page_doc: env.get_template("pages/dataset.md").render(
+            rel=urls.rel_root(urls.doc_url(page_doc)), **context
+        ),
+        dict_doc: env.get_template("pages/dictionary.md").render(
+            rel=urls.rel_root(urls.doc_url(dict_doc)), view=view, rows=dictionary(view)
+        ),
+    }
+
+
+def _context(data: BulkData, vi: int, portal: Portal, files: list[DataFile], as_of: date) -> dict[str, Any]:
+    view = data.views[vi]
+    licence = view.spec.config.licence or portal.licence
+    months = [(month_title(m), urls.month_page(view.id, m), len(p)) for m, p in month_groups(data, vi)]
+    return {
+        "view": view, "kind": KIND_TITLES.get(view.kind, view.kind), "licence": licence,
+        "frequency": FREQUENCIES.get(view.spec.config.update_frequency, ""), "files": _downloads(files),
+        "months": months if view.is_record_set else [], "depts": _depts(data, vi),
+        "span": _span(view), "table": _table(view), "list_pages": view.kind == "list",
+        "jsonld": Markup(_jsonld(view, portal, licence.url or licence.title, files, as_of)),
+    }  # fmt: skip
+
+
+def _downloads(files: list[DataFile]) -> list[dict[str, Any]]:
+    rows = [{"label": FORMATS.get(f.format, (f.format, ""))[0], "file": f} for f in files]
+    return sorted(rows, key=lambda r: r["file"].path)
+
+
+def _depts(data: BulkData, vi: int) -> list[tuple[str, str, int]]:
+    """(department, its page, records) for a dated dataset with a department role, by name."""
+    view = data.views[vi]
+    if not (view.is_record_set and view.role("department")):
+        return []
+    counts = view.frame.groupby("_dept", sort=True).size()
+    names = dict(zip(columns(data, vi)["dept"], columns(data, vi)["department"], strict=True))
+    rows = [(names[slug], urls.dept_page(view.id, slug), int(n)) for slug, n in counts.items() if slug]
+    return sorted(rows)
+
+
+def _span(view: DatasetView) -> tuple[str, str]:
+    dates = view.column("date")
+    dates = dates[dates.str.match(r"^\d{4}-\d{2}-\d{2}$").fillna(False).astype(bool)]
+    return (str(dates.min()), str(dates.max())) if len(dates) else ("", "")
+
+
+def _table(view: DatasetView) -> list[list[str]]:
+    """All rows of an undated, non-measures dataset (shown on its page); empty otherwise."""
+    if view.is_record_set or view.kind == "measures":
+        return []
+    rows: list[list[str]] = view.frame[[f.name for f in view.fields]].head(MAX_TABLE_ROWS).to_numpy().tolist()
+    return rows
+
+
+def dictionary(view: DatasetView) -> list[dict[str, str]]:
+    """The data dictionary: one row per public field, then the record ID."""
+    rows = []
+    for f in view.fields:
+        notes = "（公开时遮蔽中间部分）" if f.privacy == "mask" else ""
+        required = "必填" if f.required else ("按条件必填" if f.required_when else "")
+        rows.append({"name": f.name, "title": f.title, "type": TYPES.get(f.type, f.type),
+                     "description": f.description + notes, "example": f.example, "required": required})  # fmt: skip
+    rows.append({"name": "_id", "title": "记录ID", "type": "文本", "required": "",
+                 "description": "记录的稳定公开编号：由数据集和记录键计算，更正后不变，不含个人信息。",
+                 "example": "3f9a0c2e7b1d4a56"})  # fmt: skip
+    return rows
+
+
+def _jsonld(view: DatasetView, portal: Portal, licence: str, files: list[DataFile], as_of: date) -> str:
+    start, end = _span(view)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org", "@type": "Dataset", "name": view.title,
+        "description": view.spec.config.description, "identifier": view.id,
+        "url": portal.base_url + urls.dataset_page(view.id), "inLanguage": "zh-CN", "license": licence,
+        "isAccessibleForFree": True, "keywords": list(view.spec.config.keywords),
+        "creator": {"@type": "Organization", "name": view.spec.config.publisher},
+        "publisher": {"@type": "Organization", "name": portal.publisher},
+        "spatialCoverage": portal.region, "dateModified": as_of.isoformat(),
+        "variableMeasured": [f.title for f in view.fields],
+        "distribution": [_distribution(f, portal) for f in sorted(files, key=lambda f: f.path)],
+    }  # fmt: skip
+    if start:
+        data["temporalCoverage"] = f"{start}/{end}"
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _distribution(f: DataFile, portal: Portal) -> dict[str, Any]:
+    return {
+        "@type": "DataDownload", "contentUrl": portal.base_url + f.path,
+        "encodingFormat": FORMATS.get(f.format, ("", "application/octet-stream"))[1] or "application/octet-stream",
+        "contentSize": f"{f.bytes} B", "name": f.path.rsplit("/", 1)[-1],
+    }  # fmt: skip

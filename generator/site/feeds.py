@@ -1,0 +1,85 @@
+"""Machine-facing files of the portal: the Atom feed of new disclosures, sitemap.xml (an index of sitemaps past
+50,000 URLs) and robots.txt. (The 404 page is mkdocs-material's, overridden in site_templates/404.html.)
+
+Stage: render site. Guarantees: every URL is absolute under the portal's base URL; the feed's dates come from
+the records and the as-of date, never the clock; the same data gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from generator.config import Portal
+from generator.model import RECORD_ID
+from generator.site import urls
+from generator.site.jinja import environment
+from generator.site.view import DatasetView
+
+FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
+FEED_SIZE = 100
+SITEMAP_LIMIT = 50_000
+TZ = "+08:00"  # Asia/Shanghai: decision dates are local dates
+
+
+def write_feeds(
+    site_dir: Path, portal: Portal, as_of: date, views: list[DatasetView], pages: list[str]
+) -> None:
+    """Write feed.xml, the sitemap(s) listing ``pages`` (relative to site/) and robots.txt."""
+    env = environment()
+    entries = latest(views, portal.base_url, FEED_SIZE)
+    feed = env.get_template("feeds/atom.xml").render(
+        portal=portal, entries=entries, updated=f"{as_of.isoformat()}T00:00:00{TZ}"
+    )
+    (site_dir / FEED).write_text(feed, encoding="utf-8")
+    _write_sitemaps(site_dir, [portal.base_url + page for page in sorted(set(pages))], portal.base_url)
+    robots = f"User-agent: *\nAllow: /\n\nSitemap: {portal.base_url}{SITEMAP}\n"
+    (site_dir / "robots.txt").write_text(robots, encoding="utf-8")
+
+
+def latest(views: list[DatasetView], base_url: str, size: int) -> list[dict[str, Any]]:
+    """The newest ``size`` records by decision date across dated datasets (ties: dataset, record ID)."""
+    candidates = []
+    for view in views:
+        if not view.is_record_set:
+            continue
+        head = view.frame.head(size)
+        cols = {role: view.column(role).head(size).tolist() for role in _ROLES}
+        for i, record_id in enumerate(head[RECORD_ID].tolist()):
+            candidates.append(_entry(view, record_id, {role: cols[role][i] for role in _ROLES}, base_url))
+    candidates.sort(key=lambda e: (e["dataset"], e["id"]))
+    candidates.sort(key=lambda e: str(e["date"]), reverse=True)  # stable: ties keep dataset, ID order
+    return candidates[:size]
+
+
+_ROLES = ("date", "subject_name", "summary", "document", "department")
+
+
+def _entry(view: DatasetView, record_id: str, r: dict[str, str], base_url: str) -> dict[str, Any]:
+    summary = "；".join(x for x in (r["summary"], r["document"], r["department"], r["date"]) if x)
+    day = r["date"] if urls.MONTH.match(r["date"][:7]) and len(r["date"]) == 10 else "1970-01-01"
+    return {
+        "id": record_id, "date": r["date"], "dataset": view.id, "dataset_title": view.title,
+        "name": r["subject_name"], "document": r["document"], "text": r["summary"],
+        "title": f"{view.title}：{r['subject_name'] or r['document']}", "summary": summary,
+        "url": base_url + urls.record_page(record_id), "updated": f"{day}T00:00:00{TZ}",
+    }  # fmt: skip
+
+
+def _write_sitemaps(site_dir: Path, locations: list[str], base_url: str) -> None:
+    env = environment()
+    if len(locations) <= SITEMAP_LIMIT:
+        text = env.get_template("feeds/sitemap.xml").render(urls=locations)
+        (site_dir / SITEMAP).write_text(text, encoding="utf-8")
+        return
+    parts = []
+    for k in range(0, len(locations), SITEMAP_LIMIT):
+        name = f"sitemap-{k // SITEMAP_LIMIT + 1}.xml"
+        text = env.get_template("feeds/sitemap.xml").render(urls=locations[k : k + SITEMAP_LIMIT])
+        (site_dir / name).write_text(text, encoding="utf-8")
+        parts.append(base_url + name)
+    (site_dir / SITEMAP).write_text(
+        env.get_template("feeds/sitemapindex.xml").render(urls=parts), encoding="utf-8"
+    )

@@ -1,0 +1,159 @@
+"""Browsing pages: a dataset's records by month (newest first, paged), filtered by department, and the pages
+of each list (名单) with the measures that apply to each entry.
+
+Stage: render site. Guarantees: every published record of a dated dataset appears on exactly one page of its
+month and, when it names a department, one page of that department's month; pages hold at most ``PAGE_SIZE`` rows; orders are those of the
+views (newest first, ties by record ID) and department names sort by code point, so output never varies.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from generator.site import urls
+from generator.site.view import MONTH
+from generator.site.work import BulkData, brief, columns, list_label, month_title, template, write_page
+
+PAGE_SIZE = 100
+LIST_PAGE_SIZE = 50
+
+
+def month_groups(data: BulkData, vi: int) -> list[tuple[str, np.ndarray]]:
+    """(month, row positions) of view ``vi``, newest month first (``undated`` last); cached per process."""
+    key = ("months", vi)
+    if key not in data.cache:
+        groups = data.views[vi].frame.groupby(MONTH, sort=False).indices
+        order = sorted((m for m in groups if m != urls.UNDATED), reverse=True)
+        order += [urls.UNDATED] if urls.UNDATED in groups else []
+        data.cache[key] = [(m, groups[m]) for m in order]
+    result: list[tuple[str, np.ndarray]] = data.cache[key]
+    return result
+
+
+def month_page_of(data: BulkData, vi: int, p: int, month: str) -> str:
+    """The page of ``month``'s listing that shows row ``p`` of view ``vi``."""
+    positions = month_positions(data, vi)[month]
+    return urls.month_page(data.views[vi].id, month, int(np.searchsorted(positions, p)) // PAGE_SIZE + 1)
+
+
+def month_positions(data: BulkData, vi: int) -> dict[str, np.ndarray]:
+    key = ("month-positions", vi)
+    if key not in data.cache:
+        data.cache[key] = dict(month_groups(data, vi))
+    result: dict[str, np.ndarray] = data.cache[key]
+    return result
+
+
+def month_pages(data: BulkData, vi: int, start: int, stop: int) -> list[str]:
+    """All pages of months ``start:stop`` (by ``month_groups`` order): all departments, then each one."""
+    groups = month_groups(data, vi)
+    view, dept_names = data.views[vi], columns(data, vi)["department"]
+    written = []
+    for i in range(start, stop):
+        month, positions = groups[i]
+        by_dept = _by_dept(data, vi, positions) if view.role("department") else {}
+        depts = [
+            (dept_names[ps[0]], urls.month_page(view.id, month, 1, s), len(ps)) for s, ps in by_dept.items()
+        ]
+        depts.sort(key=lambda d: (d[0], d[1]))
+        near = {
+            "newer": _near(view.id, groups, i - 1),
+            "older": _near(view.id, groups, i + 1),
+            "depts": depts,
+        }
+        written += _listing(data, vi, month, list(positions), "", near)
+        for slug, ps in by_dept.items():
+            written += _listing(data, vi, month, ps, slug, {"newer": None, "older": None, "depts": []})
+    return written
+
+
+def _near(dataset: str, groups: list[tuple[str, np.ndarray]], i: int) -> tuple[str, str] | None:
+    if i < 0 or i >= len(groups):
+        return None
+    return urls.month_page(dataset, groups[i][0]), month_title(groups[i][0])
+
+
+def _by_dept(data: BulkData, vi: int, positions: np.ndarray) -> dict[str, list[int]]:
+    slugs = columns(data, vi)["dept"]
+    buckets: dict[str, list[int]] = {}
+    for p in positions.tolist():
+        if slugs[p]:
+            buckets.setdefault(slugs[p], []).append(p)
+    return buckets
+
+
+def _listing(
+    data: BulkData, vi: int, month: str, rows: list[int], slug: str, near: dict[str, Any]
+) -> list[str]:
+    view = data.views[vi]
+    pages = [urls.month_page(view.id, month, k + 1, slug) for k in range(-(-len(rows) // PAGE_SIZE))]
+    dept = columns(data, vi)["department"][rows[0]] if slug else ""
+    heading = f"{view.title} · {month_title(month)}" + (f" · {dept}" if dept else "")
+    page = template("bulk/listing.html")
+    written = []
+    for k, path in enumerate(pages):
+        chunk = [brief(data, vi, p) for p in rows[k * PAGE_SIZE : (k + 1) * PAGE_SIZE]]
+        body = page.render(
+            view=view, rel=urls.BULK_REL, heading=heading, month=month, month_title=month_title(month),
+            dept=dept, dept_slug=slug, total=len(rows), rows=chunk, pages=pages, page=k + 1,
+            has_dept=bool(view.role("department")), **near,
+        )  # fmt: skip
+        title = heading + (f"（第 {k + 1} 页）" if k else "")
+        written.append(write_page(data, path, title, f"{heading}：共 {len(rows)} 条公示信息", body))
+    return written
+
+
+def dept_pages(data: BulkData, vi: int) -> list[str]:
+    """For each department of view ``vi``: its months with counts, linking to its month pages."""
+    view, cols = data.views[vi], columns(data, vi)
+    months: dict[str, list[tuple[str, str, int]]] = {}
+    names: dict[str, str] = {}
+    for month, positions in month_groups(data, vi):
+        for slug, ps in _by_dept(data, vi, positions).items():
+            names.setdefault(slug, cols["department"][ps[0]])
+            months.setdefault(slug, []).append(
+                (month_title(month), urls.month_page(view.id, month, 1, slug), len(ps))
+            )
+    page = template("bulk/dept.html")
+    written = []
+    for slug in sorted(months):
+        total = sum(n for _, _, n in months[slug])
+        body = page.render(view=view, rel=urls.BULK_REL, dept=names[slug], total=total, months=months[slug])
+        text = f"{view.title}：{names[slug]} 公示的 {total} 条信息，按月份浏览"
+        written.append(
+            write_page(data, urls.dept_page(view.id, slug), f"{names[slug]} - {view.title}", text, body)
+        )
+    return written
+
+
+def list_page_count(rows: int) -> int:
+    return max(1, -(-rows // LIST_PAGE_SIZE))
+
+
+def list_pages(data: BulkData, vi: int, start: int, stop: int) -> list[str]:
+    """Pages ``start:stop`` (0-based) of a list dataset's entries."""
+    view = data.views[vi]
+    pages = [urls.list_page(view.id, k + 1) for k in range(list_page_count(len(view.frame)))]
+    name_field = view.role("subject_name")
+    shown = [(f.name, f.title) for f in view.fields if f.name != name_field]
+    page = template("bulk/list.html")
+    written = []
+    for k in range(start, stop):
+        part = view.frame.iloc[k * LIST_PAGE_SIZE : (k + 1) * LIST_PAGE_SIZE]
+        rows = []
+        for p, values in enumerate(part[[n for n, _ in shown]].to_numpy(dtype=object), k * LIST_PAGE_SIZE):
+            entry = brief(data, vi, p)
+            entry.fields = [(t, v) for (_, t), v in zip(shown, values, strict=True) if v]
+            rows.append(entry)
+        names = sorted({r.list_name for r in rows if r.measures})
+        anchors = {name: f"measures-{n + 1}" for n, name in enumerate(names)}
+        body = page.render(
+            view=view, rel=urls.BULK_REL, rows=rows, pages=pages, page=k + 1, total=len(view.frame),
+            list_label=list_label(view), anchors=anchors,
+            measure_sets=[(name, anchors[name], data.measures[name]) for name in names],
+        )  # fmt: skip
+        title = view.title + (f"（第 {k + 1} 页）" if k else "")
+        written.append(write_page(data, pages[k], title, f"{view.title}：{list_label(view)}", body))
+    return written

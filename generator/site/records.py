@@ -1,0 +1,111 @@
+"""Record detail pages and organisations' credit archives (信用档案), stamped into the theme shell.
+
+Stage: render site. Guarantees: a record page shows the record's public schema fields only (never META
+columns), in schema order, empty ones left out; an archive exists only for a subject with a 统一社会信用代码,
+lists its records grouped by dataset with an anchor per record, and its list status; all text is escaped by
+the templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from generator.site import urls
+from generator.site.listings import month_page_of
+from generator.site.view import LIST_TYPES
+from generator.site.work import (
+    Brief,
+    BulkData,
+    brief,
+    field_title,
+    list_label,
+    month_title,
+    template,
+    write_page,
+)
+
+
+def record_pages(data: BulkData, vi: int, start: int, stop: int) -> list[str]:
+    """The detail pages of rows ``start:stop`` of view ``vi``."""
+    view = data.views[vi]
+    titles = [f.title for f in view.fields]
+    rows = view.frame.iloc[start:stop][[f.name for f in view.fields]].to_numpy(dtype=object)
+    page = template("bulk/record.html")
+    date_title = field_title(view, "date", "日期")
+    written = []
+    for p, row in enumerate(rows, start):
+        r = brief(data, vi, p)
+        heading = r.name or r.document or r.id
+        body = page.render(
+            view=view, r=r, rel=urls.BULK_REL, heading=heading, date_title=date_title,
+            fields=[(t, v) for t, v in zip(titles, row, strict=True) if v], measures=r.measures,
+            month_title=month_title(r.month), month_url=month_page_of(data, vi, p, r.month),
+        )  # fmt: skip
+        title = f"{heading} - {view.title}"
+        text = "，".join(x for x in (view.title, r.name, r.summary, r.document, r.date) if x)
+        written.append(write_page(data, urls.record_page(r.id), title, text, body))
+    return written
+
+
+def subject_pages(data: BulkData, start: int, stop: int) -> list[str]:
+    """The archives of subjects ``start:stop``."""
+    page = template("bulk/subject.html")
+    written = []
+    for i in range(start, stop):
+        code, name = str(data.subjects.codes[i]), str(data.subjects.names[i])
+        records = [(vi, brief(data, vi, p)) for vi, p in data.subjects.records(i)]
+        groups = _groups(data, records)
+        body = page.render(
+            code=code, name=name, kind=records[0][1].kind, total=len(records), groups=groups,
+            listed=[r for g in groups if g.is_list for r in g.rows], rel=urls.BULK_REL,
+        )  # fmt: skip
+        text = f"{name}（统一社会信用代码 {code}）的信用档案：本门户公示的 {len(records)} 条信息及名单状态。"
+        written.append(write_page(data, urls.subject_page(code), f"{name} - 信用档案", text, body))
+    return written
+
+
+@dataclass(slots=True)
+class Group:
+    """A dataset's part of an archive."""
+
+    vi: int
+    id: str
+    title: str
+    is_list: bool
+    list_type: str
+    list_label: str
+    date_title: str
+    document_title: str
+    department_title: str
+    rows: list[Brief] = field(default_factory=list)
+
+
+def _groups(data: BulkData, records: list[tuple[int, Brief]]) -> list[Group]:
+    """Records grouped by dataset (in archive order; newest first inside)."""
+    groups: list[Group] = []
+    for vi, record in records:
+        if not groups or groups[-1].vi != vi:
+            groups.append(_group(data, vi))
+        group = groups[-1]
+        if group.is_list:
+            record.list_type, record.list_label, record.view_title = (
+                group.list_type,
+                group.list_label,
+                group.title,
+            )
+        group.rows.append(record)
+    return groups
+
+
+def _group(data: BulkData, vi: int) -> Group:
+    """A new, empty group for view ``vi`` (its titles worked out once per process)."""
+    key = ("group", vi)
+    if key not in data.cache:
+        view = data.views[vi]
+        list_type = view.spec.config.list_type or ""
+        data.cache[key] = (
+            vi, view.id, view.title, view.kind == "list", list_type if list_type in LIST_TYPES else "punishment",
+            list_label(view), field_title(view, "date", "日期"), field_title(view, "document", "文号"),
+            field_title(view, "department", "部门"),
+        )  # fmt: skip
+    return Group(*data.cache[key])

@@ -1,0 +1,158 @@
+"""Statistics of the published records for the 统计 page: by month, department, penalty type, fine amount,
+and timeliness per department.
+
+Stage: render site. Guarantees: figures count only published records (the tables handed in); ties are broken
+by label so the order never changes between builds; each figure becomes a chart with its data table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from markupsafe import Markup
+
+from generator.site.charts import bar_chart, column_chart, fmt
+from generator.site.jinja import environment
+from generator.site.urls import UNDATED
+from generator.site.view import MONTH, DatasetView, split_values
+
+CATEGORY_VOCABULARY = "penalty_categories"
+FINE_BUCKETS = (
+    (0.1, "不足 0.1 万元"),
+    (1, "0.1–1 万元"),
+    (5, "1–5 万元"),
+    (10, "5–10 万元"),
+    (50, "10–50 万元"),
+)
+TOP_OVER = "50 万元及以上"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled group of charts on the statistics page."""
+
+    title: str
+    intro: str
+    charts: list[Markup]
+
+
+def statistics(views: list[DatasetView], timeliness: pd.DataFrame) -> list[Section]:
+    """All sections of the statistics page, in reading order."""
+    sections = [_dataset_section(v) for v in views if v.is_record_set and len(v.frame)]
+    sections += [s for v in views if v.kind == "penalty" for s in _penalty_sections(v)]
+    if len(timeliness):
+        sections.append(_timeliness_section(timeliness))
+    return sections
+
+
+def _ranked(counts: pd.Series) -> list[tuple[str, float]]:
+    """(label, value), largest first, ties by label."""
+    frame = counts.rename("v").rename_axis("k").reset_index()
+    frame = frame.sort_values(["v", "k"], ascending=[False, True], kind="stable")
+    return [(str(k), float(v)) for k, v in zip(frame["k"], frame["v"], strict=True)]
+
+
+def _dataset_section(view: DatasetView) -> Section:
+    months = view.frame[MONTH][view.frame[MONTH] != UNDATED].value_counts().sort_index()
+    charts = [
+        column_chart(
+            f"{view.id}-months", f"{view.title}：各月公示数量", _pairs(months), " 条", ("月份", "公示数量")
+        )
+    ]
+    if view.role("department"):
+        depts = view.column("department").replace("", "（未注明）").value_counts()
+        charts.append(
+            bar_chart(
+                f"{view.id}-depts",
+                f"{view.title}：各部门公示数量",
+                _ranked(depts),
+                " 条",
+                ("部门", "公示数量"),
+            )
+        )
+    intro = f"共公示 {len(view.frame):,} 条，按决定日期所在月份和作出决定的部门统计。"
+    return Section(view.title, intro, charts)
+
+
+def _pairs(series: pd.Series) -> list[tuple[str, float]]:
+    return [(str(k), float(v)) for k, v in series.items()]
+
+
+def _penalty_sections(view: DatasetView) -> list[Section]:
+    charts = []
+    category = next((f for f in view.fields if f.vocabulary == CATEGORY_VOCABULARY), None)
+    if category:
+        counts = _category_counts(view, category.name, category.vocabulary)
+        title = f"{view.title}：按处罚类别"
+        charts.append(bar_chart(f"{view.id}-types", title, _ranked(counts), " 条", ("处罚类别", "决定数")))
+    fine = next((f for f in view.fields if f.type == "number" and "罚款" in f.title), None)
+    if fine:
+        charts.append(_fine_chart(view, fine.name))
+    return [
+        Section(f"{view.title}：处罚类别与罚款金额", _fine_intro(view, fine.name if fine else ""), charts)
+    ]
+
+
+def _category_counts(view: DatasetView, column: str, vocabulary: str) -> pd.Series:
+    """Decisions per normalised penalty type (a decision with two types counts once under each)."""
+    mapping = view.spec.schema.vocabularies.get(vocabulary, {})
+    labels = [
+        sorted({norm for part in split_values(cell) for norm in mapping.get(part, (part,))})
+        for cell in view.frame[column]
+    ]
+    return pd.Series([label for cell in labels for label in cell], dtype="str").value_counts()
+
+
+def _amounts(view: DatasetView, column: str) -> pd.Series:
+    amounts = pd.to_numeric(view.frame[column].replace("", None), errors="coerce")
+    return amounts[amounts > 0]
+
+
+def _fine_chart(view: DatasetView, column: str) -> Markup:
+    amounts = _amounts(view, column)
+    edges = [upper for upper, _ in FINE_BUCKETS]
+    labels = [label for _, label in FINE_BUCKETS] + [TOP_OVER]
+    bucket = pd.cut(amounts, bins=[0, *edges, float("inf")], labels=labels, right=False)
+    counts = bucket.value_counts().reindex(labels, fill_value=0)
+    items = [(str(k), float(v)) for k, v in counts.items()]
+    return bar_chart(f"{view.id}-fines", f"{view.title}：罚款金额分布", items, " 件", ("罚款金额", "决定数"))
+
+
+def _fine_intro(view: DatasetView, column: str) -> str:
+    if not column:
+        return "按处罚类别统计。"
+    amounts = _amounts(view, column)
+    if amounts.empty:
+        return "按处罚类别统计；已公示的决定中没有罚款。"
+    total, median = float(amounts.sum()), float(amounts.median())
+    return (
+        f"按处罚类别统计（一个决定含多个类别时分别计入）。{len(amounts):,} 个决定处以罚款，"
+        f"合计 {fmt(total)} 万元，中位数 {fmt(median)} 万元。"
+    )
+
+
+def _timeliness_section(timeliness: pd.DataFrame) -> Section:
+    frame = timeliness.assign(department=timeliness["department"].astype("str").replace("", "（未注明）"))
+    grouped = frame.groupby("department", sort=True).agg(
+        records=("timely", "size"), timely=("timely", "sum"), median_days=("working_days", "median")
+    )
+    share = (grouped["timely"] / grouped["records"] * 100).round(1)
+    items = sorted(((str(k), float(v)) for k, v in share.items()), key=lambda kv: (kv[1], kv[0]))
+    chart = bar_chart("timeliness", "各部门按时公示率", items, "%", ("部门", "按时公示率"))
+    total = int(grouped["records"].sum())
+    timely = int(grouped["timely"].sum())
+    intro = (
+        f"决定作出后 7 个工作日内在本门户公示的比例（按时公示率，由低到高排列）。共 {total:,} 条，"
+        f"按时 {timely:,} 条（{fmt(timely / total * 100 if total else 0)}%）；"
+        f"各部门从决定到公示的工作日数中位数见下表。"
+    )
+    return Section("公示及时性", intro, [chart, _days_table(grouped)])
+
+
+def _days_table(grouped: pd.DataFrame) -> Markup:
+    rows = [
+        (str(dept), int(row["records"]), int(row["timely"]), fmt(float(row["median_days"])))
+        for dept, row in grouped.iterrows()
+    ]
+    return Markup(environment().get_template("timeliness.html").render(rows=rows))

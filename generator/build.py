@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import __version__, paths
+from generator.commitments import CommitmentOutputs, commitment_outputs
 from generator.inputs import Inputs, read_inputs
 from generator.model import Publication
 from generator.packs import write_packs
@@ -89,7 +90,9 @@ def _write(
     )  # fmt: skip
     pub.files = pub.files + release_files
     progress("渲染门户网站")
-    problems += render_site(pub, site, options.jobs)
+    column = commitment_outputs(inputs.commitments, inputs.catalog.portal)
+    problems += render_site(pub, site, options.jobs, pages=column.pages, nav=column.nav, **_repair(column))
+    _write_files(site, column.files)
     progress("建立搜索索引")
     problems += build_search_index(subjects_for_search(pub), site)
     progress("写出构建报告")
@@ -108,6 +111,21 @@ def _write(
     progress("切换到新版本")
     swap_in(staging, options.out, names)
     return BuildResult(problems, summary, swapped=paths.SITE_DIR in names)
+
+
+def _repair(column: CommitmentOutputs) -> dict[str, str]:
+    return {"repair_page": column.repair_page} if column.repair_page else {}
+
+
+def _write_files(site: Path, files: dict[str, bytes]) -> None:
+    """Write generated downloads; their paths come from checked template ids, and must stay inside site/."""
+    root = site.resolve()
+    for relative, data in sorted(files.items()):
+        target = (site / relative).resolve()
+        if not target.is_relative_to(root):
+            raise ValueError(f"refusing to write outside the site: {relative}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
 
 
 def _context(pub: Publication, ruled: RulesResult) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.catalog import load_catalog
+from generator.commitments import Commitment, load_commitments
 from generator.load import read_records
 from generator.model import Catalog, StageResult
 from generator.problems import Problem, has_config_errors
@@ -25,6 +26,7 @@ class Inputs:
     rules: RuleData | None = None
     raw: StageResult | None = None
     valid: StageResult | None = None
+    commitments: list[Commitment] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -33,12 +35,13 @@ class Inputs:
 
 
 def read_inputs(catalog_dir: Path) -> Inputs:
-    """Load the catalog and rules; if both are usable, read and validate every batch."""
+    """Load the catalog, rules and commitment templates; if usable are usable, read and validate every batch."""
     catalog, problems = load_catalog(catalog_dir)
     rules, rule_problems = load_rules(catalog_dir)
-    problems += rule_problems
+    commitments, commitment_problems = load_commitments(catalog_dir)
+    problems += rule_problems + commitment_problems
     if catalog is None or rules is None or has_config_errors(problems):
         return Inputs(catalog, rules, problems=problems)
     raw = read_records(catalog)
     valid = validate(raw)
-    return Inputs(catalog, rules, raw, valid, problems + raw.problems + valid.problems)
+    return Inputs(catalog, rules, raw, valid, commitments, problems + raw.problems + valid.problems)

@@ -1,0 +1,86 @@
+"""The rules stage: which validated records are public on the as-of date, and in what form.
+
+Stage: rules. One stage function, ``apply_rules`` — pure: a function of (validated records, rule data, as-of
+date, first-publication dates of earlier builds); it reads no clock and no file. ``load_rules`` reads the rule
+data beforehand (catalog/rules/*.yaml and catalog/decisions/*.csv).
+
+Guarantees (shared/design.md invariants 1–3, shared/domain.md §3–§7):
+- every validated input row ends in exactly one of ``tables`` (the current, public version of its record) or
+  ``ledger`` (fate ``withheld`` with a reason code from ``withholding.REASONS``);
+- corrections: per record key the latest batch wins and keeps the public ID; older versions are ``superseded``;
+- withdrawals: revoked and repaired records, minors' cases, not-published classes, expired penalties, delisted
+  or expired list entries and expired licences are in no public table;
+- privacy last: ID numbers masked, ``privacy: drop`` fields and the configured private fields removed.
+
+Departments: ``submitted`` = ``accepted`` + rejected rows, ``合规率`` = accepted / submitted, ``及时率`` =
+timely / measured public records. Rejected rows cannot be attributed to a department from the validation
+ledger alone (it has no department column), so pass ``rejected`` — rows with columns ``dataset`` and
+``department`` (the raw department text, '' when unknown; only fate ``rejected`` counts when there is a ``fate``
+column), e.g. ``rejected_departments(raw, ledger)`` — to get per-department 合规率; without a department
+column (or without ``rejected``, when the validation ledger's rejected rows are used) they count under ''.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from generator.model import StageResult, Table
+from generator.problems import Problem
+from generator.rules.engine import Decisions, evaluate
+from generator.rules.matching import resolve
+from generator.rules.ruleset import RuleData, load_rules
+from generator.rules.timeliness import (
+    as_series,
+    departments,
+    first_publication,
+    rejected_departments,
+    rejected_rows,
+    timeliness,
+)
+from generator.rules.withholding import REASONS, concat_ledgers
+
+__all__ = ["REASONS", "RuleData", "RulesResult", "apply_rules", "load_rules", "rejected_departments"]
+
+
+@dataclass
+class RulesResult:
+    """What the rules stage hands on to the output stages and the report."""
+
+    tables: dict[str, Table]  # public records only: current versions, privacy applied; META columns kept
+    ledger: pd.DataFrame  # LEDGER_COLUMNS: one ``withheld`` row per input row not published, with reason
+    problems: list[Problem]
+    first_published: pd.Series  # record ID → ISO date first public, for every currently public record
+    timeliness: pd.DataFrame  # timeliness.TIMELINESS_COLUMNS, per public record of a measured kind
+    departments: pd.DataFrame  # timeliness.DEPARTMENT_COLUMNS, per dataset and department
+    public_until: pd.Series  # record ID → ISO first day it is no longer public ('' = no computed end)
+
+
+def apply_rules(
+    valid: StageResult,
+    rules: RuleData,
+    as_of: date,
+    first_published: pd.Series,
+    rejected: pd.DataFrame | None = None,
+) -> RulesResult:
+    """Apply publication periods, corrections, withdrawals, list exits, validity and privacy as of ``as_of``."""
+    repairs, problems = resolve(rules.repairs, "repairs", valid.tables, as_of)
+    revocations, found = resolve(rules.revocations, "revocations", valid.tables, as_of)
+    problems += found
+    public: dict[str, Table] = {}
+    ledgers: list[pd.DataFrame] = []
+    until: list[pd.Series] = [pd.Series(dtype="str")]
+    for name in sorted(valid.tables):
+        outcome = evaluate(name, valid.tables[name], rules, as_of, Decisions(repairs, revocations))
+        public[name] = Table(valid.tables[name].spec, outcome.public)
+        ledgers.append(outcome.ledger)
+        problems += outcome.problems
+        until.append(outcome.until)
+    first = first_publication(public, first_published, as_of)
+    timely, found = timeliness(public, first, rules.publication.timeliness, rules.calendar)
+    counts = departments(valid.tables, public, timely, rejected_rows(valid.ledger, rejected))
+    ids = as_series(public, first)
+    ledger = concat_ledgers(ledgers)  # datasets in name order, rows in input order
+    return RulesResult(public, ledger, problems + found, ids, timely, counts, pd.concat(until).astype("str"))

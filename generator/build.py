@@ -95,6 +95,7 @@ def _write(
     _write_files(site, column.files)
     progress("建立搜索索引")
     problems += build_search_index(subjects_for_search(pub), site)
+    problems += pub.problems
     progress("写出构建报告")
     ledger = assemble_ledger(
         [inputs.raw.ledger, inputs.valid.ledger, ruled.ledger, published_rows(ruled.tables)]

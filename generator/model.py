@@ -110,3 +110,4 @@ class Publication:
     #                           working_days, timely (bool) — from the rules stage
     files: list[DataFile] = field(default_factory=list)  # filled by the data-pack stage
     releases: list[ReleaseInfo] = field(default_factory=list)  # newest last; filled by the release stage
+    problems: list[Problem] = field(default_factory=list)  # warnings/notes added by the output stages

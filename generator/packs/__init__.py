@@ -1,0 +1,52 @@
+"""Open data packs: every dataset's public records as CSV, XLSX, JSON Lines and Parquet with a Frictionless
+``datapackage.json``, plus one all-data zip, under ``site/data/latest/``.
+
+Stage: write data packs (after the rules stage, before the release stage). Guarantees: only public records
+and public columns (``记录ID`` then the schema's public fields; never META columns nor ``privacy: drop``
+fields); records in a stable order, so the same input and as-of date give byte-identical files; spreadsheet
+cells can never run as formulas; nothing is written outside ``site_dir``. Notes for the clerk (a number
+column kept as text, text cut short in XLSX) are added to ``pub.problems``. The packages are stamped with the
+as-of date as version; the release stage restamps them if the release gets another ID.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator import paths
+from generator.model import DataFile, Publication
+from generator.packs import allzip, datapackage
+from generator.packs.checks import pack_problems
+from generator.packs.files import data_file
+from generator.packs.layout import Stamp, layout_for, public_table
+from generator.packs.writer import Job, write_datasets
+
+
+def write_packs(pub: Publication, site_dir: Path) -> list[DataFile]:
+    """Write ``site_dir/data/latest/<dataset>/…`` for every dataset in ``pub.tables`` and the all-data zip."""
+    stamp = Stamp(pub.as_of.isoformat(), pub.as_of)
+    jobs = [_job(pub, dataset, site_dir, stamp) for dataset in sorted(pub.tables)]
+    target = site_dir / paths.ALL_DATA_ZIP
+
+    def zip_all() -> None:
+        tables = [
+            (j.layout, datapackage.resource(j.layout, j.path(".csv"), j.relaxed), j.path(".csv"))
+            for j in jobs
+        ]
+        allzip.write(target, pub.catalog.portal, stamp, tables)
+
+    write_datasets(jobs, meanwhile=zip_all)
+    pub.problems.extend(p for job in jobs for p in pack_problems(job))
+    total = sum(j.table.num_rows for j in jobs)
+    return [f for job in jobs for f in job.data_files(site_dir)] + [data_file(site_dir, target, "", total)]
+
+
+def _job(pub: Publication, dataset: str, site_dir: Path, stamp: Stamp) -> Job:
+    table = pub.tables[dataset]
+    layout = layout_for(table.spec, pub.catalog.portal, stamp)
+    folder = site_dir / paths.LATEST_DIR / dataset
+    if folder.resolve().parent != (site_dir / paths.LATEST_DIR).resolve():
+        raise ValueError(
+            f"dataset id {dataset!r} is not a plain folder name"
+        )  # the catalog loader forbids it
+    return Job(layout, public_table(table.frame, layout), folder)

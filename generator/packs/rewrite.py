@@ -1,0 +1,98 @@
+"""Rewriting data packs that were written before: an old release purged of withdrawn records, and the latest
+packages restamped with the release they belong to.
+
+Stage: write data packs, called by the release stage. Guarantees: a purged dataset folder is written afresh
+(new files, never in place — the old ones may be hard links shared with the previous site) from the old
+release's own ``datapackage.json`` and JSON Lines file, so its columns, titles and version stay those of that
+release; restamping changes only ``version``/``created`` of the latest packages and the all-data zip.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from generator import paths
+from generator.config import Portal
+from generator.model import DataFile
+from generator.packs import allzip, jsonl
+from generator.packs.datapackage import dumps
+from generator.packs.files import data_file
+from generator.packs.layout import RECORD_ID_HEADER, TEXT, Layout, Stamp, layout_from_descriptor
+from generator.packs.writer import Job, write_datasets
+
+
+def rewrite_without(tasks: list[tuple[Path, Path, set[str]]]) -> list[int]:
+    """For each (source, target, drop): write dataset folder ``source`` again into ``target`` without the
+    records ``drop``; all in one batch, so the slow format runs beside the others. Returns the records left."""
+    jobs = [_job(source, target, drop) for source, target, drop in tasks]
+    write_datasets(jobs)
+    return [int(job.table.num_rows) for job in jobs]
+
+
+def _job(source: Path, target: Path, drop: set[str]) -> Job:
+    layout = layout_from_descriptor(_descriptor(source))
+    table = jsonl.read(source / f"{layout.name}.jsonl", layout.headers)
+    kept = pc.invert(pc.is_in(table.column(RECORD_ID_HEADER), value_set=pa.array(sorted(drop), TEXT)))
+    return Job(layout, table.filter(kept), target)
+
+
+def restamp(site_dir: Path, portal: Portal, stamp: Stamp, files: list[DataFile]) -> list[DataFile]:
+    """Stamp the latest packages and the all-data zip with ``stamp``; returns ``files`` with the rewritten
+    ones' sizes and checksums updated."""
+    packages = [site_dir / f.path for f in files if f.format == "datapackage"]
+    tables = []
+    for path in packages:
+        descriptor = _descriptor(path.parent) | {"version": stamp.version, "created": stamp.created_text()}
+        _replace(path, dumps(descriptor).encode("utf-8"))
+        tables.append(_csv_entry(layout_from_descriptor(descriptor), descriptor, path.parent))
+    zipped = [f for f in files if f.format == "zip"]
+    for f in zipped:
+        _replace_zip(site_dir / f.path, portal, stamp, tables)
+    return [_refreshed(site_dir, f) if f.format in ("datapackage", "zip") else f for f in files]
+
+
+def _descriptor(folder: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((folder / paths.DATAPACKAGE_FILE).read_text(encoding="utf-8"))
+    return data
+
+
+def _csv_entry(
+    layout: Layout, descriptor: dict[str, Any], folder: Path
+) -> tuple[Layout, dict[str, Any], Path]:
+    entry = next(r for r in descriptor["resources"] if r.get("format") == "csv")
+    return layout, entry, folder / str(entry["path"])
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write ``data`` as a new file at ``path`` (a new inode: hard links to the old file keep the old bytes)."""
+    fresh = path.with_name(path.name + ".new")
+    fresh.write_bytes(data)
+    os.replace(fresh, path)
+
+
+def _replace_zip(
+    path: Path, portal: Portal, stamp: Stamp, tables: list[tuple[Layout, dict[str, Any], Path]]
+) -> None:
+    fresh = path.with_name(path.name + ".new")
+    allzip.write(fresh, portal, stamp, tables)
+    os.replace(fresh, path)
+
+
+def _refreshed(site_dir: Path, f: DataFile) -> DataFile:
+    return data_file(site_dir, site_dir / f.path, f.dataset, f.rows, f.format)
+
+
+def stamp_of(site_dir: Path, files: list[DataFile]) -> Stamp | None:
+    """The stamp the latest packages carry now (None when there are none)."""
+    package = next((site_dir / f.path for f in files if f.format == "datapackage"), None)
+    if package is None:
+        return None
+    descriptor = _descriptor(package.parent)
+    return Stamp(str(descriptor["version"]), date.fromisoformat(str(descriptor["created"])[:10]))

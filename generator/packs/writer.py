@@ -1,0 +1,113 @@
+"""Writing every format of some datasets, using both cores when there is a lot to write.
+
+Stage: write data packs (also used by the release stage to rewrite a purged release). Guarantees: each
+dataset folder gets every registered format plus ``datapackage.json`` describing exactly those files. Parquet
+is written first; the slow format (XLSX, typed) then runs in a second process reading that Parquet file while
+this process writes CSV and JSON Lines, the caller's extra work (the all-data zip) and the checksums — the
+bytes are the same either way. Any failure propagates: the caller's build fails and the previous site stays.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pyarrow as pa
+
+from generator.model import DataFile
+from generator.packs import datapackage, parquet
+from generator.packs.files import data_file, facts
+from generator.packs.layout import Layout
+from generator.packs.registry import FORMATS, Format
+from generator.packs.safe import changed_headers
+from generator.packs.typed import typed_table
+from generator.packs.xlsx import part_rows
+
+OFFLOAD_ROWS = 200_000  # below this a second process costs more than it saves
+
+
+@dataclass
+class Job:
+    """One dataset to write: its layout, its records (text columns, publication order) and its folder."""
+
+    layout: Layout
+    table: pa.Table
+    folder: Path
+    written: list[Path] = field(default_factory=list)
+
+    @cached_property
+    def typed(self) -> pa.Table:
+        return typed_table(self.table, self.layout)
+
+    @cached_property
+    def relaxed(self) -> list[str]:
+        """CSV columns where values got a leading quote."""
+        return changed_headers(self.table, self.layout)
+
+    def path(self, suffix: str) -> Path:
+        return next(p for p in self.written if p.suffix == suffix)
+
+    def data_files(self, site_dir: Path) -> list[DataFile]:
+        """``DataFile``s of everything written (XLSX parts count their own rows)."""
+        total = self.table.num_rows
+        parts = [p for p in self.written if p.suffix == ".xlsx"]
+        rows = {p: part_rows(total, i, len(parts)) for i, p in enumerate(parts)}
+        return [data_file(site_dir, p, self.layout.name, rows.get(p, total)) for p in self.written]
+
+
+def write_datasets(
+    jobs: list[Job], meanwhile: Callable[[], None] = lambda: None, offload_rows: int = OFFLOAD_ROWS
+) -> None:
+    """Write every format and the data package of each job; ``meanwhile`` runs while the slow formats are
+    being written in the background (a second process from ``offload_rows`` records on)."""
+    for job in jobs:
+        job.folder.mkdir(parents=True, exist_ok=True)
+    _write([f for f in FORMATS if f.typed and not f.slow], jobs)  # Parquet first: the slow formats read it
+    with _slow_formats(jobs, offload_rows) as wait:
+        _write([f for f in FORMATS if not f.typed and not f.slow], jobs)
+        meanwhile()
+        for path in (p for job in jobs for p in job.written):
+            facts(path)  # checksums for the data package, while the slow formats are still being written
+        wait()
+    for job in jobs:
+        job.written.append(datapackage.write(job.layout, job.folder, job.written, job.relaxed))
+
+
+def _write(formats: list[Format], jobs: list[Job]) -> None:
+    for fmt in formats:
+        for job in jobs:
+            job.written += fmt.write(job.layout, job.typed if fmt.typed else job.table, job.folder)
+
+
+@contextmanager
+def _slow_formats(jobs: list[Job], offload_rows: int) -> Iterator[Callable[[], None]]:
+    slow = [f for f in FORMATS if f.slow]
+    if sum(job.table.num_rows for job in jobs) < offload_rows:
+        yield lambda: _write(slow, jobs)
+        return
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        futures = [
+            (job, pool.submit(from_parquet, f.name, job.layout, job.path(".parquet"), job.folder))
+            for f in slow
+            for job in jobs
+        ]
+        yield lambda: _collect(futures)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _collect(futures: list[tuple[Job, Future[list[Path]]]]) -> None:
+    for job, future in futures:
+        job.written += future.result()
+
+
+def from_parquet(name: str, layout: Layout, source: Path, folder: Path) -> list[Path]:
+    """Run in the second process: write format ``name`` from the typed records in a Parquet file."""
+    fmt = next(f for f in FORMATS if f.name == name)
+    return fmt.write(layout, parquet.read(source), folder)

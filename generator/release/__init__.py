@@ -1,0 +1,148 @@
+"""Versioned data releases: release IDs, deltas, retention, purges, the release history, the data catalogue and
+the Atom feed of releases, under ``site/data/``.
+
+Stage: write release (after the data packs). Guarantees: a build whose public data differ from the newest
+release's makes a release ``data/releases/<id>/`` (the latest files, hard-linked, and ``delta.jsonl``); one
+whose data are unchanged makes none and carries the history as it was; the last ``keep_releases`` releases are
+kept; a record withdrawn now is removed from every kept release's files and from the content of older deltas,
+and the purge is recorded; the latest packages carry the ID and as-of date of the release they belong to.
+Writes only under ``site_dir`` and ``state_out``; the previous site is only read (unchanged files are
+hard-linked from it, rewritten ones are new files), so it stays byte-identical until the caller swaps.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+from generator import paths
+from generator.model import DataFile, Publication, ReleaseInfo
+from generator.packs.files import data_file
+from generator.packs.layout import Stamp
+from generator.packs.rewrite import restamp, stamp_of
+from generator.problems import problem
+from generator.release.delta import Diff, write_delta
+from generator.release.feed import atom_feed
+from generator.release.history import History, read_history, releases_document
+from generator.release.ids import next_release_id
+from generator.release.index import Index, index_of_release, read_state, write_state
+from generator.release.manifest import catalog_document, dcat_document, write_json
+from generator.release.purge import carry, link_tree
+
+
+def make_release(
+    pub: Publication,
+    files: list[DataFile],
+    previous_site: Path | None,
+    site_dir: Path,
+    state_in: Path | None,
+    state_out: Path,
+) -> tuple[list[ReleaseInfo], list[DataFile]]:
+    """Decide and write the release; returns the kept releases (oldest first) and the manifest files.
+
+    ``files`` are the data-pack stage's files: if the latest packages must be restamped, their entries are
+    replaced in place (so the caller's list stays true)."""
+    history, problems = read_history(previous_site)
+    pub.problems.extend(problems)
+    newest = history.newest
+    candidate = next_release_id(pub.as_of, newest.id if newest else None)
+    latest = {f.dataset: site_dir / f.path for f in files if f.format == "jsonl"}
+    previous = _previous_index(state_in, previous_site, newest)
+    diff, index = write_delta(_release_dir(site_dir, candidate) / paths.DELTA_FILE, latest, previous)
+    new = _new_release(candidate, pub.as_of, diff) if newest is None or not diff.empty else None
+    if new is None:
+        shutil.rmtree(_release_dir(site_dir, candidate))
+        pub.problems.append(
+            problem(
+                "release-unchanged", f"公开数据与发布版本 {newest.id if newest else ''} 相同，未生成新版本"
+            )
+        )
+    current = new or newest
+    assert current is not None
+    files[:] = _stamped(site_dir, pub, files, current)
+    if new is not None:
+        _link_latest(site_dir, files, new.id)
+    history = _carry(history, new, pub, previous_site, site_dir, diff)
+    write_state(state_out, current.id, index)
+    return history.releases, _manifests(pub, files, history, site_dir, previous_site)
+
+
+def _release_dir(site_dir: Path, release_id: str) -> Path:
+    return site_dir / paths.RELEASES_DIR / release_id
+
+
+def _previous_index(state_in: Path | None, previous_site: Path | None, newest: ReleaseInfo | None) -> Index:
+    if newest is None or previous_site is None:
+        return {}
+    kept = read_state(state_in, newest.id)
+    return kept if kept is not None else index_of_release(_release_dir(previous_site, newest.id))
+
+
+def _new_release(release_id: str, as_of: date, diff: Diff) -> ReleaseInfo:
+    return ReleaseInfo(
+        id=release_id, as_of=as_of.isoformat(), counts=dict(sorted(diff.counts.items())),
+        added=sum(diff.added.values()), changed=sum(diff.changed.values()),
+        withdrawn=sum(len(ids) for ids in diff.withdrawn.values()),
+        delta_path=f"{paths.RELEASES_DIR}/{release_id}/{paths.DELTA_FILE}",
+    )  # fmt: skip
+
+
+def _stamped(site_dir: Path, pub: Publication, files: list[DataFile], current: ReleaseInfo) -> list[DataFile]:
+    """``files`` with the latest packages stamped as ``current`` (rewritten only if they say otherwise)."""
+    stamp = Stamp(current.id, date.fromisoformat(current.as_of))
+    if stamp_of(site_dir, files) in (None, stamp):
+        return list(files)
+    return restamp(site_dir, pub.catalog.portal, stamp, files)
+
+
+def _link_latest(site_dir: Path, files: list[DataFile], release_id: str) -> None:
+    """Hard-link the latest dataset files into the new release's folder."""
+    for f in files:
+        if f.dataset:
+            link_tree(site_dir / f.path, _release_dir(site_dir, release_id) / f.dataset / Path(f.path).name)
+
+
+def _carry(
+    history: History,
+    new: ReleaseInfo | None,
+    pub: Publication,
+    previous: Path | None,
+    site_dir: Path,
+    diff: Diff,
+) -> History:
+    """The new history: retention applied, older kept releases carried over and purged."""
+    keep = pub.catalog.portal.keep_releases - (1 if new else 0)
+    older = history.releases[-keep:] if keep > 0 else []
+    withdrawn = {d: ids for d, ids in diff.withdrawn.items() if ids} if new else {}
+    purge = carry(previous, site_dir, older, withdrawn) if previous else None
+    releases = (purge.releases if purge else []) + ([new] if new else [])
+    purges = list(history.purges)
+    if purge and purge.records:
+        assert new is not None
+        event = {
+            "as_of": new.as_of,
+            "release": new.id,
+            "records": len(purge.records),
+            "releases": purge.rewritten,
+        }
+        purges.append(event)
+        text = f"撤下的 {len(purge.records)} 条记录已从 {len(purge.rewritten)} 个保留版本的全部文件中删除"
+        pub.problems.append(problem("release-purged", text))
+    return History(releases, purges, history.deltas)
+
+
+def _manifests(
+    pub: Publication, files: list[DataFile], history: History, site_dir: Path, previous: Path | None
+) -> list[DataFile]:
+    current = history.releases[-1]
+    portal = pub.catalog.portal
+    written = [
+        write_json(site_dir, paths.RELEASES_JSON, releases_document(history, portal, site_dir, previous), "releases",
+                   len(history.releases)),
+        write_json(site_dir, paths.CATALOG_JSON, catalog_document(pub, files, current), "catalog", len(pub.tables)),
+        write_json(site_dir, paths.CATALOG_JSONLD, dcat_document(pub, files, current), "dcat", len(pub.tables)),
+    ]  # fmt: skip
+    atom = site_dir / paths.RELEASES_ATOM
+    atom.write_bytes(atom_feed(portal, history.releases, history.purges))
+    return [*written, data_file(site_dir, atom, "", len(history.releases), "atom")]

@@ -1,0 +1,118 @@
+"""``delta.jsonl``: what changed in public data since the previous release, one line per record.
+
+Stage: write release. Guarantees: each line is a JSON object ``{"op", "dataset", "记录ID", …}``:
+``ADD`` and ``MOD`` lines carry the full new public record under ``"record"`` (the same object as its line in
+the dataset's JSON Lines file); ``DEL`` lines carry only the record ID — a withdrawn record's content never
+appears. Lines are grouped by dataset (sorted), ADD/MOD in publication order, then DEL by ID, so the same
+change gives the same bytes. When a record is later withdrawn, the ADD/MOD lines of older deltas that carried it
+are rewritten to ``{"op": …, "dataset": …, "记录ID": …, "purged": true}``: a consumer treats any line without
+``"record"`` as "this record must not be held", which keeps replaying correct.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from generator.packs.layout import RECORD_ID_HEADER
+from generator.release.index import Index, records
+
+LINE_START = re.compile(
+    b'^\\{"op":"(ADD|MOD|DEL)","dataset":"([^"\\\\]*)","'
+    + RECORD_ID_HEADER.encode("utf-8")
+    + b'":"([^"\\\\]*)"'
+)
+
+
+@dataclass
+class Diff:
+    """What a delta holds, per dataset."""
+
+    added: dict[str, int] = field(default_factory=dict)
+    changed: dict[str, int] = field(default_factory=dict)
+    withdrawn: dict[str, set[str]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # public records now
+
+    @property
+    def empty(self) -> bool:
+        return not (any(self.added.values()) or any(self.changed.values()) or any(self.withdrawn.values()))
+
+
+def head(op: str, dataset: str, record_id: str) -> bytes:
+    """The start of a delta line, up to (not including) its closing brace."""
+    fields = {"op": op, "dataset": dataset, RECORD_ID_HEADER: record_id}
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))[:-1].encode("utf-8")
+
+
+def write_delta(path: Path, latest: dict[str, Path], previous: Index) -> tuple[Diff, Index]:
+    """Write the delta from ``previous`` to the JSON Lines files ``latest`` (dataset → file); also return the
+    new index. One pass over each file: ADD/MOD lines are written as records are read."""
+    diff, index = Diff(), {}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as out:
+        for dataset in sorted(set(latest) | set(previous)):
+            before = previous.get(dataset, {})
+            now = _scan(out, dataset, latest.get(dataset), before, diff)
+            gone = sorted(set(before) - set(now))
+            out.writelines(head("DEL", dataset, rid) + b"}\n" for rid in gone)
+            diff.withdrawn[dataset], index[dataset] = set(gone), now
+            if dataset in latest:
+                diff.counts[dataset] = len(now)
+    return diff, index
+
+
+def _scan(
+    out: BinaryIO, dataset: str, source: Path | None, before: dict[str, bytes], diff: Diff
+) -> dict[str, bytes]:
+    now: dict[str, bytes] = {}
+    added = changed = 0
+    for rid, digest, line in records(source) if source else iter(()):
+        now[rid] = digest
+        old = before.get(rid)
+        if old == digest:
+            continue
+        op = "ADD" if old is None else "MOD"
+        added, changed = added + (old is None), changed + (old is not None)
+        out.write(head(op, dataset, rid) + b',"record":' + line.rstrip(b"\n") + b"}\n")
+    diff.added[dataset], diff.changed[dataset] = added, changed
+    return now
+
+
+def purge_delta(source: Path, target: Path, withdrawn: dict[str, set[str]]) -> int:
+    """Write ``source`` to ``target`` with withdrawn records' ADD/MOD lines stripped of content; returns the
+    number of lines rewritten (0: nothing written — the caller links the file unchanged)."""
+    hits = sum(1 for line in _lines(source) if _carries(line, withdrawn))
+    if hits:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "wb") as out:
+            out.writelines(_purged(line) if _carries(line, withdrawn) else line for line in _lines(source))
+    return hits
+
+
+def _lines(path: Path) -> Iterator[bytes]:
+    with open(path, "rb") as f:
+        yield from f
+
+
+def _parse(line: bytes) -> tuple[str, str, str]:
+    found = LINE_START.match(line)
+    if found:
+        op, dataset, rid = (g.decode("utf-8") for g in found.groups())
+        return op, dataset, rid
+    data = json.loads(line)
+    return str(data["op"]), str(data["dataset"]), str(data[RECORD_ID_HEADER])
+
+
+def _carries(line: bytes, withdrawn: dict[str, set[str]]) -> bool:
+    """True for an ADD/MOD line that still carries the content of a withdrawn record."""
+    op, dataset, rid = _parse(line)
+    return op != "DEL" and rid in withdrawn.get(dataset, ()) and b'"record":' in line
+
+
+def _purged(line: bytes) -> bytes:
+    op, dataset, rid = _parse(line)
+    return head(op, dataset, rid) + b',"purged":true}\n'

@@ -1,0 +1,133 @@
+"""``releases.json``: the release history — kept releases (oldest first) and purge events.
+
+Stage: write release. Guarantees: the history is read back from the previous site's ``releases.json``;
+a release whose folder is missing there is dropped (it cannot be carried), an unreadable file means no history
+(the next release starts afresh) — never a crash. Each release lists its as-of date, record counts, how many
+records were added, changed and withdrawn, its delta (path, URL, bytes, SHA-256) and its data packages;
+each purge event says when, in which release, how many records were removed from which kept releases — never
+which records.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator import paths
+from generator.config import Portal
+from generator.model import ReleaseInfo
+from generator.packs.files import facts
+from generator.problems import Problem, problem
+from generator.release.ids import is_release_id
+
+DELTA_FORMAT = {
+    "zh": "每行一个 JSON 对象：op 为 ADD（新增）、MOD（更正）或 DEL（撤下）；dataset 为数据集；记录ID 为稳定编号；"
+    "ADD/MOD 行的 record 为完整的新公开记录；DEL 行只有编号。没有 record 的行（DEL 或 purged）表示不得再保存该记录。"
+    "从任一保留版本的完整数据出发，按顺序应用其后各版本的增量，即得到最新数据。",
+    "en": "One JSON object per line: op is ADD, MOD or DEL; dataset; 记录ID (stable record ID). ADD/MOD lines carry "
+    "the full new public record in 'record'; DEL lines only the ID. A line without 'record' (DEL, or an old line "
+    "marked 'purged') means the record must no longer be held. Starting from any kept release's full files and "
+    "applying the later deltas in order gives the latest data.",
+}
+
+
+@dataclass
+class History:
+    """The kept releases (oldest first), purge events, and what was known of each release's delta file."""
+
+    releases: list[ReleaseInfo] = field(default_factory=list)
+    purges: list[dict[str, Any]] = field(default_factory=list)
+    deltas: dict[str, dict[str, Any]] = field(default_factory=dict)  # release id → delta entry
+
+    @property
+    def newest(self) -> ReleaseInfo | None:
+        return self.releases[-1] if self.releases else None
+
+
+def read_history(previous_site: Path | None) -> tuple[History, list[Problem]]:
+    """The history of the site ``previous_site`` (empty when there is none or it is unreadable)."""
+    if previous_site is None:
+        return History(), []
+    try:
+        data = json.loads((previous_site / paths.RELEASES_JSON).read_text(encoding="utf-8"))
+        entries = list(data.get("releases", []))
+        kept = [e for e in entries if _carried(previous_site, e)]
+        history = History(
+            [_info(e) for e in kept], list(data.get("purges", [])), {e["id"]: e["delta"] for e in kept}
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return History(), _restarted(previous_site)
+    missing = [str(e.get("id", "")) for e in entries if e not in kept]
+    return history, [problem("release-missing-folder", f"发布版本 {rid} 在上一版网站中没有目录，已从发布历史中移除",
+                             file=paths.RELEASES_JSON, value=rid) for rid in missing]  # fmt: skip
+
+
+def _restarted(previous_site: Path) -> list[Problem]:
+    """A warning when an earlier site had releases but its history cannot be read."""
+    if not (previous_site / paths.RELEASES_DIR).is_dir():
+        return []
+    text = "上一版网站的 data/releases.json 缺失或无法读取，发布历史从本次构建重新开始"
+    return [problem("release-history-restarted", text, file=paths.RELEASES_JSON)]
+
+
+def _carried(previous_site: Path | None, entry: dict[str, Any]) -> bool:
+    rid = str(entry.get("id", ""))
+    return (
+        previous_site is not None
+        and is_release_id(rid)
+        and (previous_site / paths.RELEASES_DIR / rid).is_dir()
+    )
+
+
+def _info(entry: dict[str, Any]) -> ReleaseInfo:
+    counts = {str(k): int(v) for k, v in entry["counts"].items()}
+    return ReleaseInfo(
+        id=str(entry["id"]), as_of=str(entry["as_of"]), counts=counts, added=int(entry["added"]),
+        changed=int(entry["changed"]), withdrawn=int(entry["withdrawn"]), delta_path=str(entry["delta"]["path"]),
+    )  # fmt: skip
+
+
+def releases_document(
+    history: History, portal: Portal, site_dir: Path, previous_site: Path | None
+) -> dict[str, Any]:
+    """The content of ``releases.json`` for the releases in ``history`` as they now are under ``site_dir``."""
+    newest = history.newest
+    return {
+        "portal": portal.name,
+        "base_url": portal.base_url,
+        "current": newest.id if newest else None,
+        "keep_releases": portal.keep_releases,
+        "delta_format": DELTA_FORMAT,
+        "releases": [_entry(r, history, portal, site_dir, previous_site) for r in history.releases],
+        "purges": history.purges,
+    }
+
+
+def _entry(
+    release: ReleaseInfo, history: History, portal: Portal, site_dir: Path, previous_site: Path | None
+) -> dict[str, Any]:
+    folder = f"{paths.RELEASES_DIR}/{release.id}"
+    packages = sorted(p.parent.name for p in (site_dir / folder).glob(f"*/{paths.DATAPACKAGE_FILE}"))
+    return {
+        "id": release.id, "as_of": release.as_of, "url": portal.base_url + folder + "/",
+        "counts": dict(sorted(release.counts.items())), "total": sum(release.counts.values()),
+        "added": release.added, "changed": release.changed, "withdrawn": release.withdrawn,
+        "delta": _delta(release, history, portal, site_dir, previous_site),
+        "datapackages": {d: f"{folder}/{d}/{paths.DATAPACKAGE_FILE}" for d in packages},
+    }  # fmt: skip
+
+
+def _delta(
+    release: ReleaseInfo, history: History, portal: Portal, site_dir: Path, previous_site: Path | None
+) -> dict[str, Any]:
+    """The delta's entry; the size and checksum are reused when the file is the previous site's (linked)."""
+    known = history.deltas.get(release.id)
+    new, old = site_dir / release.delta_path, (previous_site / release.delta_path if previous_site else None)
+    where = {"path": release.delta_path, "url": portal.base_url + release.delta_path}
+    if known and old is not None and old.is_file() and os.path.samefile(new, old):
+        return where | {"bytes": int(known["bytes"]), "sha256": str(known["sha256"])}
+    size, sha = facts(new)
+    return where | {"bytes": size, "sha256": sha}

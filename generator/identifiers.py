@@ -33,7 +33,10 @@ def uscc_check_char(first17: str) -> str:
 
 def is_valid_ric(number: str) -> bool:
     """True for a valid 18-character resident ID number (area code real for the birth year, date, check)."""
-    return bool(ric.is_valid(number))
+    try:
+        return bool(ric.is_valid(number))
+    except KeyError:  # stdnum 2.2 raises KeyError for a known province whose county code is unknown (119999…)
+        return False
 
 
 def ric_birth_date(number: str) -> date | None:

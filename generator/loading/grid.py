@@ -1,0 +1,90 @@
+"""Sheets: a batch file as header cells, text columns and spreadsheet row numbers.
+
+Stage: load. Guarantees: columns are ``large_string`` (what pandas' str dtype holds) as the reader chunked
+them — never re-concatenated, since every copy of a million rows costs real time and memory — stripped of
+surrounding Unicode blanks; fully blank rows removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+Ragged = tuple[int, int, str]  # (spreadsheet row, cells in it, its raw text)
+
+
+@dataclass
+class Sheet:
+    """A batch as a grid of stripped text: header cells, data columns, spreadsheet row numbers, bad rows."""
+
+    header: list[str]
+    columns: list[pa.ChunkedArray]
+    rows: np.ndarray
+    ragged: list[Ragged]
+
+
+def text_column(column: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
+    """A large_string column without surrounding blanks (copied for stripping only when some cell needs it)."""
+    column = pa.chunked_array([column]) if isinstance(column, pa.Array) else column
+    column = column.cast(pa.large_string())
+    return pc.utf8_trim_whitespace(column) if _needs_strip(column) else column
+
+
+def _needs_strip(column: pa.ChunkedArray) -> bool:
+    """Whether any cell starts or ends with a blank (utf8_is_space and utf8_trim_whitespace agree on blanks;
+    checking the end characters and trimming only when needed saves a copy of most columns)."""
+    if not len(column):
+        return False
+    ends = (pc.utf8_slice_codeunits(column, 0, 1), pc.utf8_slice_codeunits(column, -1))
+    return any(pc.any(pc.utf8_is_space(e)).as_py() for e in ends)
+
+
+def sheet_from_records(records: Sequence[list[str]], exact: bool) -> Sheet:
+    """Rows of cells → Sheet. The header is the first non-blank row. ``exact`` (CSV): a row must have as many
+    cells as the header; otherwise (XLSX) short rows are padded and only content beyond the header's last
+    non-empty cell makes a row ragged."""
+    start = next((i for i, r in enumerate(records) if any(c.strip() for c in r)), len(records))
+    header = list(records[start]) if start < len(records) else []
+    while not exact and header and not header[-1].strip():
+        header.pop()
+    width, kept, rows, ragged = len(header), [], [], []
+    for number, cells in enumerate(records[start + 1 :], start=start + 2):
+        if (exact and cells and len(cells) != width) or (not exact and any(c.strip() for c in cells[width:])):
+            ragged.append((number, len(cells), ",".join(cells)))
+        elif cells:
+            kept.append(cells[:width] + [""] * (width - len(cells)))
+            rows.append(number)
+    columns = [text_column(pa.array(list(c), pa.large_string())) for c in zip(*kept, strict=False)]
+    columns = columns or [pa.chunked_array([], pa.large_string()) for _ in header]
+    return drop_blank([h.strip() for h in header], columns, np.array(rows, dtype=np.int64), ragged)
+
+
+def drop_blank(
+    header: list[str], columns: list[pa.ChunkedArray], rows: np.ndarray, ragged: list[Ragged]
+) -> Sheet:
+    """Remove rows whose every cell is empty; their row numbers simply no longer appear."""
+    blank = _blank_rows(columns, len(rows))
+    if blank.any():
+        keep = pa.array(~blank)
+        columns, rows = [c.filter(keep) for c in columns], rows[~blank]
+    return Sheet(header, columns, rows.astype(np.int64), ragged)
+
+
+def _blank_rows(columns: list[pa.ChunkedArray], count: int) -> np.ndarray:
+    """Rows empty in every column. Once few candidates are left, only those are looked at in the remaining
+    columns (blank rows are rare; comparing every cell of every column cost ~1 s per million rows)."""
+    candidates = np.arange(count if columns else 0)
+    for column in columns:
+        if not len(candidates):
+            break
+        few = len(candidates) * 8 < count
+        values = column.take(pa.array(candidates)) if few else column
+        empty = pc.equal(values, "").to_numpy(zero_copy_only=False)
+        candidates = candidates[empty if few else empty[candidates]]
+    blank = np.zeros(count, dtype=bool)
+    blank[candidates] = True
+    return blank

@@ -1,0 +1,35 @@
+"""Search stage: a static, sharded index of the portal's subjects and the script that queries it in the browser.
+
+Stage: search (after the site is rendered). Guarantees:
+- Only the subjects handed in are indexed (the caller passes public subjects only), each once: organisations and
+  individual businesses by name and 统一社会信用代码, natural persons by name only, shown with a masked ID —
+  an ID that arrives unmasked is masked here and reported, never written in clear.
+- A query downloads only small fragments: ``meta.json``, the posting shards of the query's selective bigrams
+  (four at a time, more only while the matches are too many to show), or two code-directory files for a code,
+  and the document chunks of the results shown (at most two pages' worth per page shown). Bigrams
+  that nearly every name shares (有限, 公司, region names…) are stop bigrams and never fetched; a query made of
+  them alone gets a message asking for something more specific.
+- Output is byte-identical for the same subjects, and the file count stays bounded.
+Measured against Pagefind in ``bench/bench_search.py``; the format is described in ``_files``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from generator.problems import Problem
+from generator.search._files import write_index
+from generator.search._postings import build_postings
+from generator.search._subjects import clean_subjects
+
+__all__ = ["build_search_index"]
+
+
+def build_search_index(subjects: pd.DataFrame, site_dir: Path) -> list[Problem]:
+    """Write ``site_dir/search-index/`` and the search script for ``subjects`` (columns ``name``, ``code``,
+    ``kind`` org|individual-business|person, ``url`` site-relative, ``masked_id``, ``records``)."""
+    frame, problems = clean_subjects(subjects)
+    write_index(frame, build_postings(frame["norm"].tolist()), site_dir)
+    return problems

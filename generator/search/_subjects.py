@@ -1,0 +1,115 @@
+"""Check and order the subjects handed to the search stage.
+
+Stage: search (internal). Guarantees: a natural person keeps only a name and a *masked* ID (an ID without a mask is
+masked here and reported; a code is dropped and reported); a link is always site-relative (otherwise the subject
+is left out and reported); subjects with a 统一社会信用代码 come first, sorted by code, so that the document
+chunks double as the sorted code index; the order depends only on the data.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from generator.identifiers import mask_id
+from generator.problems import Problem, problem
+from generator.search._text import USCC_CHARS, normalize
+
+COLUMNS = ("name", "code", "kind", "url", "masked_id", "records")
+KINDS = {"org": "o", "individual-business": "i", "person": "p"}
+SAFE_URL = re.compile(r"^(?![/\\])(?!.*(?:^|/)\.\.(?:/|$))[A-Za-z0-9._~/%-]+(?:#[A-Za-z0-9._~-]+)?$")
+
+
+def clean_subjects(subjects: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """Subjects fit to index, in index order (``norm`` column added), and the problems found on the way."""
+    missing = [c for c in COLUMNS if c not in subjects.columns]
+    if missing:
+        return _empty(), [problem("search-missing-column", f"搜索主体表缺少列：{'、'.join(missing)}")]
+    frame = _as_text(subjects)
+    problems: list[Problem] = []
+    for step in (_known_kind, _named, _safe_url, _person_privacy, _well_formed_code):
+        frame, found = step(frame)
+        problems += found
+    return _ordered(frame), problems
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="str") for c in (*COLUMNS, "norm")})
+
+
+def _as_text(subjects: pd.DataFrame) -> pd.DataFrame:
+    frame = subjects.loc[:, list(COLUMNS)].copy()
+    for column in ("name", "code", "kind", "url", "masked_id"):
+        frame[column] = frame[column].fillna("").astype(str).str.strip()
+    frame["records"] = pd.to_numeric(frame["records"], errors="coerce").fillna(0).astype("int64")
+    frame["code"] = frame["code"].str.upper()
+    return frame.reset_index(drop=True)
+
+
+def _report(frame: pd.DataFrame, bad: pd.Series, code: str, what: str, field: str) -> list[Problem]:
+    shown = frame.loc[bad, ["name", field]].itertuples(index=False)
+    return [problem(code, f"搜索主体“{n}”：{what}（{field} = {v}）", field=field, value=v) for n, v in shown]
+
+
+def _known_kind(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    bad = ~frame["kind"].isin(list(KINDS))
+    found = _report(frame, bad, "search-bad-kind", "主体类别未知，未编入搜索", "kind")
+    return frame[~bad], found
+
+
+def _named(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    frame = frame.assign(norm=[normalize(name) for name in frame["name"].tolist()])
+    bad = frame["norm"] == ""
+    found = _report(frame, bad, "search-empty-name", "名称没有可检索的文字，未编入搜索", "name")
+    return frame[~bad], found
+
+
+def _safe_url(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    bad = ~pd.Series([bool(SAFE_URL.match(u)) for u in frame["url"].tolist()], index=frame.index)
+    found = _report(frame, bad, "search-bad-url", "链接不是站内相对地址，未编入搜索", "url")
+    return frame[~bad], found
+
+
+def _person_privacy(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    person = frame["kind"] == "person"
+    coded = person & (frame["code"] != "")
+    clear = person & (frame["masked_id"] != "") & ~frame["masked_id"].str.contains("*", regex=False)
+    frame = frame.assign(masked_id=frame["masked_id"].where(person, ""))
+    masked = frame.loc[clear, "masked_id"].map(mask_id)
+    found = _report(
+        frame.assign(code="（已略去）"),
+        coded,
+        "search-person-code",
+        "自然人不应带有代码，代码未编入搜索",
+        "code",
+    )
+    found += _report(
+        frame.assign(masked_id=masked),
+        clear,
+        "search-unmasked-id",
+        "证件号码未遮蔽，已遮蔽后编入搜索",
+        "masked_id",
+    )
+    frame.loc[coded, "code"] = ""
+    frame.loc[clear, "masked_id"] = masked
+    return frame, found
+
+
+def _well_formed_code(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    code = frame["code"]
+    shaped = (code.str.len() == 18) & pd.Series(
+        [set(c) <= USCC_CHARS for c in code.tolist()], index=frame.index
+    )
+    bad = (code != "") & ~shaped
+    found = _report(frame, bad, "search-bad-code", "统一社会信用代码格式不对，仅按名称编入", "code")
+    frame.loc[bad, "code"] = ""
+    return frame, found
+
+
+def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
+    """Coded subjects by code, then the rest by name; ties broken by every other column (stable for equal rows)."""
+    frame = frame.assign(uncoded=frame["code"] == "")
+    keys = ["uncoded", "code", "norm", "name", "masked_id", "kind", "url", "records"]
+    frame = frame.sort_values(keys, kind="stable").drop(columns="uncoded")
+    return frame.reset_index(drop=True)

@@ -50,4 +50,5 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 BUILTIN_SCHEMAS_DIR = PACKAGE_DIR / "schemas"
 PROBLEM_CODES_DIR = PACKAGE_DIR / "problem_codes"  # one YAML file per stage: code → level, zh, en
 REPO_DIR = PACKAGE_DIR.parent  # the checkout: mkdocs.yml and site_templates/ live at its root (design layout)
-MKDOCS_FILE = REPO_DIR / "mkdocs.yml"  # the portal's mkdocs-material configuration (custom_dir: site_templates)
+# the portal's mkdocs-material configuration (custom_dir: site_templates)
+MKDOCS_FILE = REPO_DIR / "mkdocs.yml"

@@ -67,10 +67,9 @@ def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildRe
 
 
 def _rules(inputs: Inputs, options: BuildOptions) -> RulesResult:
-    assert inputs.valid is not None and inputs.rules is not None and inputs.raw is not None
-    rejected = assemble_ledger([inputs.raw.ledger, inputs.valid.ledger])
+    assert inputs.valid is not None and inputs.rules is not None
     first = read_first_published(options.out)
-    return apply_rules(inputs.valid, inputs.rules, options.as_of, first, rejected)
+    return apply_rules(inputs.valid, inputs.rules, options.as_of, first, inputs.rejected)
 
 
 def _write(
@@ -130,7 +129,8 @@ def _write_files(site: Path, files: dict[str, bytes]) -> None:
 
 
 def _context(pub: Publication, ruled: RulesResult) -> dict[str, Any]:
-    departments = ruled.departments.to_dict(orient="records") if len(ruled.departments) else []
+    table = ruled.departments.astype(object)
+    departments = table.where(table.notna(), None).to_dict(orient="records")  # NaN is not JSON: no rate
     return {
         "portal": pub.catalog.portal.name,
         "as_of": pub.as_of.isoformat(),

@@ -66,6 +66,19 @@ def test_every_input_row_has_exactly_one_fate_and_counts_add_up(
 
 
 @pytest.mark.slow
+def test_report_is_strict_json_and_rejections_are_attributed_to_departments(sample_build: Path) -> None:
+    def no_nan(value: str) -> None:
+        raise AssertionError(f"not JSON: {value}")
+
+    text = (sample_build / "report" / "build-report.json").read_text(encoding="utf-8")
+    report = json.loads(text, parse_constant=no_nan)
+    departments = report["departments"]
+    assert sum(d["submitted"] - d["accepted"] for d in departments) == report["totals"]["rejected"]
+    named = [d for d in departments if d["department"] and d["submitted"] > d["accepted"]]
+    assert named and all(0 <= d["合规率"] < 1 for d in named)
+
+
+@pytest.mark.slow
 def test_same_catalog_and_as_of_give_byte_identical_output(demo_build: Path, tmp_path: Path) -> None:
     again = run_build(DEMO_CATALOG, tmp_path / "published")
     assert tree_digest(again / "site") == tree_digest(demo_build / "site")

@@ -94,7 +94,9 @@ def _sheet_from_arrow(
     if not any(header):  # a leading blank line: let the strict reader find the header
         return None
     bad: list[Ragged] = sorted((int(n or 0), k, text) for n, k, text in ragged)
-    numbers = np.setdiff1d(np.arange(1, count + len(bad) + 1), [b[0] for b in bad])
+    keep = np.ones(count + len(bad), dtype=bool)  # a mask, not np.setdiff1d: that sorts 1 M numbers (1.9 s)
+    keep[[b[0] - 1 for b in bad if 0 < b[0] <= len(keep)]] = False
+    numbers = np.flatnonzero(keep) + 1
     return drop_blank(header, [c.slice(1) for c in texts], numbers[1:], bad)
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,3 +42,12 @@ def sample_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def sample_build(sample_catalog: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return run_build(sample_catalog, tmp_path_factory.mktemp("sample-out") / "published")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Debian Chromium per test process: Playwright's sync API allows one running instance."""
+    from tests.browser.kit import chromium
+
+    with chromium() as launched:
+        yield launched

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.kit import Traffic, chromium, serve
+from tests.browser.kit import Traffic, serve
 from tests.conftest import AS_OF, DEMO_CATALOG, REPO
 
 ARTIFACTS = REPO / "test-artifacts" / "browser"
@@ -88,12 +88,6 @@ def portal(portal_out: Path) -> Iterator[str]:
     """Base URL (ending in '/') of the demo site served on 127.0.0.1."""
     with serve(portal_out / "site") as base:
         yield base
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture

@@ -11,19 +11,13 @@ import pandas as pd
 import pytest
 
 from generator.search import build_search_index
-from tests.browser.kit import Traffic, chromium, result_names, serve, wait_for_search
+from tests.browser.kit import Traffic, result_names, serve, wait_for_search
 from tests.search.fixtures import HENGSHENG, PERSON_ID, PERSON_MASKED, read_index, subjects, write_search_page
 from tests.search.synth import synth_subjects
 from tests.search.test_index import decode
 
 pytestmark = pytest.mark.browser
 BUDGET = 300_000  # bytes a first name search may transfer (issue 4's benchmark line)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
 
 
 def site_of(frame: pd.DataFrame, folder: Path) -> Path:

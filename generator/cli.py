@@ -26,6 +26,23 @@ console = Console(stderr=True, highlight=False)
 SHOWN_PROBLEMS = 30
 
 
+CATALOG_OPTION = click.option(
+    "--catalog",
+    "catalog",
+    type=click.Path(path_type=Path),
+    default=paths.DEFAULT_CATALOG,
+    show_default=True,
+    help="目录（catalog）文件夹。",
+)
+OUT_OPTION = click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=paths.DEFAULT_OUT,
+    show_default=True,
+    help="输出文件夹。",
+)
+
+
 def _today() -> date:
     return datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
@@ -46,21 +63,8 @@ def main() -> None:
 
 
 @main.command()
-@click.option(
-    "--catalog",
-    "catalog",
-    type=click.Path(path_type=Path),
-    default=paths.DEFAULT_CATALOG,
-    show_default=True,
-    help="目录（catalog）文件夹。",
-)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=paths.DEFAULT_OUT,
-    show_default=True,
-    help="输出文件夹。",
-)
+@CATALOG_OPTION
+@OUT_OPTION
 @click.option(
     "--as-of", "as_of", callback=_as_of, metavar="YYYY-MM-DD", help="规则使用的日期（默认：上海时区今天）。"
 )
@@ -89,14 +93,7 @@ def build(catalog: Path, out: Path, as_of: date, jobs: int, strict: bool) -> Non
 
 
 @main.command()
-@click.option(
-    "--catalog",
-    "catalog",
-    type=click.Path(path_type=Path),
-    default=paths.DEFAULT_CATALOG,
-    show_default=True,
-    help="目录（catalog）文件夹。",
-)
+@CATALOG_OPTION
 def check(catalog: Path) -> None:
     """校验目录与数据，不写出网站；有退回的行时退出码为 1。"""
     from generator.inputs import read_inputs
@@ -113,13 +110,7 @@ def check(catalog: Path) -> None:
 
 
 @main.command()
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=paths.DEFAULT_OUT,
-    show_default=True,
-    help="输出文件夹。",
-)
+@OUT_OPTION
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 def serve(out: Path, port: int) -> None:
     """在 http://127.0.0.1:8000 预览已构建的网站。"""

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from generator.build import BuildOptions, build
+from generator.loading.csvfile import decode
 from tests.conftest import AS_OF, DEMO_CATALOG, run_build
 
 
@@ -32,13 +33,8 @@ def count_input_rows(catalog: Path) -> int:
     total = 0
     for path in sorted((catalog / "datasets").glob("*/*")):
         if path.suffix == ".csv":
-            raw = path.read_bytes()
-            for encoding in ("utf-8-sig", "gb18030"):
-                try:
-                    text = raw.decode(encoding)
-                    break
-                except UnicodeDecodeError:
-                    continue
+            text = decode(path.read_bytes())
+            assert text is not None, path
             total += len(pd.read_csv(pd.io.common.StringIO(text), dtype=str, keep_default_na=False))
         elif path.suffix == ".xlsx":
             sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]

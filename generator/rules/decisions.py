@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from generator.config import DATASET_ID
+from generator.loading.csvfile import decode
 from generator.model import FILE, ROW
 from generator.problems import Problem, problem
 from generator.schema import normalise_header
@@ -89,14 +90,8 @@ def read_decisions(root: Path, shown: str, kind: str) -> tuple[pd.DataFrame, lis
 
 
 def _parse(path: Path, shown: str) -> tuple[pd.DataFrame | None, list[Problem]]:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = decode(path.read_bytes())  # the batch reader's rule: UTF-8 (BOM optional), else GB18030
+    if text is None:
         return None, [
             problem("rules-decisions-unreadable", f"{shown} 不是 UTF-8 或 GB18030 编码", file=shown)
         ]

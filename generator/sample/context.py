@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from generator.sample import subjects
+from generator.sample.departments import DEPARTMENTS, members
 from generator.sample.names_data import GROUP_INDEX, GROUPS, ROADS
 from generator.sample.rand import I64, Obj, choose, pick, salt, strs
 from generator.sample.subjects import IND, ORG, PERSON
@@ -50,3 +51,27 @@ def addresses(kind: I64, group: I64, number: I64, district: Obj, seed: int) -> O
     road = choose(key, salt(seed, "road"), ROADS)
     house = pick(key, salt(seed, "house"), 398) + 1
     return np.asarray(district + road + np.where(kind == PERSON, "", strs(house) + "号"), dtype=object)
+
+
+DEPT_INDEX = {d.key: i for i, d in enumerate(DEPARTMENTS)}
+
+
+def draw_who(
+    rng: np.random.Generator,
+    cols: dict[str, I64],
+    mask: np.ndarray,
+    who: tuple[str, tuple[float, ...], tuple[str, ...]],
+    weights: tuple[float, float],
+) -> None:
+    """Department, subject kind and industry group of the ``mask`` rows. ``who`` = (lead department, kind shares,
+    groups); ``weights`` = (lead department's weight, each sibling department's weight)."""
+    dept, kinds, groups = who
+    k = int(mask.sum())
+    depts = members(dept)
+    w = np.asarray([weights[0] if d.key == dept else weights[1] for d in depts])
+    cols["dept"][mask] = np.asarray([DEPT_INDEX[d.key] for d in depts])[
+        rng.choice(len(depts), k, p=w / w.sum())
+    ]
+    shares = np.asarray(kinds, dtype=np.float64)
+    cols["kind"][mask] = rng.choice(3, k, p=shares / shares.sum())
+    cols["group"][mask] = group_codes(rng, groups, k)

@@ -13,14 +13,13 @@ import numpy as np
 
 from generator.sample import fmt, subjects
 from generator.sample import plan as P
-from generator.sample.context import Context, group_codes
-from generator.sample.departments import CITY_CODE, DEPARTMENTS, column, members
+from generator.sample.context import Context, draw_who
+from generator.sample.departments import CITY_CODE, column
 from generator.sample.licence_items import ITEMS, LONG, Item
 from generator.sample.plan import Plan
 from generator.sample.rand import I64, Obj, between, chance, choose, fill_rows, mix, pick, salt, strs
 from generator.sample.subjects import PERSON
 
-_DEPT_INDEX = {d.key: i for i, d in enumerate(DEPARTMENTS)}
 _YEARLY = ("{year}", "{yy}", "{date8}")
 
 
@@ -44,15 +43,7 @@ def plan(ctx: Context, rng: np.random.Generator, n: int) -> Plan:
 
 
 def _draw_for_item(rng: np.random.Generator, item: Item, mask: np.ndarray, cols: dict[str, I64]) -> None:
-    k = int(mask.sum())
-    depts = members(item.dept)
-    w = np.asarray([3.0 if d.key == item.dept else 2.0 for d in depts])
-    cols["dept"][mask] = np.asarray([_DEPT_INDEX[d.key] for d in depts])[
-        rng.choice(len(depts), k, p=w / w.sum())
-    ]
-    kinds = np.asarray(item.kinds, dtype=np.float64)
-    cols["kind"][mask] = rng.choice(3, k, p=kinds / kinds.sum())
-    cols["group"][mask] = group_codes(rng, item.groups, k)
+    draw_who(rng, cols, mask, (item.dept, item.kinds, item.groups), (3.0, 2.0))
 
 
 def materialise(ctx: Context, plan: Plan, idx: I64, alter: I64, fix_day: I64) -> dict[str, Obj]:

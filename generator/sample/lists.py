@@ -13,14 +13,12 @@ import numpy as np
 
 from generator.sample import fmt, subjects
 from generator.sample import plan as P
-from generator.sample.context import Context, group_codes
-from generator.sample.departments import DEPARTMENTS, column, members
+from generator.sample.context import Context, draw_who
+from generator.sample.departments import column
 from generator.sample.list_defs import LISTS, ListDef
 from generator.sample.plan import Plan
 from generator.sample.rand import I64, Obj, between, choose, salt, strs
 from generator.sample.subjects import PERSON
-
-_DEPT_INDEX = {d.key: i for i, d in enumerate(DEPARTMENTS)}
 
 
 def defs(list_type: str) -> list[int]:
@@ -51,15 +49,7 @@ def plan_for(list_type: str) -> object:
 
 
 def _draw_for_list(rng: np.random.Generator, d: ListDef, mask: np.ndarray, cols: dict[str, I64]) -> None:
-    k = int(mask.sum())
-    depts = members(d.dept)
-    w = np.asarray([4.0 if x.key == d.dept else 1.0 for x in depts])
-    cols["dept"][mask] = np.asarray([_DEPT_INDEX[x.key] for x in depts])[
-        rng.choice(len(depts), k, p=w / w.sum())
-    ]
-    kinds = np.asarray(d.kinds, dtype=np.float64)
-    cols["kind"][mask] = rng.choice(3, k, p=kinds / kinds.sum())
-    cols["group"][mask] = group_codes(rng, d.groups, k)
+    draw_who(rng, cols, mask, (d.dept, d.kinds, d.groups), (4.0, 1.0))
 
 
 def materialise(ctx: Context, plan: Plan, idx: I64, alter: I64, fix_day: I64) -> dict[str, Obj]:

@@ -18,8 +18,8 @@ from generator.sample import fmt, subjects
 from generator.sample import penalty_text as T
 from generator.sample import plan as P
 from generator.sample.acts import Act
-from generator.sample.context import Context, group_codes
-from generator.sample.departments import DEPARTMENTS, column, members
+from generator.sample.context import Context, draw_who
+from generator.sample.departments import DEPARTMENTS, column
 from generator.sample.penalty_text import ACTS, params
 from generator.sample.plan import Plan
 from generator.sample.rand import I64, Obj, chance, fill_rows, nice_yuan, salt, strs, uniform
@@ -27,7 +27,6 @@ from generator.sample.subjects import PERSON
 
 NEW_LAW_DAY = (date(2021, 7, 15) - P.EPOCH).days
 SXCD_FROM = (date(2023, 1, 1) - P.EPOCH).days
-_DEPT_INDEX = {d.key: i for i, d in enumerate(DEPARTMENTS)}
 
 
 def plan(ctx: Context, rng: np.random.Generator, n: int) -> Plan:
@@ -49,15 +48,8 @@ def plan(ctx: Context, rng: np.random.Generator, n: int) -> Plan:
 
 
 def _draw_for_act(rng: np.random.Generator, act: Act, mask: np.ndarray, cols: dict[str, I64]) -> None:
+    draw_who(rng, cols, mask, (act.dept, act.kinds, act.groups), (4.0, 1.5))
     k = int(mask.sum())
-    depts = members(act.dept)
-    w = np.asarray([4.0 if d.key == act.dept else 1.5 for d in depts])
-    cols["dept"][mask] = np.asarray([_DEPT_INDEX[d.key] for d in depts])[
-        rng.choice(len(depts), k, p=w / w.sum())
-    ]
-    kinds = np.asarray(act.kinds, dtype=np.float64)
-    cols["kind"][mask] = rng.choice(3, k, p=kinds / kinds.sum())
-    cols["group"][mask] = group_codes(rng, act.groups, k)
     ow = np.asarray([w for _, w in act.options])
     combo = rng.choice(len(act.options), k, p=ow / ow.sum())
     cols["combo"][mask] = combo

@@ -1,6 +1,7 @@
 """``gongshi build``: the whole build as a short list of stages.
 
-load → validate → rules → data packs → release → render site → search index → report → atomic swap.
+load → validate → rules → data packs → release → render site → search index → precompress → report →
+atomic swap.
 Everything is read and decided before anything is written; everything is written into a staging folder that
 replaces ``published/site`` (and ``state``) only at the very end, so a failed or killed build leaves the
 previous portal exactly as it was. Guarantees: returns problems, never raises for bad input.
@@ -19,6 +20,7 @@ from generator.commitments import CommitmentOutputs, commitment_outputs
 from generator.inputs import Inputs, read_inputs
 from generator.model import Publication
 from generator.packs import write_packs
+from generator.precompress import precompress
 from generator.problems import Problem
 from generator.release import make_release
 from generator.report import assemble_ledger, published_rows, summarise, write_report
@@ -76,7 +78,10 @@ def _write(
     inputs: Inputs, ruled: RulesResult, options: BuildOptions, staging: Path, progress: Progress
 ) -> BuildResult:
     assert inputs.catalog is not None and inputs.raw is not None and inputs.valid is not None
-    pub = Publication(inputs.catalog, options.as_of, ruled.tables, ruled.timeliness)
+    assert inputs.rules is not None
+    pub = Publication(
+        inputs.catalog, options.as_of, ruled.tables, ruled.timeliness, rules=inputs.rules.publication
+    )
     site = staging / paths.SITE_DIR
     problems = inputs.problems + ruled.problems
     progress("写出开放数据包")
@@ -95,6 +100,7 @@ def _write(
     progress("建立搜索索引")
     problems += build_search_index(subjects_for_search(pub), site)
     problems += pub.problems
+    precompress(site, options.jobs)
     progress("写出构建报告")
     ledger = assemble_ledger(
         [inputs.raw.ledger, inputs.valid.ledger, ruled.ledger, published_rows(ruled.tables)]

@@ -8,7 +8,6 @@ today in Asia/Shanghai) and the only place that turns problems into exit codes:
 from __future__ import annotations
 
 import contextlib
-import functools
 import http.server
 import sys
 from datetime import date, datetime
@@ -118,8 +117,9 @@ def serve(out: Path, port: int) -> None:
     if not site.is_dir():
         console.print(f"[red]{site} 不存在，请先运行 gongshi build。[/red]")
         sys.exit(2)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+    from generator.serve import handler_for
+
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler_for(site)) as server:
         console.print(f"预览：http://127.0.0.1:{port}/ （Ctrl+C 结束）")
         with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()

@@ -39,6 +39,10 @@ STATE_FILE = "state.json"
 SEARCH_INDEX_DIR = "search-index"  # under site/: the subject search index (generator.search)
 SEARCH_SCRIPT = "assets/javascripts/gongshi-search.js"  # under site/
 SEARCH_STYLE = "assets/stylesheets/gongshi-search.css"  # under site/, linked by the script
+# under site/: folders whose text files get a pre-compressed ``.gz`` twin (web servers' gzip_static): the theme
+# assets every page loads and the search index fragments; pages are compressed by the server on the fly
+PRECOMPRESSED_DIRS = ("assets", "search-index")
+PRECOMPRESSED_SUFFIXES = (".css", ".js", ".json", ".svg")
 ALL_DATA_ZIP = "data/latest/all-data.zip"  # under site/: every dataset's latest CSV + one data package
 RELEASES_ATOM = "data/releases.atom"  # under site/: Atom feed of data releases
 DATAPACKAGE_FILE = "datapackage.json"  # in each data/latest/<dataset>/ and data/releases/<id>/<dataset>/

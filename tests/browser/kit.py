@@ -1,12 +1,12 @@
 """Real-browser test kit: serve a folder on 127.0.0.1 and drive Debian's Chromium with Playwright.
 
 Used by tests/browser and tests/search. Nothing is downloaded: the browser is /usr/bin/chromium, the server is
-Python's own http.server on a free loopback port, and every request and response size is recorded.
+gongshi's preview server (Python's http.server, sending pre-compressed twins like nginx's gzip_static) on a
+free loopback port, and every request and response size is recorded.
 """
 
 from __future__ import annotations
 
-import functools
 import http.server
 import threading
 from collections.abc import Iterator
@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from generator.serve import handler_for
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -28,16 +30,10 @@ LAUNCH_ARGS = [
 ]
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @contextmanager
 def serve(folder: Path) -> Iterator[str]:
     """Serve ``folder`` on 127.0.0.1 (a free port) in a background thread; yields the base URL ending in '/'."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_for(folder, quiet=True))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

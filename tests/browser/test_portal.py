@@ -133,6 +133,19 @@ def test_a_name_search_downloads_under_300_kb_of_search_files_on_a_cold_cache(
     )
 
 
+def test_a_cold_name_search_transfers_under_300_kb_in_all_theme_and_page_included(
+    page: Any, portal: str, portal_out: Path, portal_catalog: Path, traffic: Any
+) -> None:
+    company = a_company(portal_catalog, portal_out)
+    page.goto(f"{portal}search/?q={quote(company.fragment)}")
+    wait_for_search(page)
+    page.wait_for_load_state("networkidle")
+    assert company.name in result_names(page)
+    compressed = [u for u in traffic.urls if u.endswith((".css", ".js"))]
+    assert compressed and sum(traffic.sizes[u] for u in compressed) < 120_000  # the gzip twins were sent
+    assert traffic.total() <= 300_000, json.dumps(traffic.sizes, indent=1)
+
+
 @pytest.mark.parametrize("which", ["home", "dataset", "subject", "search"])
 def test_key_pages_have_no_serious_or_critical_accessibility_violations(
     which: str, page: Any, portal: str, portal_out: Path, portal_catalog: Path

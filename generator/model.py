@@ -10,12 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from generator.config import DatasetConfig, Portal
 from generator.problems import Problem
 from generator.schema import Schema
+
+if TYPE_CHECKING:  # the rules package imports this module
+    from generator.rules.models import PublicationRules
 
 # Meta columns carried by every record table (never published as such, except RECORD_ID).
 FILE = "_file"  # batch file, relative to the catalog (e.g. datasets/penalties/2024-01.csv)
@@ -111,3 +115,4 @@ class Publication:
     files: list[DataFile] = field(default_factory=list)  # filled by the data-pack stage
     releases: list[ReleaseInfo] = field(default_factory=list)  # newest last; filled by the release stage
     problems: list[Problem] = field(default_factory=list)  # warnings/notes added by the output stages
+    rules: PublicationRules | None = None  # the publication rules applied (the 公示规则 page states them)

@@ -20,6 +20,7 @@ from generator.site import urls
 from generator.site.datasets import dataset_docs
 from generator.site.feeds import latest
 from generator.site.jinja import environment
+from generator.site.rulespage import rules_facts
 from generator.site.stats import statistics
 from generator.site.view import FREQUENCIES, KIND_TITLES, DatasetView, split_values
 from generator.site.work import BulkData, list_label
@@ -74,6 +75,7 @@ def _context(
         "commitment_url": urls.doc_url(commitment) if commitment else "",
         "overrides": [_summary(v) for v in views if v.spec.config.licence],
         "search_index": paths.SEARCH_INDEX_DIR, "search_script": paths.SEARCH_SCRIPT,
+        "rules": rules_facts(pub.rules),
         "releases_atom": paths.RELEASES_ATOM if _exists(data.site_dir, paths.RELEASES_ATOM) else "",
     }  # fmt: skip
 

@@ -45,11 +45,11 @@ from generator.search._text import normalize  # noqa: E402
 from tests.browser.demo import distinctive_fragment  # noqa: E402
 
 OUT = REPO / "bench" / "out" / "portal"
-PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
 class TreeMemory:
-    """Peak resident memory of this process plus all its descendants, sampled every ``every`` seconds."""
+    """Peak memory of this process plus all its descendants, sampled every ``every`` seconds, as the sum of
+    their proportional set sizes (PSS: pages a forked worker shares with its parent count once, not twice)."""
 
     def __init__(self, every: float = 0.25) -> None:
         self.every, self.peak, self._stop = every, 0, threading.Event()
@@ -65,7 +65,7 @@ class TreeMemory:
 
     def _run(self) -> None:
         while not self._stop.wait(self.every):
-            self.peak = max(self.peak, sum(_rss(p) for p in _tree(os.getpid())))
+            self.peak = max(self.peak, sum(_pss(p) for p in _tree(os.getpid())))
 
 
 def _tree(pid: int) -> list[int]:
@@ -79,11 +79,13 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def _rss(pid: int) -> int:
+def _pss(pid: int) -> int:
     try:
-        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_SIZE
-    except (OSError, IndexError, ValueError):
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
         return 0
+    found = [line.split()[1] for line in text.splitlines() if line.startswith("Pss:")]
+    return int(found[0]) * 1024 if found else 0
 
 
 class Clock:
@@ -137,13 +139,14 @@ def run_build(catalog: Path, out: Path, as_of: date, jobs: int) -> tuple[dict[st
     site_module.render_bulk = clock.wrap("bulk pages", site_module.render_bulk)  # type: ignore[attr-defined]
     build_module.render_site = clock.wrap("render_site", build_module.render_site)
     build_module.build_search_index = clock.wrap("search index", build_module.build_search_index)
+    os.sync()  # the catalog just written must not be flushed on the build's time
     start = time.perf_counter()
     with TreeMemory() as memory:
         result = build(BuildOptions(catalog, out, as_of, jobs), clock.progress)
         clock.close()
     figures = {
         "build_s": time.perf_counter() - start, "swapped": result.swapped, "problems": len(result.problems),
-        "stages_s": clock.stages, "timed_s": clock.timed, "peak_tree_rss_mb": memory.peak / 2**20,
+        "stages_s": clock.stages, "timed_s": clock.timed, "peak_tree_pss_mb": memory.peak / 2**20,
         "totals": (result.summary or {}).get("totals"),
     }  # fmt: skip
     return figures, clock

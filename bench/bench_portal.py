@@ -139,6 +139,8 @@ def run_build(catalog: Path, out: Path, as_of: date, jobs: int) -> tuple[dict[st
     site_module.render_bulk = clock.wrap("bulk pages", site_module.render_bulk)  # type: ignore[attr-defined]
     build_module.render_site = clock.wrap("render_site", build_module.render_site)
     build_module.build_search_index = clock.wrap("search index", build_module.build_search_index)
+    build_module.subjects_for_search = clock.wrap("search subjects", build_module.subjects_for_search)
+    build_module.precompress = clock.wrap("precompress", build_module.precompress)
     os.sync()  # the catalog just written must not be flushed on the build's time
     start = time.perf_counter()
     with TreeMemory() as memory:
@@ -155,12 +157,14 @@ def run_build(catalog: Path, out: Path, as_of: date, jobs: int) -> tuple[dict[st
 def site_figures(site: Path, clock: Clock) -> dict[str, Any]:
     (data, _jobs), written = clock.captured["bulk pages"]
     bulk_s = clock.timed["bulk pages"]
-    index = [p for p in (site / paths.SEARCH_INDEX_DIR).rglob("*") if p.is_file()]
+    index = [p for p in (site / paths.SEARCH_INDEX_DIR).rglob("*") if p.is_file() and p.suffix != ".gz"]
+    twins = list(site.rglob("*.gz"))
     return {
         "subjects": len(data.subjects), "bulk_pages": len(written), "bulk_pages_per_s": len(written) / bulk_s,
         "render_site_s": clock.timed["render_site"], "page_bytes": page_bytes(site, written),
         "search_index_s": clock.timed["search index"], "search_index_files": len(index),
         "search_index_mb": sum(p.stat().st_size for p in index) / 1e6,
+        "gz_twins": len(twins), "gz_twins_mb": sum(p.stat().st_size for p in twins) / 1e6,
         "site_files": sum(1 for p in site.rglob("*") if p.is_file()),
     }  # fmt: skip
 

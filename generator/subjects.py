@@ -11,7 +11,7 @@ import pandas as pd
 
 from generator.model import RECORD_ID, Publication
 from generator.site import urls
-from generator.site.subjects import find_subjects
+from generator.site.subjects import Subjects, find_subjects
 from generator.site.view import NATURAL_PERSON, DatasetView, dataset_views
 
 COLUMNS = ["name", "code", "kind", "url", "masked_id", "records"]
@@ -31,7 +31,7 @@ def subjects_for_search(pub: Publication) -> pd.DataFrame:
 
 def _organisations(views: list[DatasetView]) -> pd.DataFrame:
     subjects = find_subjects(views)
-    kinds = [_kind(views, subjects.records(i)) for i in range(len(subjects))]
+    kinds = _kinds(views, subjects)
     return pd.DataFrame(
         {
             "name": subjects.names.astype(str),
@@ -44,11 +44,15 @@ def _organisations(views: list[DatasetView]) -> pd.DataFrame:
     )
 
 
-def _kind(views: list[DatasetView], records: list[tuple[int, int]]) -> str:
-    view, pos = records[0]
-    return (
-        "individual-business" if views[view].column("subject_type").iat[pos] == INDIVIDUAL_BUSINESS else "org"
-    )
+def _kinds(views: list[DatasetView], subjects: Subjects) -> list[str]:
+    """Each subject's kind, from the 主体类别 of its first record (one column lookup per view, not per
+    subject: per subject it took 16 s for 250 k subjects)."""
+    types = [v.column("subject_type").to_numpy(dtype=object) for v in views]
+    first = subjects.starts[:-1]
+    return [
+        "individual-business" if types[v][p] == INDIVIDUAL_BUSINESS else "org"
+        for v, p in zip(subjects.view[first].tolist(), subjects.pos[first].tolist(), strict=True)
+    ]
 
 
 def _persons(view: DatasetView) -> pd.DataFrame:

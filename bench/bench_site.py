@@ -16,10 +16,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import multiprocessing
 import os
 import random
 import resource
 import shutil
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -50,7 +52,7 @@ from generator.site.work import BulkData  # noqa: E402
 from tests.site.conftest import table  # noqa: E402
 
 OUT = REPO / "bench" / "out" / "site"
-REPEAT = 3  # timed runs per contender in the mkdocs comparison
+REPEAT = 5  # timed rounds per contender in the mkdocs comparison
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -235,8 +237,8 @@ def mkdocs_comparison(data: BulkData, count: int, work: Path) -> dict[str, float
     Both start from what a catalog of just these subjects gives: mkdocs from their Markdown files (written
     before its clock starts), the bulk renderer from the records of these subjects only (so converting columns
     for the worker processes costs what it would for these pages, not for the whole city), into fresh
-    folders, cut into eight tasks so that two workers share the work evenly. Each is timed ``REPEAT`` times
-    and the best run counts."""
+    folders, cut into eight tasks so that two workers share the work evenly, each in a fresh interpreter. They
+    take turns for ``REPEAT`` rounds; the best and the median round are reported."""
     count = min(count, len(data.subjects))
     docs = work / "docs"
     shutil.rmtree(work, ignore_errors=True)
@@ -249,33 +251,62 @@ def mkdocs_comparison(data: BulkData, count: int, work: Path) -> dict[str, float
         code = str(data.subjects.codes[i])
         (docs / "datasets" / code[-2:]).mkdir(parents=True, exist_ok=True)
         (docs / "datasets" / code[-2:] / f"{code}.md").write_text(_markdown(data, i), encoding="utf-8")
-    config = load_config(str(paths.MKDOCS_FILE), docs_dir=str(docs), site_dir=str(work / "site"))
-    mkdocs_s = best(lambda _: mkdocs_build(config))
-    result = {"subjects": count, "mkdocs_s": mkdocs_s, "mkdocs_ms_per_page": mkdocs_s / count * 1000}
     chunk = max(1, math.ceil(count / 8))
     tasks: list[Task] = [("subject", -1, a, min(a + chunk, count)) for a in range(0, count, chunk)]
     only = only_subjects(data, count)
-    for jobs in (1, 2):
-        bulk_s = best(
-            lambda n, j=jobs: run_tasks(replace(only, site_dir=work / f"bulk-{j}-{n}", cache={}), tasks, j)
-        )
-        result |= {
-            f"bulk_{jobs}job_ms_per_page": bulk_s / count * 1000,
-            f"ratio_{jobs}job": mkdocs_s / bulk_s,
-        }
+    contenders: dict[str, Callable[[int], float]] = {
+        "mkdocs": lambda _: in_fresh_process(build_mkdocs, docs, work / "site"),
+        **{
+            f"bulk_{j}job": lambda n, j=j: in_fresh_process(
+                run_tasks, replace(only, site_dir=work / f"bulk-{j}-{n}"), tasks, j
+            )
+            for j in (1, 2)
+        },
+    }
+    times = rounds(contenders)
+    result: dict[str, float] = {"subjects": count, "rounds": REPEAT}
+    for name, seconds in times.items():
+        result |= {f"{name}_ms_per_page_best": min(seconds) / count * 1000,
+                   f"{name}_ms_per_page_median": statistics.median(seconds) / count * 1000}  # fmt: skip
+        if name != "mkdocs":
+            result |= {f"ratio_{name}_best": min(times["mkdocs"]) / min(seconds),
+                       f"ratio_{name}_median": statistics.median(times["mkdocs"]) / statistics.median(seconds)}  # fmt: skip
     return result
 
 
-def best(run: Callable[[int], object], repeat: int = REPEAT) -> float:
-    """The shortest of ``repeat`` timed runs, each after flushing written files to disk (the writeback of an
-    earlier stage must not be charged to whoever runs next)."""
-    times = []
+def rounds(contenders: dict[str, Callable[[int], float]], repeat: int = REPEAT) -> dict[str, list[float]]:
+    """Each contender's seconds in ``repeat`` rounds, taking turns (this machine's disk has slow spells that
+    last seconds to minutes; taking turns exposes every contender to them alike), each run after flushing
+    written files to disk (the writeback of an earlier run must not be charged to the next)."""
+    times: dict[str, list[float]] = {name: [] for name in contenders}
     for n in range(repeat):
-        os.sync()
-        start = time.perf_counter()
-        run(n)
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for name, run in contenders.items():
+            os.sync()
+            times[name].append(run(n))
+    return times
+
+
+def build_mkdocs(docs: Path, site: Path) -> None:
+    mkdocs_build(load_config(str(paths.MKDOCS_FILE), docs_dir=str(docs), site_dir=str(site)))
+
+
+def in_fresh_process(target: Callable[..., object], *args: Any) -> float:
+    """Seconds ``target(*args)`` takes in a new interpreter that holds only what it is given, like a build of
+    just these pages (neither contender pays for the big process that made the data: its garbage collector
+    walks, its forks copy page tables)."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=_timed, args=(target, args, queue))
+    process.start()
+    elapsed = float(queue.get())
+    process.join()
+    return elapsed
+
+
+def _timed(target: Callable[..., object], args: tuple[Any, ...], queue: Any) -> None:
+    start = time.perf_counter()
+    target(*args)
+    queue.put(time.perf_counter() - start)
 
 
 def only_subjects(data: BulkData, count: int) -> BulkData:

@@ -36,6 +36,7 @@ BUILD_REPORT_JSON = "build-report.json"
 BUILD_REPORT_HTML = "build-report.html"
 LEDGER_FILE = "ledger.parquet"
 STATE_FILE = "state.json"
+NOT_FOUND_PAGE = "404.html"  # under site/: mkdocs-material writes it from site_templates/404.html
 SEARCH_INDEX_DIR = "search-index"  # under site/: the subject search index (generator.search)
 SEARCH_SCRIPT = "assets/javascripts/gongshi-search.js"  # under site/
 SEARCH_STYLE = "assets/stylesheets/gongshi-search.css"  # under site/, linked by the script

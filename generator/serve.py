@@ -3,7 +3,8 @@
 Stage: none (``gongshi serve`` and the browser tests). Guarantees: files are served only from the site folder
 (the standard library's path translation); a request whose ``Accept-Encoding`` allows gzip gets the file's
 pre-compressed twin, when the build wrote one, with ``Content-Encoding: gzip`` and the original's type, as
-nginx's ``gzip_static on`` would; everything else is served as it is.
+nginx's ``gzip_static on`` would; everything else is served as it is; a missing file is answered with status
+404 and the site's own ``404.html``, as the documented nginx ``error_page`` does.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from generator import paths
 from generator.precompress import GZ
 
 
@@ -26,6 +28,19 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         if os.path.isfile(path) and os.path.isfile(path + GZ) and accepts_gzip(self.headers):
             return self._send_twin(path)
         return super().send_head()
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / paths.NOT_FOUND_PAGE
+        if code != http.HTTPStatus.NOT_FOUND or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(code)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def _send_twin(self, path: str) -> BinaryIO:
         twin = open(path + GZ, "rb")  # noqa: SIM115 - the base class closes it after copying

@@ -65,6 +65,12 @@ def test_a_file_without_a_twin_is_sent_as_it_is_even_to_gzip_browsers(port: int)
     assert status == 200 and "content-encoding" not in headers and "信用临江" in body.decode()
 
 
+def test_a_missing_page_answers_404_with_the_sites_own_not_found_page(site: Path, port: int) -> None:
+    (site / "404.html").write_text("<!doctype html><title>页面不存在</title>", encoding="utf-8")
+    status, headers, body = get(port, "/r/ab/withdrawn.html", "gzip")
+    assert status == 404 and "页面不存在" in body.decode() and headers["content-type"].startswith("text/html")
+
+
 @pytest.mark.parametrize("path", ["/../secret.txt", "/assets/../../secret.txt", "/%2e%2e/secret.txt"])
 def test_nothing_outside_the_site_folder_is_served(port: int, path: str) -> None:
     status, _, body = get(port, path, "gzip")

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from generator.identifiers import is_valid_uscc
 from generator.model import RECORD_ID, DatasetSpec, Table
 from generator.problems import Problem, problem
 from generator.schema import Field
 from generator.site import urls
+from generator.validation.codes import uscc_valid
 
 MONTH, DEPT, ARCHIVE = "_month", "_dept", "_archive"  # derived columns: month key, department slug, USCC page
 NATURAL_PERSON = "自然人"
@@ -150,8 +150,10 @@ def _archive_codes(view: DatasetView) -> pd.Series:
     codes = view.column("subject_code").str.strip().str.upper()
     person = view.column("subject_type").eq(NATURAL_PERSON)
     ok = codes.str.fullmatch(urls.SUBJECT_CODE.pattern).fillna(False).astype(bool) & ~person
-    checked = {code: is_valid_uscc(code) for code in codes[ok].unique()}  # per subject, not per record
-    ok &= codes.map(lambda code: checked.get(code, False)).astype(bool)
+    uniques = codes[
+        ok
+    ].unique()  # per subject, not per record; vectorised: per code it took 8 s at 1 M records
+    ok &= codes.isin(uniques[uscc_valid(uniques)])
     return codes.where(ok, "")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from generator.identifiers import USCC_ALPHABET
 from generator.site.subjects import find_subjects
-from generator.site.view import ARCHIVE, dataset_views
+from generator.site.view import dataset_views
 from tests.site.conftest import COMPANY_CODE, SHOP_CODE, penalty, table, uscc
 
 WRONG_CHECK = COMPANY_CODE[:17] + next(c for c in USCC_ALPHABET if c != COMPANY_CODE[17])

@@ -65,10 +65,18 @@ class QuietSiteHandler(SiteHandler):
 def accepts_gzip(headers: Any) -> bool:
     """Whether an ``Accept-Encoding`` header allows gzip (``gzip;q=0`` does not)."""
     for item in str(headers.get("Accept-Encoding", "")).split(","):
-        name, _, params = item.strip().partition(";")
+        name, _, params = item.partition(";")
         if name.strip().lower() in ("gzip", "*"):
-            return params.replace(" ", "").lower() not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+            quality = params.replace(" ", "").lower().removeprefix("q=")
+            return not quality or _number(quality) > 0
     return False
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return 1.0  # an unreadable weight does not refuse the encoding
 
 
 def handler_for(site: Path, quiet: bool = False) -> Any:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import gzip
 import http.client
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
-from generator.serve import handler_for
+from tests.browser.kit import serve
 
 CSS = "body { color: #222; } " * 300
 
@@ -29,12 +28,8 @@ def site(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def port(site: Path) -> Iterator[int]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_for(site, quiet=True))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield int(server.server_address[1])
-    server.shutdown()
-    server.server_close()
+    with serve(site) as base:
+        yield int(urlsplit(base).port or 0)
 
 
 def get(port: int, path: str, encoding: str | None) -> tuple[int, dict[str, str], bytes]:

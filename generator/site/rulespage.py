@@ -11,8 +11,7 @@ from datetime import date
 from typing import Any
 
 from generator.rules.models import Period, PublicationRules, RuleSet, SectorPeriod
-
-SEVERITIES = ("轻微", "一般", "严重")
+from generator.rules.vocab import SEVERITIES
 
 
 def rules_facts(rules: PublicationRules | None) -> dict[str, Any]:
@@ -25,7 +24,7 @@ def rules_facts(rules: PublicationRules | None) -> dict[str, Any]:
         "working_days": rules.timeliness.working_days,
         "withheld": withheld_classes(rules),
         "rule_sets": [_rule_set(s, _end(penalty.rule_sets, i)) for i, s in enumerate(penalty.rule_sets)],
-        "severities": SEVERITIES,
+        "severities": SEVERITIES,  # the columns of the periods table, lowest first
         "earlier": _earlier(penalty.earlier_decisions, penalty.rule_sets[0].start),
         "severe": _categories(rules, "严重"),
         "minor": _categories(rules, "轻微"),
@@ -43,7 +42,7 @@ def withheld_classes(rules: PublicationRules) -> list[str]:
         found.append(f"仅给予{'、'.join(never.warning_categories)}的处罚")
     if never.simple_procedure:
         found.append("适用简易程序（当场作出）的处罚")
-    if any(not s.periods[k].publish for s in rules.penalty.rule_sets for k in s.periods):
+    if any(not p.publish for s in rules.penalty.rule_sets for p in s.periods.values()):
         found.append("规定不予公示的失信程度的处罚（见下表）")
     found.append(f"涉及未成年人（决定作出时未满 {rules.privacy.minor_age} 周岁）的案件")
     return found

@@ -36,6 +36,12 @@ def status_of(url: str) -> int:
         return int(error.code)
 
 
+def search_for(page: Any, portal: str, query: str) -> None:
+    """Open the portal's search page for ``query`` and wait until the search script has answered."""
+    page.goto(f"{portal}search/?q={quote(query)}")
+    wait_for_search(page)
+
+
 def a_dataset_page(root: Path) -> str:
     catalog, _ = load_catalog(root)
     assert catalog is not None
@@ -66,8 +72,7 @@ def test_a_company_is_found_by_its_code_and_a_code_prefix(
 ) -> None:
     company = a_company(portal_catalog, portal_out)
     for query in (company.code, company.code[:12].lower()):
-        page.goto(f"{portal}search/?q={quote(query)}")
-        wait_for_search(page)
+        search_for(page, portal, query)
         assert company.name in result_names(page), query
 
 
@@ -84,8 +89,7 @@ def test_a_withdrawn_record_has_no_page_and_no_search_hit(
     assert [r for r in gone if status_of(portal + urls.record_page(r.record_id)) != 404] == []
     assert [r for r in gone if r.record_id in index] == []
     for record in [r for r in gone if not r.subject_still_public][:3]:
-        page.goto(f"{portal}search/?q={quote(record.subject)}")
-        wait_for_search(page)
+        search_for(page, portal, record.subject)
         assert record.subject not in result_names(page), record
 
 
@@ -93,8 +97,7 @@ def test_a_person_is_found_by_name_with_a_masked_id_and_no_id_number_is_in_the_i
     page: Any, portal: str, portal_out: Path, portal_catalog: Path
 ) -> None:
     name = a_person(portal_catalog, portal_out)
-    page.goto(f"{portal}search/?q={quote(name)}")
-    wait_for_search(page)
+    search_for(page, portal, name)
     assert name in result_names(page)
     shown = page.locator(".gongshi-search__item", has_text=name).first.inner_text()
     assert "证件号码" in shown and "*" in shown
@@ -123,8 +126,7 @@ def test_a_name_search_downloads_under_300_kb_of_search_files_on_a_cold_cache(
     page: Any, portal: str, portal_out: Path, portal_catalog: Path, traffic: Any
 ) -> None:
     company = a_company(portal_catalog, portal_out)
-    page.goto(f"{portal}search/?q={quote(company.fragment)}")
-    wait_for_search(page)
+    search_for(page, portal, company.fragment)
     page.wait_for_load_state("networkidle")
     search = {u: n for u, n in traffic.sizes.items() if "/search-index/" in u or "/gongshi-search." in u}
     assert any("/search-index/n/" in u for u in search)
@@ -137,8 +139,7 @@ def test_a_cold_name_search_transfers_under_300_kb_in_all_theme_and_page_include
     page: Any, portal: str, portal_out: Path, portal_catalog: Path, traffic: Any
 ) -> None:
     company = a_company(portal_catalog, portal_out)
-    page.goto(f"{portal}search/?q={quote(company.fragment)}")
-    wait_for_search(page)
+    search_for(page, portal, company.fragment)
     page.wait_for_load_state("networkidle")
     assert company.name in result_names(page)
     compressed = [u for u in traffic.urls if u.endswith((".css", ".js"))]

@@ -1,7 +1,8 @@
 """Read and validate the catalog's configuration: portal.yaml, each dataset's dataset.yaml and schema.
 
 Stage: load (configuration half; ``generator.load`` reads the record batches). Guarantees: returns either a
-complete ``Catalog`` or CONFIG problems naming file and key; dataset folder names are safe path segments.
+complete ``Catalog`` or CONFIG problems naming file and key; dataset folder names are safe path segments
+on every system (lower-case letters, digits, hyphens; no Windows device name such as ``con`` or ``com1``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from generator import paths
-from generator.config import DATASET_ID, DatasetConfig, Portal, load_model
+from generator.config import DATASET_ID, DatasetConfig, Portal, is_device_name, load_model
 from generator.model import Catalog, DatasetSpec
 from generator.problems import Problem, problem
 from generator.schema import Schema, builtin_schema, load_schema_file
@@ -35,8 +36,9 @@ def load_catalog(root: Path) -> tuple[Catalog | None, list[Problem]]:
 
 def _load_dataset(root: Path, folder: Path) -> tuple[DatasetSpec | None, list[Problem]]:
     shown = f"{paths.DATASETS_DIR}/{folder.name}/{paths.DATASET_FILE}"
-    if not DATASET_ID.match(folder.name):
-        return None, [problem("config-bad-dataset-id", f"数据集目录名不合法: {folder.name}", file=shown)]
+    problems = _id_problems(folder.name, shown)
+    if problems:
+        return None, problems
     config, problems = load_model(DatasetConfig, folder / paths.DATASET_FILE, shown)
     if config is None:
         return None, problems
@@ -45,6 +47,19 @@ def _load_dataset(root: Path, folder: Path) -> tuple[DatasetSpec | None, list[Pr
         return None, problems
     batches = tuple(sorted(p for p in folder.iterdir() if p.suffix.lower() in paths.BATCH_SUFFIXES))
     return DatasetSpec(folder.name, config, schema, folder, batches), []
+
+
+def _id_problems(name: str, shown: str) -> list[Problem]:
+    """The folder name is the dataset id, a path segment of every output: safe on every system, or a problem."""
+    if is_device_name(name):
+        msg = (
+            f"数据集目录名 {name} 是 Windows 保留的设备名（con、aux、nul、prn、com1…com9、lpt1…lpt9），"
+            "以它命名的数据文件在 Windows 上无法保存或解压，请改名（如 penalties、licences）"
+        )
+        return [problem("config-reserved-dataset-id", msg, file=shown, value=name)]
+    if not DATASET_ID.match(name):
+        return [problem("config-bad-dataset-id", f"数据集目录名不合法: {name}", file=shown)]
+    return []
 
 
 def _schema_for(config: DatasetConfig, folder: Path, shown: str) -> tuple[Schema | None, list[Problem]]:

@@ -2,6 +2,7 @@
 
 Stage: load. Guarantees: every key is documented (``description``); unknown keys, wrong types, missing keys and
 missing files become ``Problem``s of level CONFIG that name the file and the key — never a traceback.
+``DATASET_ID`` admits only names that are safe path segments on every system (no Windows device names).
 """
 
 from __future__ import annotations
@@ -16,8 +17,20 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from generator.problems import Problem, problem
 
-DATASET_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+WINDOWS_DEVICE_NAMES = frozenset(
+    {"con", "prn", "aux", "nul"} | {f"{port}{n}" for port in ("com", "lpt") for n in range(10)}
+)
+DATASET_ID = re.compile(rf"^(?!(?:{'|'.join(sorted(WINDOWS_DEVICE_NAMES))})\Z)[a-z0-9][a-z0-9-]{{0,62}}\Z")
 DatasetKind = Literal["penalty", "licensing", "other-act", "list", "measures", "commitment-items"]
+
+
+def is_device_name(name: str) -> bool:
+    """Whether Windows reserves ``name`` for a device, so no file or folder can have it there.
+
+    CON, PRN, AUX, NUL, COM0–COM9 and LPT0–LPT9, in any case, with or without an extension (``nul.md``,
+    ``Com1.tar.gz``), trailing spaces before the extension ignored, as Windows ignores them.
+    """
+    return name.split(".", 1)[0].rstrip(" ").lower() in WINDOWS_DEVICE_NAMES
 
 
 class Strict(BaseModel):

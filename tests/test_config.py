@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from generator.catalog import load_catalog
-from generator.config import DatasetConfig, Portal
+from generator.config import DATASET_ID, DatasetConfig, Portal
 from generator.problems import Level
 
 PORTAL = {
@@ -98,6 +98,54 @@ def test_dataset_folder_name_cannot_escape_the_output(tmp_path: Path) -> None:
     shutil.copytree(tmp_path / "datasets/penalties", tmp_path / "datasets/..evil")
     _, problems = load_catalog(tmp_path)
     assert [p.code for p in problems] == ["config-bad-dataset-id"]
+
+
+DEVICE_NAMES = [
+    "con",
+    "aux",
+    "nul",
+    "prn",
+    "com1",
+    "com9",
+    "lpt1",
+    "lpt9",
+    "CON",
+    "Nul",
+    "con.csv",
+    "Com1.old",
+    "aux ",
+]
+
+
+@pytest.mark.parametrize("name", DEVICE_NAMES)
+def test_a_windows_device_name_is_not_a_dataset_id(tmp_path: Path, name: str) -> None:
+    write_catalog(tmp_path)
+    shutil.copytree(tmp_path / "datasets/penalties", tmp_path / "datasets" / name)
+    catalog, problems = load_catalog(tmp_path)
+    assert catalog is None
+    [p] = problems
+    assert (p.code, p.level, p.value) == ("config-reserved-dataset-id", Level.CONFIG, name)
+    assert (
+        p.file == f"datasets/{name}/dataset.yaml"
+        and name in p.message
+        and "Windows 保留的设备名" in p.message
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["console", "com10", "com", "lpt", "nul-list", "aux1", "prn-2024", "con-licences"]
+)
+def test_a_dataset_id_that_only_begins_like_a_device_name_is_fine(tmp_path: Path, name: str) -> None:
+    write_catalog(tmp_path)
+    shutil.copytree(tmp_path / "datasets/penalties", tmp_path / "datasets" / name)
+    catalog, problems = load_catalog(tmp_path)
+    assert problems == [] and catalog is not None
+    assert catalog.dataset(name).schema.primary_key == ("CF_WSH", "CF_CFJGDM")
+
+
+@pytest.mark.parametrize("name", ["con", "nul", "com1", "lpt9", "penalties\n", "-x", "Penalties", "a.b"])
+def test_the_dataset_id_pattern_refuses_device_names_and_unsafe_names_for_every_user(name: str) -> None:
+    assert DATASET_ID.match(name) is None
 
 
 def test_other_act_without_schema_is_a_config_error(tmp_path: Path) -> None:

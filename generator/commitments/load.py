@@ -2,7 +2,8 @@
 
 Stage: load. Guarantees: returns only valid templates, sorted by id; every unusable template yields CONFIG
 problems naming the file, the line and the key or placeholder (missing or unknown front-matter keys, bad values,
-unknown placeholders, clause numbering, a ``superseded_by`` naming no template) — never an exception.
+unknown placeholders, clause numbering, a ``superseded_by`` naming no template) — never an exception. Template ids
+(file names) are safe file names on every system: lower-case letters, digits, hyphens, no Windows device name.
 A catalog without a ``commitments/`` folder simply has no column.
 """
 
@@ -18,6 +19,7 @@ from pydantic import ValidationError
 from generator import paths
 from generator.commitments.body import parse_body
 from generator.commitments.model import TEMPLATE_ID, Commitment, CommitmentMeta
+from generator.config import is_device_name
 from generator.problems import Problem, problem
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -52,9 +54,9 @@ def load_commitments(catalog_root: Path) -> tuple[list[Commitment], list[Problem
 
 def _load_one(path: Path) -> tuple[Commitment | None, list[Problem]]:
     shown = f"{paths.COMMITMENTS_DIR}/{path.name}"
-    if not TEMPLATE_ID.match(path.stem):
-        msg = f"{shown}: 文件名只能由小写字母、数字和连字符组成（它就是模板编号）"
-        return None, [problem("commitment-bad-id", msg, file=shown, value=path.stem)]
+    problems = _id_problems(path.stem, shown)
+    if problems:
+        return None, problems
     text, problems = _read(path, shown)
     if text is None:
         return None, problems
@@ -68,6 +70,20 @@ def _load_one(path: Path) -> tuple[Commitment | None, list[Problem]]:
     first_line = text[: match.end()].count("\n") + 1
     blocks, problems = parse_body(text[match.end() :], meta.matter, shown, first_line)
     return (None if problems else Commitment(path.stem, shown, meta, blocks)), problems
+
+
+def _id_problems(stem: str, shown: str) -> list[Problem]:
+    """The file name is the template id: a safe file name on every system, or a CONFIG problem."""
+    if is_device_name(stem):
+        msg = (
+            f"{shown}: 文件名 {stem} 是 Windows 保留的设备名（con、aux、nul、prn、com1…com9、lpt1…lpt9），"
+            "以它为编号的承诺书文件在 Windows 上无法保存或解压，请改名（如 food-licence）"
+        )
+        return [problem("commitment-reserved-id", msg, file=shown, value=stem)]
+    if not TEMPLATE_ID.fullmatch(stem):  # fullmatch: "$" alone would let a final line break through
+        msg = f"{shown}: 文件名只能由小写字母、数字和连字符组成（它就是模板编号）"
+        return [problem("commitment-bad-id", msg, file=shown, value=stem)]
+    return []
 
 
 def _read(path: Path, shown: str) -> tuple[str | None, list[Problem]]:

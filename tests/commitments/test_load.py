@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from generator.commitments import load_commitments
 from generator.problems import Level, Problem
 from tests.commitments.conftest import GOOD_BODY, GOOD_FRONT, WriteTemplate
@@ -100,6 +102,35 @@ def test_file_name_must_be_a_safe_id(write_template: WriteTemplate) -> None:
     _, problems = load_commitments(write_template("Food_Licence"))
     p = only(problems)
     assert (p.code, p.value) == ("commitment-bad-id", "Food_Licence")
+
+
+@pytest.mark.parametrize(
+    "name", ["con", "aux", "nul", "prn", "com1", "com9", "lpt1", "lpt9", "NUL", "Aux", "con.txt", "lpt1.bak"]
+)
+def test_a_windows_device_name_is_not_a_template_id(write_template: WriteTemplate, name: str) -> None:
+    commitments, problems = load_commitments(write_template(name))
+    p = only(problems)
+    assert commitments == []
+    assert (p.code, p.level, p.file, p.value) == (
+        "commitment-reserved-id",
+        Level.CONFIG,
+        f"commitments/{name}.md",
+        name,
+    )
+    assert "Windows 保留的设备名" in p.message and f"commitments/{name}.md" in p.message
+
+
+@pytest.mark.parametrize("name", ["console", "com10", "nul-licence", "aux1", "lpt-repair"])
+def test_a_template_id_that_only_begins_like_a_device_name_loads(
+    write_template: WriteTemplate, name: str
+) -> None:
+    commitments, problems = load_commitments(write_template(name))
+    assert config_problems(problems) == [] and [c.id for c in commitments] == [name]
+
+
+def test_a_file_name_ending_in_a_line_break_is_not_a_template_id(write_template: WriteTemplate) -> None:
+    _, problems = load_commitments(write_template("food-licence\n"))
+    assert (only(problems).code, only(problems).value) == ("commitment-bad-id", "food-licence\n")
 
 
 def test_template_without_front_matter_is_a_config_problem(tmp_path: Path) -> None:

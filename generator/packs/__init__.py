@@ -2,11 +2,12 @@
 ``datapackage.json``, plus one all-data zip, under ``site/data/latest/``.
 
 Stage: write data packs (after the rules stage, before the release stage). Guarantees: only public records
-and public columns (``记录ID`` then the schema's public fields; never META columns nor ``privacy: drop``
-fields); records in a stable order, so the same input and as-of date give byte-identical files; spreadsheet
-cells can never run as formulas; nothing is written outside ``site_dir``. Notes for the clerk (a number
-column kept as text, text cut short in XLSX) are added to ``pub.problems``. The packages are stamped with the
-as-of date as version; the release stage restamps them if the release gets another ID.
+and public columns (``记录ID`` then the schema's public fields the records still have; never META columns,
+``privacy: drop`` fields nor fields the privacy rules dropped); records in a stable order, so the same input
+and as-of date give byte-identical files; spreadsheet cells can never run as formulas; nothing is written
+outside ``site_dir``. Notes for the clerk (a number column kept as text, text cut short in XLSX) are added to
+``pub.problems``. The packages are stamped with the as-of date as version; the release stage restamps them if
+the release gets another ID.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator import paths
+from generator.checkpoints import checkpoint
 from generator.model import DataFile, Publication
 from generator.packs import allzip, datapackage
 from generator.packs.checks import pack_problems
@@ -29,6 +31,7 @@ def write_packs(pub: Publication, site_dir: Path) -> list[DataFile]:
     target = site_dir / paths.ALL_DATA_ZIP
 
     def zip_all() -> None:
+        checkpoint("packs-writing")  # test hook: Parquet, CSV and JSON Lines written, the rest not yet
         tables = [
             (j.layout, datapackage.resource(j.layout, j.path(".csv"), j.relaxed), j.path(".csv"))
             for j in jobs
@@ -43,7 +46,7 @@ def write_packs(pub: Publication, site_dir: Path) -> list[DataFile]:
 
 def _job(pub: Publication, dataset: str, site_dir: Path, stamp: Stamp) -> Job:
     table = pub.tables[dataset]
-    layout = layout_for(table.spec, pub.catalog.portal, stamp)
+    layout = layout_for(table.spec, pub.catalog.portal, stamp, table.frame.columns)
     folder = site_dir / paths.LATEST_DIR / dataset
     if folder.resolve().parent != (site_dir / paths.LATEST_DIR).resolve():
         raise ValueError(

@@ -1,7 +1,8 @@
 """The public layout of a dataset's data files: which columns, under which Chinese headers, in which order.
 
 Stage: write data packs (shared by every format and by the release stage's purge). Guarantees: the columns are
-``记录ID`` then the schema's public fields in schema order (never META columns, never ``privacy: drop`` fields);
+``记录ID`` then the schema's public fields in schema order (never META columns, never ``privacy: drop`` fields,
+never fields the rules stage dropped from the records, e.g. by the catalog's ``drop_fields``);
 headers are the fields' Chinese titles (made unique if two fields share one); records are in a stable order
 (newest decision first, then record ID), so the same records always give the same bytes. A layout can be read
 back from a ``datapackage.json`` written earlier, so old releases can be rewritten without today's catalog.
@@ -9,6 +10,7 @@ back from a ``datapackage.json`` written earlier, so old releases can be rewritt
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -73,16 +75,19 @@ class Layout:
         return [c.header for c in self.columns]
 
 
-def layout_for(spec: DatasetSpec, portal: Portal, stamp: Stamp) -> Layout:
-    """The layout of a catalog dataset."""
-    columns = _columns(spec)
+def layout_for(
+    spec: DatasetSpec, portal: Portal, stamp: Stamp, present: Collection[str] | None = None
+) -> Layout:
+    """The layout of a catalog dataset (of its fields in ``present`` only, when given: the columns the public
+    records still have after the privacy rules)."""
+    columns = _columns(spec, present)
     date_field = spec.schema.role("date")
     order_by = next((c.header for c in columns if c.source == date_field), "")
     return Layout(spec.id, package_properties(spec, portal), columns, stamp, order_by)
 
 
-def _columns(spec: DatasetSpec) -> tuple[Column, ...]:
-    public = set(spec.schema.public_names())
+def _columns(spec: DatasetSpec, present: Collection[str] | None) -> tuple[Column, ...]:
+    public = set(spec.schema.public_names()).intersection(spec.schema.names if present is None else present)
     fields = [f for f in spec.schema.frictionless()["fields"] if f["name"] in public]
     titles = [str(f.get("title") or f["name"]) for f in fields]
     taken = {RECORD_ID_HEADER}

@@ -1,16 +1,19 @@
-"""Rewriting data packs that were written before: an old release purged of withdrawn records, and the latest
-packages restamped with the release they belong to.
+"""Rewriting data packs that were written before: an old release purged of withdrawn or superseded records
+(and of columns no longer published), and the latest packages restamped with the release they belong to.
 
 Stage: write data packs, called by the release stage. Guarantees: a purged dataset folder is written afresh
 (new files, never in place — the old ones may be hard links shared with the previous site) from the old
-release's own ``datapackage.json`` and JSON Lines file, so its columns, titles and version stay those of that
-release; restamping changes only ``version``/``created`` of the latest packages and the all-data zip.
+release's own ``datapackage.json`` and JSON Lines file, so its titles, descriptions, order and version stay
+those of that release; its columns are that release's, less any the caller says are no longer published (a
+field dropped for privacy leaves the old releases' files and schemas too), whatever today's columns are;
+restamping changes only ``version``/``created`` of the latest packages and the all-data zip.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,19 +31,45 @@ from generator.packs.layout import RECORD_ID_HEADER, TEXT, Layout, Stamp, layout
 from generator.packs.writer import Job, write_datasets
 
 
-def rewrite_without(tasks: list[tuple[Path, Path, set[str]]]) -> list[int]:
-    """For each (source, target, drop): write dataset folder ``source`` again into ``target`` without the
-    records ``drop``; all in one batch, so the slow format runs beside the others. Returns the records left."""
-    jobs = [_job(source, target, drop) for source, target, drop in tasks]
+@dataclass(frozen=True)
+class Rewrite:
+    """One dataset folder to write again: from ``source`` into ``target``, without the records ``drop``, and
+    keeping only the columns ``columns`` (None: all of the old release's columns; ``记录ID`` always stays)."""
+
+    source: Path
+    target: Path
+    drop: set[str]
+    columns: frozenset[str] | None = None
+
+
+def rewrite_without(tasks: list[Rewrite]) -> list[int]:
+    """Write each task's dataset folder again; all in one batch, so the slow format runs beside the others.
+    Returns the records left in each."""
+    jobs = [_job(task) for task in tasks]
     write_datasets(jobs)
     return [int(job.table.num_rows) for job in jobs]
 
 
-def _job(source: Path, target: Path, drop: set[str]) -> Job:
-    layout = layout_from_descriptor(_descriptor(source))
-    table = jsonl.read(source / f"{layout.name}.jsonl", layout.headers)
-    kept = pc.invert(pc.is_in(table.column(RECORD_ID_HEADER), value_set=pa.array(sorted(drop), TEXT)))
-    return Job(layout, table.filter(kept), target)
+def _job(task: Rewrite) -> Job:
+    layout = layout_from_descriptor(_descriptor(task.source))
+    table = jsonl.read(task.source / f"{layout.name}.jsonl", layout.headers)
+    drop = pa.array(sorted(task.drop), TEXT)
+    table = table.filter(pc.invert(pc.is_in(table.column(RECORD_ID_HEADER), value_set=drop)))
+    if task.columns is not None:
+        layout = _narrowed(layout, task.columns)
+        table = table.select(layout.headers)
+    return Job(layout, table, task.target)
+
+
+def _narrowed(layout: Layout, columns: frozenset[str]) -> Layout:
+    """``layout`` with only the columns named in ``columns`` (and ``记录ID``), in their old order."""
+    kept = tuple(c for c in layout.columns if c.header in columns or c.header == RECORD_ID_HEADER)
+    return replace(layout, columns=kept, order_by=layout.order_by if layout.order_by in columns else "")
+
+
+def headers_of(folder: Path) -> list[str]:
+    """The column headers of the dataset folder ``folder`` as its ``datapackage.json`` describes them."""
+    return layout_from_descriptor(_descriptor(folder)).headers
 
 
 def restamp(site_dir: Path, portal: Portal, stamp: Stamp, files: list[DataFile]) -> list[DataFile]:

@@ -10,6 +10,7 @@ bytes are the same either way. Any failure propagates: the caller's build fails 
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from generator.packs.registry import FORMATS, Format
 from generator.packs.safe import changed_headers
 from generator.packs.typed import typed_table
 from generator.packs.xlsx import part_rows
+from generator.workers import die_with_parent
 
 OFFLOAD_ROWS = 200_000  # below this a second process costs more than it saves
 
@@ -90,7 +92,12 @@ def _slow_formats(jobs: list[Job], offload_rows: int) -> Iterator[Callable[[], N
     if sum(job.table.num_rows for job in jobs) < offload_rows:
         yield lambda: _write(slow, jobs)
         return
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=die_with_parent,  # a killed build leaves no worker behind
+        initargs=(os.getpid(),),
+    )
     try:
         futures = [
             (job, pool.submit(from_parquet, f.name, job.layout, job.path(".parquet"), job.folder))

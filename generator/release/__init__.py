@@ -4,8 +4,11 @@ the Atom feed of releases, under ``site/data/``.
 Stage: write release (after the data packs). Guarantees: a build whose public data differ from the newest
 release's makes a release ``data/releases/<id>/`` (the latest files, hard-linked, and ``delta.jsonl``); one
 whose data are unchanged makes none and carries the history as it was; the last ``keep_releases`` releases are
-kept; a record withdrawn now is removed from every kept release's files and from the content of older deltas,
-and the purge is recorded; the latest packages carry the ID and as-of date of the release they belong to.
+kept; a record withdrawn now (DEL) and the old content of a record changed now (MOD: a correction, or a catalog
+change that drops or masks a field) are removed from every kept older release's files and from the content of
+older deltas — the new release alone carries the new content — and columns a dataset no longer publishes leave
+the older releases' files; each purge is recorded in ``releases.json`` with how many records went for each
+reason (``withdrawn``, ``superseded``); the latest packages carry the ID and as-of date of their release.
 Writes only under ``site_dir`` and ``state_out``; the previous site is only read (unchanged files are
 hard-linked from it, rewritten ones are new files), so it stays byte-identical until the caller swaps.
 """
@@ -20,7 +23,7 @@ from generator import paths
 from generator.model import DataFile, Publication, ReleaseInfo
 from generator.packs.files import data_file
 from generator.packs.layout import Stamp
-from generator.packs.rewrite import restamp, stamp_of
+from generator.packs.rewrite import headers_of, restamp, stamp_of
 from generator.problems import problem
 from generator.release.delta import Diff, write_delta
 from generator.release.feed import atom_feed
@@ -28,7 +31,7 @@ from generator.release.history import History, read_history, releases_document
 from generator.release.ids import next_release_id
 from generator.release.index import Index, index_of_release, read_state, write_state
 from generator.release.manifest import catalog_document, dcat_document, write_json
-from generator.release.purge import carry, link_tree
+from generator.release.purge import Purge, Removal, carry, link_tree
 
 
 def make_release(
@@ -63,7 +66,7 @@ def make_release(
     files[:] = _stamped(site_dir, pub, files, current)
     if new is not None:
         _link_latest(site_dir, files, new.id)
-    history = _carry(history, new, pub, previous_site, site_dir, diff)
+    history = _carry(history, new, pub, previous_site, site_dir, files, diff)
     write_state(state_out, current.id, index)
     return history.releases, _manifests(pub, files, history, site_dir, previous_site)
 
@@ -109,27 +112,51 @@ def _carry(
     pub: Publication,
     previous: Path | None,
     site_dir: Path,
+    files: list[DataFile],
     diff: Diff,
 ) -> History:
-    """The new history: retention applied, older kept releases carried over and purged."""
+    """The new history: retention applied, older kept releases carried over and purged (of what the new
+    release's delta withdrew or superseded, and of columns ``files`` no longer have)."""
     keep = pub.catalog.portal.keep_releases - (1 if new else 0)
     older = history.releases[-keep:] if keep > 0 else []
-    withdrawn = {d: ids for d, ids in diff.withdrawn.items() if ids} if new else {}
-    purge = carry(previous, site_dir, older, withdrawn) if previous else None
+    removal = _removal(diff, files, site_dir) if new else Removal()
+    purge = carry(previous, site_dir, older, removal) if previous else None
     releases = (purge.releases if purge else []) + ([new] if new else [])
     purges = list(history.purges)
     if purge and purge.records:
         assert new is not None
-        event = {
-            "as_of": new.as_of,
-            "release": new.id,
-            "records": len(purge.records),
-            "releases": purge.rewritten,
-        }
-        purges.append(event)
-        text = f"撤下的 {len(purge.records)} 条记录已从 {len(purge.rewritten)} 个保留版本的全部文件中删除"
-        pub.problems.append(problem("release-purged", text))
+        purges.append(_purge_event(new, purge, removal, pub))
     return History(releases, purges, history.deltas)
+
+
+def _removal(diff: Diff, files: list[DataFile], site_dir: Path) -> Removal:
+    """What the new release's delta takes out of the older releases, and today's columns of each dataset."""
+    columns = {
+        f.dataset: frozenset(headers_of((site_dir / f.path).parent))
+        for f in files
+        if f.format == "datapackage"
+    }
+    return Removal(_nonempty(diff.withdrawn), _nonempty(diff.superseded), columns)
+
+
+def _nonempty(ids: dict[str, set[str]]) -> dict[str, set[str]]:
+    return {d: s for d, s in ids.items() if s}
+
+
+def _purge_event(new: ReleaseInfo, purge: Purge, removal: Removal, pub: Publication) -> dict[str, object]:
+    """The purge's entry in ``releases.json`` (how many records, for which reason, from which releases —
+    never which records), with a note for the report per reason."""
+    withdrawn, superseded = purge.count(removal.withdrawn), purge.count(removal.superseded)
+    where = f"已从 {len(purge.rewritten)} 个保留版本的全部文件中删除"
+    if withdrawn:
+        pub.problems.append(problem("release-purged", f"撤下的 {withdrawn} 条记录{where}"))
+    if superseded:
+        text = f"{superseded} 条记录因更正或公示规则变化而内容改变，其旧内容{where}"
+        pub.problems.append(problem("release-superseded-purged", text))
+    return {
+        "as_of": new.as_of, "release": new.id, "records": len(purge.records), "releases": purge.rewritten,
+        "withdrawn": withdrawn, "superseded": superseded,
+    }  # fmt: skip
 
 
 def _manifests(

@@ -4,9 +4,12 @@ Stage: write release. Guarantees: each line is a JSON object ``{"op", "dataset",
 ``ADD`` and ``MOD`` lines carry the full new public record under ``"record"`` (the same object as its line in
 the dataset's JSON Lines file); ``DEL`` lines carry only the record ID — a withdrawn record's content never
 appears. Lines are grouped by dataset (sorted), ADD/MOD in publication order, then DEL by ID, so the same
-change gives the same bytes. When a record is later withdrawn, the ADD/MOD lines of older deltas that carried it
-are rewritten to ``{"op": …, "dataset": …, "记录ID": …, "purged": true}``: a consumer treats any line without
-``"record"`` as "this record must not be held", which keeps replaying correct.
+change gives the same bytes. The IDs of MOD records (content superseded by a correction or a catalog change)
+and of DEL records are returned, so the release stage can purge them from the kept releases. When a record is
+later withdrawn or superseded, the ADD/MOD lines of older deltas that carried its old content are rewritten to
+``{"op": …, "dataset": …, "记录ID": …, "purged": true}``: a consumer treats any line without ``"record"`` as
+"this record must not be held" and a MOD line as "hold this content" (replacing the record, or inserting it
+when the release it started from was purged of it), which keeps replaying correct.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ class Diff:
 
     added: dict[str, int] = field(default_factory=dict)
     changed: dict[str, int] = field(default_factory=dict)
+    superseded: dict[str, set[str]] = field(default_factory=dict)  # IDs of MOD lines: old content replaced
     withdrawn: dict[str, set[str]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # public records now
 
@@ -69,27 +73,32 @@ def _scan(
     out: BinaryIO, dataset: str, source: Path | None, before: dict[str, bytes], diff: Diff
 ) -> dict[str, bytes]:
     now: dict[str, bytes] = {}
-    added = changed = 0
+    added, changed = 0, set()
     for rid, digest, line in records(source) if source else iter(()):
         now[rid] = digest
         old = before.get(rid)
         if old == digest:
             continue
-        op = "ADD" if old is None else "MOD"
-        added, changed = added + (old is None), changed + (old is not None)
-        out.write(head(op, dataset, rid) + b',"record":' + line.rstrip(b"\n") + b"}\n")
-    diff.added[dataset], diff.changed[dataset] = added, changed
+        if old is None:
+            added += 1
+        else:
+            changed.add(rid)
+        out.write(
+            head("ADD" if old is None else "MOD", dataset, rid) + b',"record":' + line.rstrip(b"\n") + b"}\n"
+        )
+    diff.added[dataset], diff.changed[dataset], diff.superseded[dataset] = added, len(changed), changed
     return now
 
 
-def purge_delta(source: Path, target: Path, withdrawn: dict[str, set[str]]) -> int:
-    """Write ``source`` to ``target`` with withdrawn records' ADD/MOD lines stripped of content; returns the
-    number of lines rewritten (0: nothing written — the caller links the file unchanged)."""
-    hits = sum(1 for line in _lines(source) if _carries(line, withdrawn))
+def purge_delta(source: Path, target: Path, drop: dict[str, set[str]]) -> int:
+    """Write ``source`` to ``target`` with the ADD/MOD lines of records ``drop`` (withdrawn or superseded
+    since) stripped of content; returns the number of lines rewritten (0: nothing written — the caller links
+    the file unchanged)."""
+    hits = sum(1 for line in _lines(source) if _carries(line, drop))
     if hits:
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(target, "wb") as out:
-            out.writelines(_purged(line) if _carries(line, withdrawn) else line for line in _lines(source))
+            out.writelines(_purged(line) if _carries(line, drop) else line for line in _lines(source))
     return hits
 
 
@@ -107,10 +116,10 @@ def _parse(line: bytes) -> tuple[str, str, str]:
     return str(data["op"]), str(data["dataset"]), str(data[RECORD_ID_HEADER])
 
 
-def _carries(line: bytes, withdrawn: dict[str, set[str]]) -> bool:
-    """True for an ADD/MOD line that still carries the content of a withdrawn record."""
+def _carries(line: bytes, drop: dict[str, set[str]]) -> bool:
+    """True for an ADD/MOD line that still carries the content of a record in ``drop``."""
     op, dataset, rid = _parse(line)
-    return op != "DEL" and rid in withdrawn.get(dataset, ()) and b'"record":' in line
+    return op != "DEL" and rid in drop.get(dataset, ()) and b'"record":' in line
 
 
 def _purged(line: bytes) -> bytes:

@@ -2,7 +2,8 @@
 
 Stage: write release. Guarantees: valid Atom 1.0 built with ElementTree (every text escaped); ids and links
 are absolute URLs under the portal's base URL; times are the releases' as-of dates at 00:00 Asia/Shanghai, so
-the same history gives the same bytes; a purge is mentioned in the entry of the release that caused it.
+the same history gives the same bytes; a purge is mentioned in the entry of the release that caused it, with
+how many records were withdrawn and how many had their old content superseded.
 """
 
 from __future__ import annotations
@@ -55,7 +56,10 @@ def summary(release: ReleaseInfo, purge: dict[str, Any] | None) -> str:
         f"较上一版本新增 {release.added} 条，更正 {release.changed} 条，撤下 {release.withdrawn} 条。"
     )
     if purge:
-        text += f"撤下的 {purge['records']} 条记录已从 {len(purge['releases'])} 个保留的历史版本中删除。"
+        withdrawn, superseded = int(purge.get("withdrawn", purge["records"])), int(purge.get("superseded", 0))
+        parts = [f"撤下的 {withdrawn} 条记录"] if withdrawn else []
+        parts += [f"内容改变的 {superseded} 条记录的旧内容"] if superseded else []
+        text += f"{'和'.join(parts)}已从 {len(purge['releases'])} 个保留的历史版本中删除。"
     return text
 
 

@@ -4,8 +4,11 @@ Stage: write release. Guarantees: the history is read back from the previous sit
 a release whose folder is missing there is dropped (it cannot be carried), an unreadable file means no history
 (the next release starts afresh) — never a crash. Each release lists its as-of date, record counts, how many
 records were added, changed and withdrawn, its delta (path, URL, bytes, SHA-256) and its data packages;
-each purge event says when, in which release, how many records were removed from which kept releases — never
-which records.
+each purge event says when (``as_of``), in which release (``release``), how many records were removed
+(``records``) from which kept releases (``releases``), and how many of them because they were withdrawn
+(``withdrawn``: DEL in that release's delta) or because their old content was superseded (``superseded``: MOD —
+a correction or a catalog change such as a field dropped or masked for privacy) — never which records.
+Events written before those two counts existed lack them (they were all withdrawals).
 """
 
 from __future__ import annotations
@@ -26,11 +29,15 @@ from generator.release.ids import is_release_id
 DELTA_FORMAT = {
     "zh": "每行一个 JSON 对象：op 为 ADD（新增）、MOD（更正）或 DEL（撤下）；dataset 为数据集；记录ID 为稳定编号；"
     "ADD/MOD 行的 record 为完整的新公开记录；DEL 行只有编号。没有 record 的行（DEL 或 purged）表示不得再保存该记录。"
+    "记录被撤下或内容改变（更正、公示规则收紧）后，较早版本中的该记录及其旧内容会被删除（purged），"
+    "因此 MOD 行表示保存其中的内容：已有该记录则替换，没有则新增。"
     "从任一保留版本的完整数据出发，按顺序应用其后各版本的增量，即得到最新数据。",
     "en": "One JSON object per line: op is ADD, MOD or DEL; dataset; 记录ID (stable record ID). ADD/MOD lines carry "
     "the full new public record in 'record'; DEL lines only the ID. A line without 'record' (DEL, or an old line "
-    "marked 'purged') means the record must no longer be held. Starting from any kept release's full files and "
-    "applying the later deltas in order gives the latest data.",
+    "marked 'purged') means the record must no longer be held. When a record is withdrawn or its content changes "
+    "(a correction, tightened publication rules), older releases are purged of it and of its old content, so a MOD "
+    "line means 'hold this content': replace the record if held, insert it if not. Starting from any kept "
+    "release's full files and applying the later deltas in order gives the latest data.",
 }
 
 

@@ -1,10 +1,14 @@
-"""Carrying kept releases into the new site, purged of records withdrawn since.
+"""Carrying kept releases into the new site, purged of records withdrawn since and of content superseded since.
 
 Stage: write release. Guarantees: the previous site is only read, never changed; a kept release's file that
-holds no withdrawn record is hard-linked into the new site (the same bytes, no copy; a copy where links are
+holds no record to remove is hard-linked into the new site (the same bytes, no copy; a copy where links are
 impossible), and one that holds any is written afresh without them (dataset files and their
-``datapackage.json`` checksums; ``delta.jsonl`` lines stripped of content — see ``delta``). Symbolic links
-and odd names in the previous site are not followed.
+``datapackage.json`` checksums; ``delta.jsonl`` lines stripped of content — see ``delta``). Records to remove
+are those withdrawn now (DEL in the new delta) and those whose public content changed now (MOD: a correction,
+or a catalog change such as a field dropped or masked for privacy) — their old content must not outlive them in
+older releases; the new release carries the new content. A dataset folder whose columns include any that the
+dataset no longer publishes is written afresh without those columns, even if no record had to go. Symbolic
+links and odd names in the previous site are not followed.
 """
 
 from __future__ import annotations
@@ -20,9 +24,26 @@ import pyarrow.parquet as pq
 from generator import paths
 from generator.model import ReleaseInfo
 from generator.packs.layout import RECORD_ID_HEADER
-from generator.packs.rewrite import rewrite_without
+from generator.packs.rewrite import Rewrite, headers_of, rewrite_without
 from generator.release.delta import purge_delta
 from generator.release.index import records
+
+Ids = dict[str, set[str]]  # dataset → record IDs
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What must leave the kept releases: records withdrawn now, records whose old content was superseded now
+    (per dataset), and the columns each dataset published now has (older releases keep no others)."""
+
+    withdrawn: Ids = field(default_factory=dict)
+    superseded: Ids = field(default_factory=dict)
+    columns: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def records(self) -> Ids:
+        """Every record to remove, whatever the reason."""
+        datasets = sorted(set(self.withdrawn) | set(self.superseded))
+        return {d: self.withdrawn.get(d, set()) | self.superseded.get(d, set()) for d in datasets}
 
 
 @dataclass
@@ -33,47 +54,69 @@ class Purge:
     rewritten: list[str] = field(default_factory=list)  # IDs of releases whose files were rewritten
     records: set[tuple[str, str]] = field(default_factory=set)  # (dataset, record ID) removed somewhere
 
+    def count(self, ids: Ids) -> int:
+        """How many of the records removed are among ``ids``."""
+        return sum(1 for dataset, rid in self.records if rid in ids.get(dataset, ()))
 
-def carry(
-    previous_site: Path, site_dir: Path, kept: list[ReleaseInfo], withdrawn: dict[str, set[str]]
-) -> Purge:
-    """Bring the releases ``kept`` from ``previous_site`` into ``site_dir``, purging ``withdrawn`` records."""
-    purge = Purge()
-    tasks: list[tuple[Path, Path, set[str]]] = []
-    owners: list[tuple[int, str]] = []  # (index in kept, dataset) of each rewrite task
+
+def carry(previous_site: Path, site_dir: Path, kept: list[ReleaseInfo], removal: Removal) -> Purge:
+    """Bring the releases ``kept`` from ``previous_site`` into ``site_dir``, purged as ``removal`` says."""
+    purge, drop = Purge(), removal.records()
+    tasks: list[Rewrite] = []
+    owners: list[int] = []  # index in kept of each rewrite task
     for i, release in enumerate(kept):
         source = previous_site / paths.RELEASES_DIR / release.id
         target = site_dir / paths.RELEASES_DIR / release.id
-        rewrites, delta_purged = _carry_release(source, target, withdrawn, purge)
+        rewrites, delta_purged = _carry_release(source, target, drop, removal.columns, purge)
         tasks += rewrites
-        owners += [(i, task[0].name) for task in rewrites]
+        owners += [i] * len(rewrites)
         if rewrites or delta_purged:
             purge.rewritten.append(release.id)
     counts: dict[int, dict[str, int]] = {}
-    for (i, dataset), left in zip(owners, rewrite_without(tasks) if tasks else [], strict=True):
-        counts.setdefault(i, {})[dataset] = left
+    for i, task, left in zip(owners, tasks, rewrite_without(tasks) if tasks else [], strict=True):
+        counts.setdefault(i, {})[task.source.name] = left
     purge.releases = [replace(r, counts={**r.counts, **counts.get(i, {})}) for i, r in enumerate(kept)]
     return purge
 
 
 def _carry_release(
-    source: Path, target: Path, withdrawn: dict[str, set[str]], purge: Purge
-) -> tuple[list[tuple[Path, Path, set[str]]], bool]:
+    source: Path, target: Path, drop: Ids, columns: dict[str, frozenset[str]], purge: Purge
+) -> tuple[list[Rewrite], bool]:
     """Link what stays, purge the delta; return the dataset folders to rewrite and whether the delta was."""
-    rewrites: list[tuple[Path, Path, set[str]]] = []
+    rewrites: list[Rewrite] = []
     delta_purged = False
     target.mkdir(parents=True, exist_ok=True)
     for entry in sorted(source.iterdir()):
         if entry.is_symlink():
             continue
-        if entry.is_dir() and (hits := _present(entry, withdrawn.get(entry.name, set()))):
-            rewrites.append((entry, target / entry.name, withdrawn[entry.name]))
-            purge.records |= {(entry.name, rid) for rid in hits}
-        elif entry.name == paths.DELTA_FILE and purge_delta(entry, target / entry.name, withdrawn):
+        task = _rewrite(entry, target / entry.name, drop, columns, purge) if entry.is_dir() else None
+        if task is not None:
+            rewrites.append(task)
+        elif entry.name == paths.DELTA_FILE and purge_delta(entry, target / entry.name, drop):
             delta_purged = True
         else:
             link_tree(entry, target / entry.name)
     return rewrites, delta_purged
+
+
+def _rewrite(
+    folder: Path, target: Path, drop: Ids, columns: dict[str, frozenset[str]], purge: Purge
+) -> Rewrite | None:
+    """The rewrite a release's dataset folder needs (None: it can be linked as it is)."""
+    ids = drop.get(folder.name, set())
+    hits = _present(folder, ids)
+    narrow = _narrowing(folder, columns.get(folder.name))
+    if not hits and narrow is None:
+        return None
+    purge.records |= {(folder.name, rid) for rid in hits}
+    return Rewrite(folder, target, ids, narrow)
+
+
+def _narrowing(folder: Path, today: frozenset[str] | None) -> frozenset[str] | None:
+    """``today`` if the folder has columns the dataset no longer publishes; None if not (or not known)."""
+    if today is None or not (folder / paths.DATAPACKAGE_FILE).is_file():
+        return None
+    return today if set(headers_of(folder)) - today else None
 
 
 def _present(folder: Path, ids: set[str]) -> set[str]:

@@ -2,9 +2,11 @@
 
 It starts from the full files of any kept release, then applies each later release's ``delta.jsonl`` in order,
 checking every delta's size and SHA-256 against ``releases.json``. Rules (``releases.json``'s delta_format):
-an ADD line with a record inserts a record that must not be held yet; a MOD line with a record replaces one that
-must be held; any line without a record (DEL, or an old ADD/MOD line purged since) means the record must not
-be held — it is deleted if present.
+an ADD line with a record inserts a record that must not be held yet; a MOD line with a record holds its new
+content — it replaces the record, or inserts it when the release the consumer started from was purged of the
+record's old content since (a correction or tightened publication rules supersede old content everywhere);
+any line without a record (DEL, or an old ADD/MOD line purged since) means the record must not be held — it
+is deleted if present.
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ def apply_delta(snapshot: Snapshot, delta: Path) -> None:
             assert key not in snapshot, f"ADD of a record already held: {key}"
             snapshot[key] = change["record"]
         else:
-            assert change["op"] == "MOD" and key in snapshot, f"MOD of a record not held: {key}"
+            assert change["op"] == "MOD", line
+            assert snapshot.get(key) != change["record"], f"MOD that changes nothing: {key}"
             snapshot[key] = change["record"]
         assert "record" not in change or change["record"][RECORD_ID] == key[1]
 

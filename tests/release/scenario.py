@@ -10,7 +10,7 @@ from pathlib import Path
 from generator.model import DataFile, Publication, ReleaseInfo
 from generator.packs import write_packs
 from generator.release import make_release
-from tests.packs.builders import licence, penalty, publication
+from tests.packs.builders import licence, penalty, person_row, publication
 
 Records = dict[str, list[dict[str, str]]]
 
@@ -25,10 +25,19 @@ class Build:
 
 
 def build(
-    root: Path, name: str, as_of: date, records: Records, previous: Build | None, keep: int = 10
+    root: Path,
+    name: str,
+    as_of: date,
+    records: Records,
+    previous: Build | None,
+    keep: int = 10,
+    dropped: tuple[str, ...] = (),
 ) -> Build:
-    """Build ``records`` as of ``as_of`` into ``root/name`` against the ``previous`` build."""
+    """Build ``records`` as of ``as_of`` into ``root/name`` against the ``previous`` build; the fields
+    ``dropped`` are gone from the public records, as the privacy rules leave a field named in drop_fields."""
     pub = publication(as_of, records, keep=keep)
+    for table in pub.tables.values():
+        table.frame = table.frame.drop(columns=[c for c in dropped if c in table.frame.columns])
     site, state = root / name / "site", root / name / "state"
     pub.files = write_packs(pub, site)
     prev_site, prev_state = (previous.site, previous.state) if previous else (None, None)
@@ -71,4 +80,57 @@ def run_story(root: Path, keep: int = 10, builds: int = 6) -> list[Build]:
     done: list[Build] = []
     for i, (as_of, records) in enumerate(story()[:builds], start=1):
         done.append(build(root, f"build{i}", as_of, records, done[-1] if done else None, keep))
+    return done
+
+
+# The privacy story, one build a day: corrections, then the catalog's privacy rules tightened.
+#   1  penalties 1-6 on companies (legal representatives named), penalties 11-12 on natural persons
+#      (ID numbers masked keeping 6 + 4 characters); licences 1-2
+#   2  penalty 2 corrected (MOD: new 违法事实); + penalty 7
+#   3  penalty 3 corrected (MOD); penalty 4 withdrawn (DEL)
+#   4  privacy tightened: 法定代表人 (CF_FRDB) dropped from every penalty, ID numbers masked keeping 3 + 2 →
+#      every penalty is MOD; licences untouched
+#   5  penalty 7 corrected again; + penalty 8; penalty 5 withdrawn
+#   6  same as-of as 5: penalty 8 corrected → release 2026-11-24.02
+TIGHTENED_IN_BUILD = 4
+LEGAL_REPRESENTATIVES = {n: name for n, name in enumerate(
+    ("周立明", "吴海燕", "郑国强", "冯秀兰", "陈志刚", "褚丽华", "卫东升", "蒋文静"), start=1)}  # fmt: skip
+OLD_FACTS = {2: penalty(2)["CF_SY"], 3: penalty(3)["CF_SY"], 7: penalty(7)["CF_SY"]}
+MASKED_BEFORE = {11: "330104********2719", 12: "330105********4816"}
+MASKED_AFTER = {11: "330*************19", 12: "330*************16"}
+
+
+def _company(n: int, tightened: bool, **fields: str) -> dict[str, str]:
+    named = {} if tightened else {"CF_FRDB": LEGAL_REPRESENTATIVES[n]}
+    return penalty(n, **(named | fields))
+
+
+def _people(tightened: bool) -> list[dict[str, str]]:
+    masked = MASKED_AFTER if tightened else MASKED_BEFORE
+    return [person_row(n, CF_XDR_MC=f"张{n}", CF_XDR_ZJHM=masked[n]) for n in masked]
+
+
+def privacy_story() -> list[tuple[date, Records, tuple[str, ...]]]:
+    fixes = {2: {"CF_SY": "经复核，当事人销售的是标识不全的产品。"}, 3: {"CF_SY": "经复核，涉案批次为两批。"},
+             7: {"CF_SY": "经再次复核，涉案产品已全部召回。"}, 8: {"CF_NR": "罚款人民币伍仟元（更正）"}}  # fmt: skip
+    lic = [licence(1), licence(2)]
+    plan: list[tuple[date, dict[int, dict[str, str]], bool]] = [
+        (date(2026, 11, 20), {n: {} for n in range(1, 7)}, False),
+        (date(2026, 11, 21), {1: {}, 2: fixes[2], 3: {}, 4: {}, 5: {}, 6: {}, 7: {}}, False),
+        (date(2026, 11, 22), {1: {}, 2: fixes[2], 3: fixes[3], 5: {}, 6: {}, 7: {}}, False),
+        (date(2026, 11, 23), {1: {}, 2: fixes[2], 3: fixes[3], 5: {}, 6: {}, 7: {}}, True),
+        (date(2026, 11, 24), {1: {}, 2: fixes[2], 3: fixes[3], 6: {}, 7: fixes[7], 8: {}}, True),
+        (date(2026, 11, 24), {1: {}, 2: fixes[2], 3: fixes[3], 6: {}, 7: fixes[7], 8: fixes[8]}, True),
+    ]
+    story = []
+    for as_of, companies, tightened in plan:
+        rows = [_company(n, tightened, **fields) for n, fields in companies.items()] + _people(tightened)
+        story.append((as_of, {"penalties": rows, "licences": lic}, ("CF_FRDB",) if tightened else ()))
+    return story
+
+
+def run_privacy_story(root: Path, keep: int = 10, builds: int = 6) -> list[Build]:
+    done: list[Build] = []
+    for i, (as_of, records, dropped) in enumerate(privacy_story()[:builds], start=1):
+        done.append(build(root, f"build{i}", as_of, records, done[-1] if done else None, keep, dropped))
     return done

@@ -51,9 +51,11 @@ def test_withdrawn_record_id_appears_only_in_delete_and_purged_lines(story: list
 def test_purge_is_recorded_with_count_and_date_but_not_the_record(story: list[Build]) -> None:
     history = json.loads((story[3].site / "data" / "releases.json").read_text(encoding="utf-8"))
     purge = history["purges"][-1]
-    assert purge == {"as_of": "2026-11-23", "release": "2026-11-23", "records": 1,
-                     "releases": ["2026-11-20", "2026-11-21", "2026-11-22"]}  # fmt: skip
-    assert [p["release"] for p in history["purges"]] == ["2026-11-22", "2026-11-23"]  # build 3 purged two
+    assert purge == {"as_of": "2026-11-23", "release": "2026-11-23", "records": 2,
+                     "releases": ["2026-11-20", "2026-11-21", "2026-11-22"],
+                     "withdrawn": 1, "superseded": 1}  # fmt: skip  # penalty 4 expired, penalty 7 corrected
+    reasons = [(p["release"], p["withdrawn"], p["superseded"]) for p in history["purges"]]
+    assert reasons == [("2026-11-21", 0, 1), ("2026-11-22", 2, 0), ("2026-11-23", 1, 1)]  # builds 2, 3, 4
 
 
 def test_purged_releases_counts_and_checksums_are_updated(story: list[Build]) -> None:
@@ -67,8 +69,8 @@ def test_purged_releases_counts_and_checksums_are_updated(story: list[Build]) ->
         assert history[rid]["counts"] == counts
     assert history["2026-11-20"]["counts"] == {
         "licences": 1,
-        "penalties": 4,
-    }  # 3 repaired, 4 expired, licence 2
+        "penalties": 3,
+    }  # of penalties 1-6: 2 corrected, 3 repaired, 4 expired; licence 2 revoked
 
 
 def test_previous_site_keeps_its_files_untouched_by_the_purge(story: list[Build]) -> None:

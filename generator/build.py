@@ -1,27 +1,39 @@
 """``gongshi build``: the whole build as a short list of stages.
 
 load → validate → rules → data packs → release → render site → search index → precompress → report →
-atomic swap.
+final check → atomic swap.
 Everything is read and decided before anything is written; everything is written into a staging folder that
 replaces ``published/site`` (and ``state``) only at the very end, so a failed or killed build leaves the
-previous portal exactly as it was. Guarantees: returns problems, never raises for bad input.
+previous portal exactly as it was. Guarantees:
+- returns problems, never raises: bad input gives row problems (or ``config`` ones, nothing written); a
+  failure of the build itself — an exception in any stage (an OSError such as a full disk included), a stage's
+  ``fatal`` problem (mkdocs failed), a site without its home page, 404 page or search index, another build
+  holding the output folder — gives one ``fatal`` problem naming the stage, and nothing is swapped;
+- one build at a time per output folder (``generator.lock``), held from before the first read of the output
+  folder until after the swap;
+- ``catalog`` and ``out`` are made absolute first, so the build works from any working folder;
+- each stage boundary is a named checkpoint (``generator.checkpoints``), where a test can hold the build.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from generator import __version__, paths
+from generator.checkpoints import checkpoint
 from generator.commitments import CommitmentOutputs, commitment_outputs
-from generator.inputs import Inputs, read_inputs
+from generator.failures import os_failure, output_busy, stage_failure
+from generator.inputs import Inputs, read_inputs, write_batch_cache
+from generator.lock import OutputBusy, hold_output
 from generator.model import Publication
 from generator.packs import write_packs
 from generator.precompress import precompress
-from generator.problems import Problem
+from generator.problems import Problem, fatal, has_errors, problem
 from generator.release import make_release
 from generator.report import assemble_ledger, published_rows, summarise, write_report
 from generator.rules import RulesResult, apply_rules
@@ -32,6 +44,18 @@ from generator.subjects import subjects_for_search
 from generator.swap import discard, new_staging, swap_in
 
 Progress = Callable[[str], None]
+
+STAGES = {  # checkpoint name → what the progress line says, and what a failure is blamed on
+    "load": "读取并校验目录与数据",
+    "rules": "应用公示规则",
+    "packs": "写出开放数据包",
+    "release": "生成发布版本与增量",
+    "site": "渲染门户网站",
+    "search": "建立搜索索引",
+    "precompress": "压缩静态资源",
+    "report": "写出构建报告",
+    "swap": "切换到新版本",
+}
 
 
 @dataclass
@@ -52,18 +76,51 @@ class BuildResult:
     config_ok: bool = True
     swapped: bool = False
 
+    @property
+    def failed(self) -> bool:
+        """The build itself failed (a ``fatal`` problem): the previous site was kept."""
+        return bool(fatal(self.problems))
+
+
+class _Stages:
+    """Announces each stage: the progress line, the test checkpoint, and the stage a failure is blamed on."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.current = "准备输出文件夹"
+
+    def __call__(self, name: str) -> None:
+        self.current = STAGES[name]
+        self.progress(self.current)
+        checkpoint(name)
+
 
 def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildResult:
-    """Run every stage; swap the result in unless configuration is broken or ``strict`` meets a rejected row."""
-    progress("读取并校验目录与数据")
-    inputs = read_inputs(options.catalog)
+    """Run every stage holding the output folder's lock; swap the result in unless configuration is broken,
+    the build failed, or ``strict`` meets a rejected row. The one place a stage's exception is caught."""
+    options = replace(options, catalog=options.catalog.absolute(), out=options.out.absolute())
+    stage = _Stages(progress)
+    try:
+        with hold_output(options.out):
+            return _build(options, stage)
+    except OutputBusy as exc:
+        return BuildResult([output_busy(exc)])
+    except OSError as exc:
+        return BuildResult([os_failure(stage.current, exc, options.out)])
+    except Exception as exc:  # a stage's bug or a library's surprise: one line, not a traceback
+        return BuildResult([stage_failure(stage.current, exc)])
+
+
+def _build(options: BuildOptions, stage: _Stages) -> BuildResult:
+    stage("load")
+    inputs = read_inputs(options.catalog, options.out / paths.STATE_DIR)
     if not inputs.ok:
         return BuildResult(inputs.problems, config_ok=False)
-    progress("应用公示规则")
+    stage("rules")
     ruled = _rules(inputs, options)
     staging = new_staging(options.out)
     try:
-        return _write(inputs, ruled, options, staging, progress)
+        return _write(inputs, ruled, options, staging, stage)
     finally:
         discard(staging)
 
@@ -75,48 +132,93 @@ def _rules(inputs: Inputs, options: BuildOptions) -> RulesResult:
 
 
 def _write(
-    inputs: Inputs, ruled: RulesResult, options: BuildOptions, staging: Path, progress: Progress
+    inputs: Inputs, ruled: RulesResult, options: BuildOptions, staging: Path, stage: _Stages
 ) -> BuildResult:
-    assert inputs.catalog is not None and inputs.raw is not None and inputs.valid is not None
-    assert inputs.rules is not None
+    assert inputs.catalog is not None and inputs.rules is not None
     pub = Publication(
         inputs.catalog, options.as_of, ruled.tables, ruled.timeliness, rules=inputs.rules.publication
     )
     site = staging / paths.SITE_DIR
-    problems = inputs.problems + ruled.problems
-    progress("写出开放数据包")
+    stage("packs")
     pub.files = write_packs(pub, site)
-    progress("生成发布版本与增量")
+    stage("release")
+    _release(pub, options, staging)
+    stage("site")
+    problems = inputs.problems + ruled.problems + _render(inputs, pub, site, options.jobs)
+    if fatal(problems):
+        return BuildResult(problems)
+    stage("search")
+    subjects = subjects_for_search(pub)
+    problems += build_search_index(subjects, site) + pub.problems
+    stage("precompress")
+    precompress(site, options.jobs)
+    stage("report")
+    summary = _report(inputs, ruled, pub, problems, staging)
+    problems += check_site(site, len(subjects))
+    if fatal(problems):
+        return BuildResult(problems, summary)
+    stage("swap")
+    names = _swapped(options, summary, problems)
+    swap_in(staging, options.out, names)
+    return BuildResult(problems, summary, swapped=paths.SITE_DIR in names)
+
+
+def _release(pub: Publication, options: BuildOptions, staging: Path) -> None:
     previous = options.out / paths.SITE_DIR
     pub.releases, release_files = make_release(
-        pub, pub.files, previous if previous.is_dir() else None, site,
+        pub, pub.files, previous if previous.is_dir() else None, staging / paths.SITE_DIR,
         options.out / paths.STATE_DIR, staging / paths.STATE_DIR,
     )  # fmt: skip
     pub.files = pub.files + release_files
-    progress("渲染门户网站")
+
+
+def _render(inputs: Inputs, pub: Publication, site: Path, jobs: int) -> list[Problem]:
+    assert inputs.catalog is not None
     column = commitment_outputs(inputs.commitments, inputs.catalog.portal)
-    problems += render_site(pub, site, options.jobs, pages=column.pages, nav=column.nav, **_repair(column))
+    problems = render_site(pub, site, jobs, pages=column.pages, nav=column.nav, **_repair(column))
     _write_files(site, column.files)
-    progress("建立搜索索引")
-    problems += build_search_index(subjects_for_search(pub), site)
-    problems += pub.problems
-    precompress(site, options.jobs)
-    progress("写出构建报告")
+    return problems
+
+
+def _report(
+    inputs: Inputs, ruled: RulesResult, pub: Publication, problems: list[Problem], staging: Path
+) -> dict[str, Any]:
+    assert inputs.raw is not None and inputs.valid is not None
     ledger = assemble_ledger(
         [inputs.raw.ledger, inputs.valid.ledger, ruled.ledger, published_rows(ruled.tables)]
     )
     summary = summarise(ledger, problems, _context(pub, ruled))
     write_report(staging / paths.REPORT_DIR, ledger, summary)
     write_first_published(staging / paths.STATE_DIR, ruled.first_published)
-    rejected = summary["totals"]["rejected"]
-    names = (
-        (paths.REPORT_DIR,)
-        if options.strict and rejected
-        else (paths.SITE_DIR, paths.STATE_DIR, paths.REPORT_DIR)
-    )
-    progress("切换到新版本")
-    swap_in(staging, options.out, names)
-    return BuildResult(problems, summary, swapped=paths.SITE_DIR in names)
+    write_batch_cache(staging / paths.STATE_DIR, inputs)
+    return summary
+
+
+def check_site(site: Path, subjects: int) -> list[Problem]:
+    """The backstop before the swap: the new site has its home page, its 404 page and, when there are subjects
+    to find, a search index holding some."""
+    missing = [name for name in (paths.HOME_PAGE, paths.NOT_FOUND_PAGE) if not (site / name).is_file()]
+    if subjects and _indexed(site / paths.SEARCH_META) == 0:
+        missing.append(paths.SEARCH_META)
+    return [
+        problem("build-site-incomplete", f"新生成的网站缺少 {name}，未替换上一版", file=str(site / name))
+        for name in missing
+    ]
+
+
+def _indexed(meta: Path) -> int:
+    """How many subjects the search index holds (0 when it has no readable meta file)."""
+    try:
+        return int(json.loads(meta.read_text(encoding="utf-8")).get("subjects", 0))
+    except (OSError, ValueError, AttributeError):
+        return 0
+
+
+def _swapped(options: BuildOptions, summary: dict[str, Any], problems: list[Problem]) -> tuple[str, ...]:
+    """What replaces the published folders: only the report when ``strict`` meets a rejected row or file."""
+    if options.strict and (summary["totals"]["rejected"] or has_errors(problems)):
+        return (paths.REPORT_DIR,)
+    return (paths.SITE_DIR, paths.STATE_DIR, paths.REPORT_DIR)
 
 
 def _repair(column: CommitmentOutputs) -> dict[str, str]:

@@ -1,16 +1,26 @@
 """Read every dataset's record batches (CSV or XLSX) into raw record tables.
 
 Stage: load (records half; ``generator.catalog`` reads the configuration). Guarantees: each table has exactly
-the schema's canonical columns, every value a plain ``str`` stripped of surrounding blanks ("" when empty),
-plus FILE (relative to the catalog, forward slashes), ROW (header = 1) and BATCH (0 = oldest); a CSV is UTF-8
-(with or without BOM) or else GB18030, decided strictly, and a file that is neither yields no text at all
-(never mojibake); fully blank rows carry nothing and are skipped (row numbers still count them); every row
-not read is in the ledger with a reason, and every file-level issue is a problem naming the file.
+the schema's canonical columns, every value a plain ``str`` stripped of surrounding blanks ("" when empty)
+and free of control and invisible formatting characters (removed, with a warning per file and field:
+``generator.loading.hygiene``), plus FILE (relative to the catalog, forward slashes), ROW (header = 1) and
+BATCH (0 = oldest); a CSV is UTF-8 (with or without BOM) or else GB18030, decided strictly, and a file that
+is neither yields no text at all (never mojibake); fully blank rows carry nothing and are skipped (row
+numbers still count them); every row not read is in the ledger with a reason, and every file-level issue is
+a problem naming the file.
+
+**A file that gives no records is never taken for "no records"**: an unreadable, undecodable, empty or
+header-only file, a workbook whose formulas have no saved values, a header naming none of the dataset's
+fields, two columns for one field, or rows none of which fit the header, is an error-level problem naming
+the file and the cause — and the rows that file gave at the last build that could read it (the batch cache,
+``generator.batchcache``) are used instead, through validation and rules as usual, and carried into the new
+cache; only without a cached copy does the file contribute nothing, and the problem says so. Withdrawing a
+file's records means removing the file from the catalog: that is a warning saying how many rows went with it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -18,12 +28,30 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from generator.loading.csvfile import UNDECODABLE, countable_rows, read_csv
-from generator.loading.grid import Ragged, Sheet
-from generator.loading.xlsxfile import read_xlsx
-from generator.model import BATCH, FILE, LEDGER_COLUMNS, RECORD_ID, REJECTED, ROW, Catalog, StageResult, Table
+from generator.batchcache import BatchCache, Entry, PreviousCache, file_sha256, reading_key
+from generator.loading.csvfile import countable_rows, read_csv
+from generator.loading.grid import Ragged, Sheet, Unreadable
+from generator.loading.hygiene import Hidden, clean_column, clean_text
+from generator.loading.xlsxfile import MAX_COLUMNS, read_xlsx
+from generator.model import (
+    BATCH,
+    FILE,
+    LEDGER_COLUMNS,
+    RECORD_ID,
+    REJECTED,
+    ROW,
+    Catalog,
+    DatasetSpec,
+    StageResult,
+    Table,
+)
 from generator.problems import Problem, problem
 from generator.schema import Schema, normalise_header
+
+HIDDEN_WORDS = {
+    "control": "控制字符（NUL、退格、换页等看不见的控制码）",
+    "invisible": "不可见的方向控制符或零宽字符（可用来伪装名称和代码的显示）",
+}
 
 
 @dataclass
@@ -36,37 +64,214 @@ class Rejected:
     message: str
 
 
-def read_records(catalog: Catalog) -> StageResult:
+@dataclass
+class Batch:
+    """One batch file as read: its records, the rows not read, problems — or why it gave no records."""
+
+    frame: pd.DataFrame
+    rejected: list[Rejected] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    unusable: Problem | None = None  # the file gave no records: error naming the file and the cause
+    table: pa.Table | None = None  # the records for the batch cache (schema columns, FILE, ROW)
+
+
+def read_records(catalog: Catalog, previous: PreviousCache | None = None) -> StageResult:
     """Read every batch of every dataset, oldest first; rows not read go to the ledger with a reason."""
+    return load_records(catalog, previous, keep=False)[0]
+
+
+def load_records(
+    catalog: Catalog, previous: PreviousCache | None = None, keep: bool = True
+) -> tuple[StageResult, BatchCache]:
+    """``read_records``, falling back on ``previous`` for files that give no records now, and the batch
+    cache for the next build (its new entries encoded only when ``keep``)."""
+    previous = previous or PreviousCache()
+    cache = BatchCache()
     tables: dict[str, Table] = {}
     ledgers: list[pd.DataFrame] = [_ledger("", "", [])]
     problems: list[Problem] = []
+    seen: set[str] = set()
     for spec in catalog.datasets:
         frames = [_empty_frame(spec.schema)]
         for batch, path in enumerate(spec.batches):
             shown = _shown(catalog.root, path)
-            frame, rejected, found = _read_batch(spec.schema, path, shown, batch)
-            frames.append(frame)
-            ledgers.append(_ledger(spec.id, shown, rejected))
-            problems += [replace(p, dataset=spec.id) for p in found]
+            seen.add(shown)
+            got = _read_and_cache(spec, path, shown, batch, previous, cache if keep else None)
+            frames.append(got.frame)
+            ledgers.append(_ledger(spec.id, shown, got.rejected))
+            problems += [replace(p, dataset=spec.id) for p in got.problems]
         tables[spec.id] = Table(spec, _concat(frames))
-    return StageResult(tables, pd.concat(ledgers, ignore_index=True), problems)
+    problems += _removed(previous, seen)
+    return StageResult(tables, pd.concat(ledgers, ignore_index=True), problems), cache
 
 
-def _read_batch(
-    schema: Schema, path: Path, shown: str, batch: int
-) -> tuple[pd.DataFrame, list[Rejected], list[Problem]]:
+def _read_and_cache(
+    spec: DatasetSpec, path: Path, shown: str, batch: int, previous: PreviousCache, cache: BatchCache | None
+) -> Batch:
+    """Read one file; a file that gives no records falls back on its cached rows."""
+    got = _read_batch(spec.schema, path, shown, batch)
+    if got.unusable is not None:
+        return _fall_back(spec, got, got.unusable, shown, batch, previous, cache)
+    if cache is not None and got.table is not None:
+        try:
+            digest = file_sha256(path)
+        except OSError:
+            return replace(got, table=None)
+        entry = Entry(shown, spec.id, digest, reading_key(spec.schema), got.table.num_rows)
+        cache.add(entry, got.table, previous)
+    return replace(got, table=None)
+
+
+def _fall_back(
+    spec: DatasetSpec,
+    got: Batch,
+    unusable: Problem,
+    shown: str,
+    batch: int,
+    previous: PreviousCache,
+    cache: BatchCache | None,
+) -> Batch:
+    """The rows this file gave at the last build that could read it, or nothing and a problem saying so."""
+    found = previous.rows(shown)
+    frame = _cached_frame(found[1], spec.schema, shown, batch) if found else None
+    if found is None or frame is None:
+        message = f"{unusable.message}；{_nothing_cached(previous, shown)}"
+        return replace(got, problems=[replace(unusable, message=message), *got.problems], unusable=None)
+    entry = found[0]
+    if cache is not None:
+        cache.carry(entry, previous)
+    message = (
+        f"{unusable.message}；本次沿用上次成功读取的版本（{entry.rows} 行），这些记录照常校验、公示，"
+        "不会因为本次读不出而撤下；请改正文件后重新提交"
+    )
+    return Batch(frame, [], [replace(unusable, message=message)])
+
+
+def _nothing_cached(previous: PreviousCache, shown: str) -> str:
+    if not previous.consulted:
+        return "本次未对照上次构建的状态；构建时会沿用上次成功读取的版本，没有时本文件的记录不会公示"
+    if shown in previous.entries:
+        return "上次成功读取的版本不可用，本文件的记录本次未公示"
+    return "此前没有成功读取过本文件，本文件的记录本次未公示"
+
+
+def _cached_frame(table: pa.Table, schema: Schema, shown: str, batch: int) -> pd.DataFrame | None:
+    """Cached rows in the shape of the current schema (columns it lacks are empty), or None if foreign."""
+    if ROW not in table.column_names:
+        return None
+    try:
+        arrays = {
+            name: table[name].cast(pa.large_string())
+            if name in table.column_names
+            else _blank(table.num_rows)
+            for name in schema.names
+        }
+        rows = table[ROW].to_numpy().astype(np.int64)
+    except (pa.ArrowException, ValueError, TypeError):
+        return None
+    return _to_frame(arrays, shown, rows, batch)
+
+
+def _removed(previous: PreviousCache, seen: set[str]) -> list[Problem]:
+    """A warning for every file the previous build read that the catalog no longer has."""
+    return [
+        problem(
+            "load-batch-removed",
+            f"{path} 已不在目录中：上次从该文件读入的 {entry.rows} 行记录随之撤下，不再公示"
+            "（如果不是有意撤下，请把文件放回原处后重新构建）",
+            file=path,
+            dataset=entry.dataset,
+        )
+        for path, entry in sorted(previous.entries.items())
+        if path not in seen
+    ]
+
+
+def _read_batch(schema: Schema, path: Path, shown: str, batch: int) -> Batch:
     """One file → its records (canonical columns + FILE/ROW/BATCH), the rows not read, and problems."""
-    sheet, failure = read_xlsx(path) if path.suffix.lower() == ".xlsx" else read_csv(path)
+    try:
+        sheet, why = read_xlsx(path) if path.suffix.lower() == ".xlsx" else read_csv(path)
+    except OSError as exc:
+        sheet, why = None, Unreadable("load-unreadable", f"无法打开（{exc.strerror or type(exc).__name__}）")
     if sheet is None:
-        return _unreadable(schema, path, shown, failure)
+        assert why is not None
+        return _unreadable(schema, path, shown, why)
+    if (
+        why is not None
+    ):  # a workbook whose formulas have no saved values: its rows are known, not their values
+        return _whole_file(
+            schema, sheet, shown, problem(why.code, f"{shown} 无法读取：{why.cause}", file=shown)
+        )
+    header_problems = _clean_header(sheet, shown)
+    if not sheet.header and not sheet.ragged:
+        return _whole_file(schema, sheet, shown, _empty(shown, path))
+    mapping, problems, clash = _map_headers(schema, sheet, shown)
+    problems = header_problems + problems + _overflow(sheet, shown)
+    if clash is not None:
+        return _whole_file(schema, sheet, shown, clash)
+    if not mapping:
+        return _whole_file(schema, sheet, shown, _no_known_columns(schema, sheet, shown))
     rejected = [_ragged(shown, len(sheet.header), r) for r in sheet.ragged]
     found = [problem(r.reason, r.message, file=shown, row=r.row, value=r.value) for r in rejected]
-    mapping, problems, clash = _map_headers(schema, sheet, shown)
-    if clash is not None:
-        rejected += [Rejected(int(r), clash.code, "", clash.message) for r in sheet.rows]
-        return _empty_frame(schema), rejected, [*found, *problems, clash]
-    return _frame(schema, sheet, mapping, shown, batch), rejected, found + problems
+    if not len(sheet.rows):
+        return Batch(_empty_frame(schema), rejected, found, _no_rows(sheet, shown))
+    frame, table, cleaned = _frame(schema, sheet, mapping, shown, batch)
+    return Batch(frame, rejected, found + problems + cleaned, table=table)
+
+
+def _whole_file(schema: Schema, sheet: Sheet, shown: str, unusable: Problem) -> Batch:
+    """No record of the file is read: its rows (as far as known) are rejected for the file's reason."""
+    rows = [int(r) for r in sheet.rows] + [r[0] for r in sheet.ragged]
+    rejected = [Rejected(r, unusable.code, "", unusable.message) for r in sorted(rows)]
+    return Batch(_empty_frame(schema), rejected, [], unusable)
+
+
+def _empty(shown: str, path: Path) -> Problem:
+    what = "工作表是空的" if path.suffix.lower() == ".xlsx" else "是空文件"
+    message = f"{shown} {what}（没有表头，也没有数据），其中没有可读入的记录"
+    return problem("load-empty-file", message, file=shown)
+
+
+def _no_rows(sheet: Sheet, shown: str) -> Problem:
+    if not sheet.ragged:
+        return problem("load-header-only", f"{shown} 只有表头，没有数据行", file=shown, row=1)
+    message = (
+        f"{shown} 的 {len(sheet.ragged)} 行数据没有一行能读入：每一行的单元格个数都与表头的 "
+        f"{len(sheet.header)} 列不符（常见原因：分隔符不是英文逗号，或内容里有未加引号的逗号）"
+    )
+    return problem("load-no-rows-read", message, file=shown)
+
+
+def _no_known_columns(schema: Schema, sheet: Sheet, shown: str) -> Problem:
+    labels = "、".join(f"「{h[:20]}」" for h in sheet.header[:3] if h) or "（空白）"
+    message = (
+        f"{shown} 的第一行 {labels}{'等' if len(sheet.header) > 3 else ''} 中没有任何「{schema.title}」的字段，"
+        "无法读取；请确认第一行是表头、分隔符是英文逗号，且文件放在正确的数据集目录中"
+    )
+    return problem("load-no-known-columns", message, file=shown, row=1)
+
+
+def _clean_header(sheet: Sheet, shown: str) -> list[Problem]:
+    """Header cells lose control and invisible characters too (a warning each)."""
+    problems: list[Problem] = []
+    for index, label in enumerate(sheet.header):
+        cleaned, kinds = clean_text(label)
+        if kinds:
+            sheet.header[index] = cleaned
+            words = "和".join(HIDDEN_WORDS[k] for k in kinds)
+            message = f"{shown} 第 {index + 1} 列的表头「{cleaned}」含{words}，已删除这些字符"
+            problems.append(problem(f"load-{kinds[0]}-character", message, file=shown, row=1, field=cleaned))
+    return problems
+
+
+def _overflow(sheet: Sheet, shown: str) -> list[Problem]:
+    if sheet.overflow is None:
+        return []
+    message = (
+        f"{shown} 第 1 行在第 {MAX_COLUMNS} 列之后还有 {sheet.overflow.cells} 个非空单元格（从 {sheet.overflow.first}"
+        " 列起），超出可读范围，这些列已忽略"
+    )
+    return [problem("load-too-many-columns", message, file=shown, row=1)]
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -139,15 +344,45 @@ def _missing_columns(schema: Schema, sheet: Sheet, mapping: dict[str, int], show
     ]
 
 
-def _frame(schema: Schema, sheet: Sheet, mapping: dict[str, int], shown: str, batch: int) -> pd.DataFrame:
-    n = len(sheet.rows)
-    blank = pa.repeat(pa.scalar("", pa.large_string()), n)
-    arrays = {name: sheet.columns[mapping[name]] if name in mapping else blank for name in schema.names}
-    arrays[FILE] = pa.repeat(pa.scalar(shown, pa.large_string()), n)
-    frame = pa.table(arrays).to_pandas()
-    frame[ROW] = sheet.rows
+def _frame(
+    schema: Schema, sheet: Sheet, mapping: dict[str, int], shown: str, batch: int
+) -> tuple[pd.DataFrame, pa.Table, list[Problem]]:
+    """The records (hygiene applied), the same rows for the batch cache, and a warning per cleaned field."""
+    arrays: dict[str, pa.ChunkedArray] = {}
+    problems: list[Problem] = []
+    for name in schema.names:
+        if name not in mapping:
+            arrays[name] = _blank(len(sheet.rows))
+            continue
+        arrays[name], hidden = clean_column(sheet.columns[mapping[name]])
+        problems += [_hidden(schema, name, shown, sheet.rows, h) for h in hidden]
+    table = pa.table({**arrays, FILE: _text(shown, len(sheet.rows)), ROW: pa.array(sheet.rows, pa.int64())})
+    return _to_frame(arrays, shown, sheet.rows, batch), table, problems
+
+
+def _to_frame(arrays: dict[str, pa.ChunkedArray], shown: str, rows: np.ndarray, batch: int) -> pd.DataFrame:
+    n = len(rows)
+    frame = pa.table({**arrays, FILE: _text(shown, n)}).to_pandas()
+    frame[ROW] = rows
     frame[BATCH] = np.full(n, batch, dtype=np.int64)
     return frame
+
+
+def _blank(n: int) -> pa.ChunkedArray:
+    return _text("", n)
+
+
+def _text(value: str, n: int) -> pa.ChunkedArray:
+    return pa.chunked_array([pa.repeat(pa.scalar(value, pa.large_string()), n)])
+
+
+def _hidden(schema: Schema, name: str, shown: str, rows: np.ndarray, found: Hidden) -> Problem:
+    row = int(rows[found.first])
+    message = (
+        f"{shown} 的「{schema.field(name).title}」列有 {found.cells} 个单元格含{HIDDEN_WORDS[found.kind]}"
+        f"（首见第 {row} 行），已删除这些字符；请检查导出数据的系统"
+    )
+    return problem(f"load-{found.kind}-character", message, file=shown, row=row, field=name)
 
 
 def _ragged(shown: str, width: int, bad: Ragged) -> Rejected:
@@ -159,21 +394,16 @@ def _ragged(shown: str, width: int, bad: Ragged) -> Rejected:
     return Rejected(row, "load-ragged-row", text[:200], message)
 
 
-def _unreadable(
-    schema: Schema, path: Path, shown: str, failure: str
-) -> tuple[pd.DataFrame, list[Rejected], list[Problem]]:
-    if failure != UNDECODABLE:
-        message = f"{shown} 无法读取：{failure}。请确认它是有效的 CSV 或 Excel（.xlsx）文件；其中的行均未读入"
-        return _empty_frame(schema), [], [problem("load-unreadable", message, file=shown)]
+def _unreadable(schema: Schema, path: Path, shown: str, why: Unreadable) -> Batch:
+    if why.code != "load-undecodable":
+        message = f"{shown} 无法读取：{why.cause}。其中的行均未读入"
+        return Batch(_empty_frame(schema), unusable=problem(why.code, message, file=shown))
     rows = countable_rows(path.read_bytes())
     count = f"{len(rows)} 行数据全部未读入" if rows else "其中的行全部未读入（行数无法确定）"
-    message = (
-        f"{shown} 既不是 UTF-8 也不是 GB18030（GBK）编码，无法读取，{count}；"
-        "请在 Excel/WPS 中“另存为 CSV UTF-8”后重新提交"
-    )
-    row_message = f"{shown} 无法解码（不是 UTF-8 或 GB18030 编码），第 {{}} 行未读入"
+    message = f"{shown} {why.cause}，无法读取，{count}；请在 Excel/WPS 中“另存为 CSV UTF-8”后重新提交"
+    row_message = f"{shown} 无法解码（{why.cause}），第 {{}} 行未读入"
     rejected = [Rejected(r, "load-undecodable", "", row_message.format(r)) for r in rows]
-    return _empty_frame(schema), rejected, [problem("load-undecodable", message, file=shown)]
+    return Batch(_empty_frame(schema), rejected, [], problem("load-undecodable", message, file=shown))
 
 
 def _ledger(dataset: str, shown: str, rejected: list[Rejected]) -> pd.DataFrame:

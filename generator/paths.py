@@ -26,6 +26,8 @@ DEFAULT_OUT = Path("published")
 SITE_DIR = "site"
 REPORT_DIR = "report"
 STATE_DIR = "state"
+LOCK_FILE = ".lock"  # under the output folder: held by the running build (generator.lock)
+STAGING_PREFIX = ".staging-"  # under the output folder: a build's work in progress (generator.swap)
 DATA_DIR = "data"  # under site/
 LATEST_DIR = "data/latest"
 RELEASES_DIR = "data/releases"
@@ -36,8 +38,10 @@ BUILD_REPORT_JSON = "build-report.json"
 BUILD_REPORT_HTML = "build-report.html"
 LEDGER_FILE = "ledger.parquet"
 STATE_FILE = "state.json"
+HOME_PAGE = "index.html"  # under site/: the portal's home page, built by mkdocs
 NOT_FOUND_PAGE = "404.html"  # under site/: mkdocs-material writes it from site_templates/404.html
 SEARCH_INDEX_DIR = "search-index"  # under site/: the subject search index (generator.search)
+SEARCH_META = "search-index/meta.json"  # under site/: the index's counts (``subjects``: how many are indexed)
 SEARCH_SCRIPT = "assets/javascripts/gongshi-search.js"  # under site/
 SEARCH_STYLE = "assets/stylesheets/gongshi-search.css"  # under site/, linked by the script
 # under site/: folders whose text files get a pre-compressed ``.gz`` twin (web servers' gzip_static): the theme
@@ -49,6 +53,8 @@ RELEASES_ATOM = "data/releases.atom"  # under site/: Atom feed of data releases
 DATAPACKAGE_FILE = "datapackage.json"  # in each data/latest/<dataset>/ and data/releases/<id>/<dataset>/
 DELTA_FILE = "delta.jsonl"  # in each data/releases/<id>/
 RELEASE_INDEX_FILE = "release-index.parquet"  # under state/: record content hashes of the newest release
+BATCH_CACHE_DIR = "batches"  # under state/: each batch file's loaded rows (generator.batchcache)
+BATCH_CACHE_INDEX = "index.json"  # in state/batches/: catalog-relative path → content hash of its entry
 
 # ---- packaged resources ----------------------------------------------------------------------------------
 PACKAGE_DIR = Path(__file__).resolve().parent

@@ -20,15 +20,16 @@ from generator.paths import PROBLEM_CODES_DIR
 class Level(StrEnum):
     """How bad a problem is."""
 
+    FATAL = "fatal"  # the build failed (stage error, disk full, output busy): nothing swapped, exit 3
     CONFIG = "config"  # the catalog configuration is unusable: the build stops, exit 2
-    ERROR = "error"  # an input row is rejected: it is counted and reported, the build goes on
+    ERROR = "error"  # an input is rejected: it is counted and reported, the build goes on (exit 1 if strict)
     WARNING = "warning"  # something a clerk should look at; nothing is rejected
     INFO = "info"
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the input, located as precisely as we can."""
+    """One thing wrong with the input (or with the build itself), located as precisely as we can."""
 
     code: str
     level: Level
@@ -72,13 +73,24 @@ def has_config_errors(problems: list[Problem]) -> bool:
     return any(p.level is Level.CONFIG for p in problems)
 
 
+def has_errors(problems: list[Problem]) -> bool:
+    """Something in the input was rejected (``check`` and ``build --strict`` then exit 1)."""
+    return any(p.level is Level.ERROR for p in problems)
+
+
+def fatal(problems: list[Problem]) -> list[Problem]:
+    """The problems that failed the build (the CLI then exits 3)."""
+    return [p for p in problems if p.level is Level.FATAL]
+
+
 def problem_codes_markdown() -> str:
     """The documentation page of every problem code (``docs/problem-codes.md`` is this text; a test checks it)."""
     lines = [
         "# 问题代码 / Problem codes",
         "",
         "Every problem the build can report. Regenerate with `python -m generator.problems > docs/problem-codes.md`.",
-        "Levels: `config` stops the build (exit 2); `error` rejects the row; `warning` and `info` reject nothing.",
+        "Levels: `fatal` fails the build and keeps the previous site (exit 3); `config` stops the build (exit 2);",
+        "`error` rejects the row or file (`check` and `build --strict` exit 1); `warning` and `info` reject nothing.",
         "",
         "| code | level | 说明 | meaning |",
         "|---|---|---|---|",

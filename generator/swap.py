@@ -1,8 +1,10 @@
 """Atomic swap: the staged build replaces the published one in a single rename per folder.
 
 Stage: last. Guarantees: until ``swap_in`` runs, the previous ``published/site`` is untouched; a build that
-fails or is killed leaves only a ``.staging-*`` folder behind, which the next build removes. On Linux the
-swap uses renameat2(RENAME_EXCHANGE) so there is no moment without a site folder; elsewhere, two renames.
+fails or is killed leaves only a ``.staging-*`` folder behind, which the next build removes. Both
+``new_staging`` and ``swap_in`` run only while the caller holds the output folder's lock (``generator.lock``),
+so a stale staging folder is never one a running build is still writing. On Linux the swap uses
+renameat2(RENAME_EXCHANGE) so there is no moment without a site folder; elsewhere, two renames.
 """
 
 from __future__ import annotations
@@ -14,13 +16,15 @@ import shutil
 import tempfile
 from pathlib import Path
 
-STAGING_PREFIX = ".staging-"
+from generator.paths import STAGING_PREFIX
+
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
 
 def new_staging(out: Path) -> Path:
-    """A fresh staging folder inside ``out`` (same filesystem, so the final rename is atomic)."""
+    """A fresh staging folder inside ``out`` (same filesystem, so the final rename is atomic), after removing
+    the ones killed builds left behind; call it only while holding ``out``'s lock."""
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.glob(STAGING_PREFIX + "*"):
         shutil.rmtree(stale, ignore_errors=True)

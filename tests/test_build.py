@@ -1,14 +1,13 @@
-"""The whole build: every row accounted for, reproducible output, atomic swap, --strict."""
+"""The whole build: every row accounted for, reproducible output, atomic swap, --strict.
+
+Killed, racing and failing builds: test_build_kill.py, test_build_lock.py, test_build_faults.py."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import openpyxl
@@ -17,15 +16,8 @@ import pytest
 
 from generator.build import BuildOptions, build
 from generator.loading.csvfile import decode
+from tests.buildproc import catalog_with_an_empty_batch_file_only, tree_digest
 from tests.conftest import AS_OF, DEMO_CATALOG, run_build
-
-
-def tree_digest(root: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 def count_input_rows(catalog: Path) -> int:
@@ -102,31 +94,6 @@ def test_broken_configuration_leaves_the_previous_site_untouched(demo_build: Pat
 
 
 @pytest.mark.slow
-def test_killed_build_leaves_the_previous_site_untouched(demo_build: Path, tmp_path: Path) -> None:
-    out = tmp_path / "published"
-    shutil.copytree(demo_build, out)
-    before = tree_digest(out / "site")
-    for delay in (0.5, 2.0, 4.0):
-        cmd = [
-            sys.executable,
-            "-m",
-            "generator.cli",
-            "build",
-            "--catalog",
-            str(DEMO_CATALOG),
-            "--out",
-            str(out),
-        ]
-        proc = subprocess.Popen(
-            [*cmd, "--as-of", "2026-11-21"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        assert tree_digest(out / "site") == before, f"site changed after a build killed at {delay}s"
-
-
-@pytest.mark.slow
 def test_strict_build_with_rejected_rows_fails_and_keeps_the_site(demo_build: Path, tmp_path: Path) -> None:
     out = tmp_path / "published"
     shutil.copytree(demo_build, out)
@@ -136,3 +103,18 @@ def test_strict_build_with_rejected_rows_fails_and_keeps_the_site(demo_build: Pa
     assert done.returncode == 1, done.stderr
     assert tree_digest(out / "site") == before
     assert "退回" in done.stderr
+
+
+@pytest.mark.slow
+def test_strict_build_with_an_error_level_problem_but_no_rejected_row_fails_and_keeps_the_site(
+    demo_build: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "published"
+    shutil.copytree(demo_build, out)
+    before = tree_digest(out / "site")
+    catalog = catalog_with_an_empty_batch_file_only(tmp_path / "catalog")
+    cmd = [sys.executable, "-m", "generator.cli", "build", "--catalog", str(catalog), "--out", str(out)]
+    done = subprocess.run([*cmd, "--as-of", "2026-11-22", "--strict"], capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr
+    assert "退回 0" in done.stderr and "load-empty-file" in done.stderr
+    assert tree_digest(out / "site") == before

@@ -171,10 +171,15 @@ def test_missing_column_becomes_empty_text_and_warns_when_the_field_is_required(
     assert codes_of(result) == ["load-missing-column"]
 
 
-def test_empty_and_header_only_files_give_zero_rows_and_no_problems() -> None:
+def test_empty_and_header_only_files_are_errors_naming_the_file_and_give_zero_rows() -> None:
     result = read("empty.csv", "header_only.csv")
-    assert frame_of(result).empty and result.problems == [] and result.ledger.empty
+    assert frame_of(result).empty and result.ledger.empty
     assert list(frame_of(result).columns) == [*PENALTY.names, FILE, ROW, BATCH]
+    assert [(p.code, p.level, p.file) for p in result.problems] == [
+        ("load-empty-file", Level.ERROR, "load/empty.csv"),
+        ("load-header-only", Level.ERROR, "load/header_only.csv"),
+    ]
+    assert all("沿用上次成功读取的版本，没有时本文件的记录不会公示" in p.message for p in result.problems)
 
 
 def test_batches_are_numbered_oldest_first_and_files_named_relative_to_the_catalog() -> None:
@@ -233,7 +238,9 @@ def test_any_csv_text_round_trips_stripped_with_row_numbers(
         zip(frame[ROW], zip(frame["CF_XDR_MC"], frame["CF_WSH"], frame["BZ"], strict=True), strict=True)
     )
     assert got == expected
-    assert {p.code for p in result.problems} <= {"load-missing-column"}
+    assert {p.code for p in result.problems} <= {"load-missing-column"} | (
+        set() if got else {"load-header-only"}
+    )
 
 
 @settings(max_examples=200, deadline=None)

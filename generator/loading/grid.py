@@ -2,7 +2,8 @@
 
 Stage: load. Guarantees: columns are ``large_string`` (what pandas' str dtype holds) as the reader chunked
 them — never re-concatenated, since every copy of a million rows costs real time and memory — stripped of
-surrounding Unicode blanks; fully blank rows removed.
+surrounding Unicode blanks; fully blank rows removed. A reader that cannot give the file's records says why
+with an ``Unreadable`` (a problem code and the cause in a clerk's words), never by raising.
 """
 
 from __future__ import annotations
@@ -17,6 +18,22 @@ import pyarrow.compute as pc
 Ragged = tuple[int, int, str]  # (spreadsheet row, cells in it, its raw text)
 
 
+@dataclass(frozen=True)
+class Unreadable:
+    """Why a batch file gives no records: a documented problem code and the cause, without the file name."""
+
+    code: str
+    cause: str
+
+
+@dataclass(frozen=True)
+class Overflow:
+    """Header cells beyond the column limit: how many had content and where the first one was."""
+
+    cells: int
+    first: str  # spreadsheet column letters, e.g. "ALM"
+
+
 @dataclass
 class Sheet:
     """A batch as a grid of stripped text: header cells, data columns, spreadsheet row numbers, bad rows."""
@@ -25,6 +42,7 @@ class Sheet:
     columns: list[pa.ChunkedArray]
     rows: np.ndarray
     ragged: list[Ragged]
+    overflow: Overflow | None = None  # header content beyond the column limit (XLSX), ignored
 
 
 def text_column(column: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
@@ -36,8 +54,8 @@ def text_column(column: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
 
 def sheet_from_records(records: Sequence[list[str]], exact: bool) -> Sheet:
     """Rows of cells → Sheet. The header is the first non-blank row. ``exact`` (CSV): a row must have as many
-    cells as the header; otherwise (XLSX) short rows are padded and only content beyond the header's last
-    non-empty cell makes a row ragged."""
+    cells as the header; otherwise short rows are padded and only content beyond the header's last non-empty
+    cell makes a row ragged (XLSX builds its sheet row by row instead: ``generator.loading.xlsxfile``)."""
     start = next((i for i, r in enumerate(records) if any(c.strip() for c in r)), len(records))
     header = list(records[start]) if start < len(records) else []
     while not exact and header and not header[-1].strip():
@@ -49,9 +67,16 @@ def sheet_from_records(records: Sequence[list[str]], exact: bool) -> Sheet:
         elif cells:
             kept.append(cells[:width] + [""] * (width - len(cells)))
             rows.append(number)
+    return sheet_from_grid([h.strip() for h in header], kept, rows, ragged)
+
+
+def sheet_from_grid(
+    header: list[str], kept: Sequence[Sequence[str]], rows: Sequence[int], ragged: list[Ragged]
+) -> Sheet:
+    """Header, data rows exactly as wide as the header, their row numbers and the ragged rows → Sheet."""
     columns = [text_column(pa.array(list(c), pa.large_string())) for c in zip(*kept, strict=False)]
     columns = columns or [pa.chunked_array([], pa.large_string()) for _ in header]
-    return drop_blank([h.strip() for h in header], columns, np.array(rows, dtype=np.int64), ragged)
+    return drop_blank(header, columns, np.array(rows, dtype=np.int64), ragged)
 
 
 def drop_blank(

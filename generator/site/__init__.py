@@ -8,7 +8,9 @@ Stage: render site (after the rules, data-pack and release stages have filled th
 - every value from the records is HTML-escaped; natural persons have no page addressed by their ID number and
   show only the masked ID they arrive with; META columns are never shown;
 - nothing is loaded from a third-party host (fonts off, no CDN, no analytics, theme search off);
-- the output depends only on ``pub``: two renders of the same publication are byte-identical.
+- the output depends only on ``pub``: two renders of the same publication are byte-identical;
+- when mkdocs fails or the theme shell cannot be cut, a fatal problem comes back and no bulk page is written
+  (the build then keeps the previous site); an OSError (disk full…) propagates to the build's boundary.
 Files already in ``site_dir`` (data packs, search index) are kept; pages are written over.
 """
 

@@ -3,18 +3,23 @@
 Stage: render site. Guarantees: the work is cut into tasks decided from the data alone; ``jobs`` worker
 processes (forked, so the tables are shared rather than copied) render them; each page's bytes depend only on
 the data, so the result is the same whatever the number of jobs or the order tasks finish in. Returns the paths
-written, sorted.
+written, sorted. The workers die with the build (``generator.workers``); when a task fails, the tasks not yet
+started are cancelled and the failure propagates. Checkpoint ``site-bulk`` is passed while the workers render.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 
+from generator.checkpoints import checkpoint
 from generator.site.listings import dept_pages, list_page_count, list_pages, month_groups, month_pages
 from generator.site.records import record_pages, subject_pages
 from generator.site.work import BulkData
+from generator.workers import die_with_parent
 
 CHUNK = 2000  # records or subjects per task: small enough to balance two workers, large enough to amortise
 MONTH_CHUNK = 4  # months per task
@@ -31,11 +36,23 @@ def render_bulk(data: BulkData, jobs: int) -> list[str]:
 def run_tasks(data: BulkData, tasks: list[Task], jobs: int) -> list[str]:
     """Run ``tasks`` in ``jobs`` processes (in this one when ``jobs`` is 1); the paths written, sorted."""
     if jobs <= 1 or len(tasks) <= 1:
+        checkpoint("site-bulk")
         results = [run(data, task) for task in tasks]
     else:
-        with ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_adopt, initargs=(data,)) as pool:
-            results = list(pool.map(_run_adopted, tasks))
+        with _pool(data, jobs) as pool:
+            rendering = pool.map(_run_adopted, tasks)
+            checkpoint("site-bulk")
+            results = list(rendering)
     return sorted(path for paths in results for path in paths)
+
+
+@contextmanager
+def _pool(data: BulkData, jobs: int) -> Iterator[ProcessPoolExecutor]:
+    pool = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_adopt, initargs=(data, os.getpid()))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -45,8 +62,9 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
-def _adopt(data: BulkData) -> None:
+def _adopt(data: BulkData, parent: int) -> None:
     global _adopted
+    die_with_parent(parent)
     _adopted = data
 
 

@@ -1,12 +1,14 @@
 """The hand-written pages through real mkdocs-material, and the theme shell every bulk page is stamped into.
 
 Stage: render site. Guarantees: mkdocs builds the generated Markdown plus one placeholder page (kept out of nav)
-into a temporary folder next to site/ (mkdocs empties its output folder; site/ may already hold data files), its
-warnings come back as problems, and its output is moved into site/ without the theme's search index, lunr and
-sitemap (ours is written by ``feeds``) and with the theme script's CDN fallbacks made inert. The placeholder is cut into a ``Shell``: static text around four slots
-(title, description, canonical URL, body). Bulk pages are joined into it with plain string concatenation rather
-than compiled as a Jinja template: the theme's inline scripts then never pass through Jinja (scale.md), and a
-page costs one ``str.join``.
+into a temporary folder next to site/ (mkdocs empties its output folder; site/ may already hold data files;
+both folders are handed to mkdocs as absolute paths, whatever the working folder); its warnings come back as
+problems, its failure as a fatal problem (an OSError such as a full disk propagates to the build's boundary);
+its output is moved into site/ without the theme's search index, lunr and sitemap (ours is written by
+``feeds``) and with the theme script's CDN fallbacks made inert. The placeholder is cut into a ``Shell``: static
+text around four slots (title, description, canonical URL, body). Bulk pages are joined into it with plain
+string concatenation rather than compiled as a Jinja template: the theme's inline scripts then never pass
+through Jinja (scale.md), and a page costs one ``str.join``.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from mkdocs.exceptions import MkDocsException
 
 from generator import paths
 from generator.config import Portal
-from generator.problems import Problem, problem
+from generator.problems import Problem, fatal, problem
 from generator.site import urls
 
 TITLE, DESC, CANON, BODY = "GSXTITLEX", "GSXDESCX", "GSXCANONX", "GSXBODYX"
@@ -68,7 +70,7 @@ def build_pages(
         _write_docs({**docs, urls.SHELL_DOC: SHELL_MARKDOWN}, work / "docs")
         problems = _run_mkdocs(_overrides(portal, work / "docs", work / "site", extra_nav or []))
         if not (work / "site" / urls.SHELL_PAGE).is_file():
-            return None, problems
+            return None, problems + ([] if fatal(problems) else [_unusable()])
         shell = cut_shell((work / "site" / urls.SHELL_PAGE).read_text(encoding="utf-8"), portal.base_url)
         _tidy(work / "site")
         _merge_into(work / "site", site_dir)
@@ -102,8 +104,9 @@ def _run_mkdocs(overrides: dict[str, Any]) -> list[Problem]:
     try:
         build(load_config(str(paths.MKDOCS_FILE), **overrides))
         failed = []
-    except (MkDocsException, OSError, jinja2.TemplateError) as exc:
-        failed = [problem("site-mkdocs-failed", f"mkdocs 构建失败：{exc}", file=str(paths.MKDOCS_FILE))]
+    except (MkDocsException, jinja2.TemplateError) as exc:  # an OSError (disk full…) fails the whole build
+        message = f"mkdocs 构建失败：{' '.join(str(exc).split())}"
+        failed = [problem("site-mkdocs-failed", message, file=str(paths.MKDOCS_FILE))]
     finally:
         logger.removeHandler(handler)
         logger.propagate = propagate
@@ -114,8 +117,8 @@ def _run_mkdocs(overrides: dict[str, Any]) -> list[Problem]:
 def _overrides(portal: Portal, docs_dir: Path, out: Path, extra_nav: list[Any]) -> dict[str, Any]:
     rights = f"© {portal.publisher}" + (f" · {portal.icp}" if portal.icp else "")
     overrides: dict[str, Any] = {
-        "docs_dir": str(docs_dir),
-        "site_dir": str(out),
+        "docs_dir": str(docs_dir.absolute()),  # mkdocs reads relative paths against mkdocs.yml's folder
+        "site_dir": str(out.absolute()),
         "site_name": str(escape(portal.name)),  # the theme prints it unescaped
         "site_url": portal.base_url,
         "site_description": str(escape(portal.description or f"{portal.region}公共信用信息公示")),

@@ -1,8 +1,10 @@
 """Identifiers: 统一社会信用代码 (GB 32100-2015), 居民身份证号 (GB 11643), record IDs and masking.
 
 Stage: shared (validate, rules, sample). Guarantees: USCC checking is python-stdnum's, widened to accept the
-registering-department characters A, N and Y that stdnum rejects; record IDs are opaque and carry no personal
-data; masking never reveals more than a third of an ID at either end.
+registering-department characters A, N and Y that stdnum rejects; resident ID checking is stdnum's, widened to
+accept legacy 15-digit numbers and area codes stdnum does not know for the birth year (``is_known_ric_area``
+tells those apart, for a warning); record IDs are opaque and carry no personal data; masking never reveals more
+than a third of an ID at either end.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import hashlib
 from datetime import date
 
 from stdnum.cn import ric, uscc
+from stdnum.exceptions import InvalidComponent, ValidationError
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_FIRST = "123456789ANY"  # registering department (pos 1)
@@ -32,17 +35,47 @@ def uscc_check_char(first17: str) -> str:
 
 
 def is_valid_ric(number: str) -> bool:
-    """True for a valid 18-character resident ID number (area code real for the birth year, date, check)."""
+    """True for a resident ID number the portal accepts (GB 11643, domain.md §6): 18 characters — 17 digits and
+    the right check character (x accepted), a real birth date, a known province (``PROVINCES``) — or a legacy
+    15-digit number (``is_legacy_ric``). The area code need not be one stdnum knows for the birth year
+    (``is_known_ric_area`` says whether it is): people keep their number when their district is renamed."""
+    value = ric.compact(number)
+    if len(value) == 15:
+        return is_legacy_ric(value)
     try:
-        return bool(ric.is_valid(number))
-    except KeyError:  # stdnum 2.2 raises KeyError for a known province whose county code is unknown (119999…)
+        ric.validate(value)
+    except (InvalidComponent, KeyError):  # stdnum 2.2 raises KeyError for a known province's unknown county
+        return ric_birth_date(value) is not None and value[:2] in PROVINCES
+    except ValidationError:
+        return False
+    return True
+
+
+def is_known_ric_area(number: str) -> bool:
+    """True for a valid resident ID number whose area code stdnum knew in the birth year (a legacy 15-digit
+    number is judged by its 18-character form, ``ric_upgrade``)."""
+    value = ric.compact(number)
+    if len(value) == 15:
+        value = ric_upgrade(value) if is_legacy_ric(value) else ""
+    try:
+        return bool(ric.is_valid(value))
+    except KeyError:
         return False
 
 
+def ric_upgrade(number: str) -> str:
+    """The 18-character form of a legacy 15-digit number (GB 11643: insert the century 19, add the check)."""
+    body = number[:6] + "19" + number[6:]
+    return body + str(ric.calc_check_digit(body + "0"))
+
+
 def ric_birth_date(number: str) -> date | None:
-    """The birth date inside a valid resident ID number, or None."""
+    """The birth date inside a valid resident ID number (18-character or legacy 15-digit), or None."""
+    value = ric.compact(number)
+    if len(value) == 15:
+        value = ric_upgrade(value) if is_legacy_ric(value) else ""
     try:
-        return ric.get_birth_date(number)
+        return ric.get_birth_date(value)
     except Exception:  # stdnum raises several ValidationError subclasses and ValueError
         return None
 
@@ -64,3 +97,47 @@ def record_id(dataset: str, key: tuple[str, ...] | list[str]) -> str:
     """
     raw = "\x1f".join((dataset, *key)).encode("utf-8")
     return hashlib.sha256(raw).hexdigest()[:16]
+
+
+# ---- personal numbers inside free text (rules/freetext.py masks them) -------------------------------------
+
+PROVINCES = frozenset((
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43",
+    "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
+))  # fmt: skip  # GB/T 2260 province-level codes (71 台湾, 81 香港, 82 澳门)
+
+
+def is_ric_shaped(value: str) -> bool:
+    """True for an 18-character 身份证号 by its form alone: 17 ASCII digits, a real birth date (1800–2099) and the
+    GB 11643 check character (X or x). Unlike ``is_valid_ric`` not even the province is checked: this is the
+    test for *masking* (rules/freetext.py), which must catch anything that may be a person's number."""
+    if len(value) != 18 or not value[:17].isascii() or not value[:17].isdigit():
+        return False
+    # Σ digit·2^(17−i) mod 11 = 2·(the 17 digits read in base 13) mod 11, since 13 ≡ 2 (mod 11): one C call
+    remainder = (1 - 2 * int(value[:17], 13)) % 11
+    check = "X" if remainder == 10 else str(remainder)
+    return value[17].upper() == check and _real_date(value[6:10], value[10:12], value[12:14], 1800)
+
+
+def is_legacy_ric(value: str) -> bool:
+    """True for a first-generation 15-digit 身份证号: a province code, a real 19yymmdd birth date, 3 sequence
+    digits (no check character)."""
+    if len(value) != 15 or not value.isascii() or not value.isdigit():
+        return False
+    return value[:2] in PROVINCES and _real_date("19" + value[6:8], value[8:10], value[10:12], 1900)
+
+
+def is_mobile_number(value: str) -> bool:
+    """True for a mainland mobile number written as 11 plain digits 1[3-9]xxxxxxxxx."""
+    return len(value) == 11 and value.isascii() and value.isdigit() and value[:2] in MOBILE_HEADS
+
+
+MOBILE_HEADS = frozenset(("13", "14", "15", "16", "17", "18", "19"))  # mainland mobile numbers begin 1[3-9]
+
+
+def _real_date(year: str, month: str, day: str, first_year: int) -> bool:
+    try:
+        born = date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return first_year <= born.year <= 2099

@@ -8,6 +8,7 @@ dates as YYYY-MM-DD and numbers as canonical decimal text, plus KEY and RECORD_I
 batch rejects the later rows; a key repeated in a later batch is kept for the rules stage (a correction).
 Checks are frictionless's (required, type, minimum, length, enum, pattern, primary key) plus gongshi's
 (requiredWhen, uscc, ric, multiple + vocabulary); tests compare the flagged rows with frictionless itself.
+Warnings (``validate-ric-unknown-area``) are problems that reject nothing.
 """
 
 from __future__ import annotations
@@ -53,7 +54,10 @@ def _validate_table(dataset: str, raw: dict[str, Table]) -> tuple[pd.DataFrame, 
     key = record_keys(frame, schema)
     if (duplicates := duplicate_keys(frame, schema, key)) is not None:
         findings.append(duplicates)
-    rejected = rejected_rows(frame, findings)
-    ledger = ledger_of(dataset, frame, findings, key, keyless(frame, schema)) if findings else empty_ledger()
+    rejecting = [f for f in findings if f.rejects]  # the others are warnings: the row stays valid
+    rejected = rejected_rows(frame, rejecting)
+    ledger = (
+        ledger_of(dataset, frame, rejecting, key, keyless(frame, schema)) if rejecting else empty_ledger()
+    )
     found_problems = problems_of(dataset, frame, findings)
     return valid_table(dataset, frame, normalised, key, rejected), ledger, found_problems

@@ -25,6 +25,7 @@ from generator.model import (
     StageResult,
     Table,
 )
+from generator.problems import Level
 from generator.schema import builtin_schema
 from generator.validate import validate
 from generator.validation.table import record_id_column
@@ -114,6 +115,11 @@ REJECTS = [  # (overrides, problem code, field)
     ({**PERSON_ROW, "CF_XDR_ZJHM": "110105194912310021"}, "validate-ric", "CF_XDR_ZJHM"),
     ({**PERSON_ROW, "CF_XDR_ZJHM": "99999919900101123" + "5"}, "validate-ric", "CF_XDR_ZJHM"),
     ({**PERSON_ROW, "CF_XDR_ZJHM": "1101051949123100"}, "validate-ric", "CF_XDR_ZJHM"),
+    # legacy 15-digit numbers: 1949-02-30; 1900-02-29 (1900 was no leap year); no province 99; no check character
+    ({**PERSON_ROW, "CF_XDR_ZJHM": "110105490230002"}, "validate-ric", "CF_XDR_ZJHM"),
+    ({**PERSON_ROW, "CF_XDR_ZJHM": "110105000229002"}, "validate-ric", "CF_XDR_ZJHM"),
+    ({**PERSON_ROW, "CF_XDR_ZJHM": "990105491231002"}, "validate-ric", "CF_XDR_ZJHM"),
+    ({**PERSON_ROW, "CF_XDR_ZJHM": "11010549123100X"}, "validate-ric", "CF_XDR_ZJHM"),
     ({"CF_CFLB": "警告；罚金"}, "validate-vocabulary", "CF_CFLB"),
     ({"CF_CFLB": "；"}, "validate-vocabulary", "CF_CFLB"),
 ]
@@ -136,6 +142,8 @@ ACCEPTS = [  # overrides that are valid, and the normalised values they produce
     ({"CF_XDR_LB": "个体工商户", "CF_XDR_SHXYM": ""}, {}),
     (PERSON_ROW, {}),
     ({**PERSON_ROW, "CF_XDR_ZJHM": PERSON.lower()}, {}),
+    ({**PERSON_ROW, "CF_XDR_ZJHM": "110105491231002"}, {}),  # legacy 15 digits: born 1949-12-31
+    ({**PERSON_ROW, "CF_XDR_ZJHM": "110105960229123"}, {}),  # legacy 15 digits: born 1996-02-29
     ({**PERSON_ROW, "CF_XDR_ZJLX": "护照", "CF_XDR_ZJHM": "E12345678"}, {}),
     ({**PERSON_ROW, "CF_XDR_ZJLX": "其他-军官证", "CF_XDR_ZJHM": "军字第001号"}, {}),
     ({"CF_JDRQ": "2024/3/5"}, {"CF_JDRQ": "2024-03-05"}),
@@ -188,6 +196,39 @@ def test_identity_numbers_are_masked_in_messages_and_values() -> None:
     [found] = check(**{**PERSON_ROW, "CF_XDR_ZJHM": "110105194912310021"}).problems
     assert "110105194912310021" not in found.message and found.value != "110105194912310021"
     assert "校验位错误，应为 X" in found.message
+
+
+def test_legacy_15_digit_resident_id_is_accepted_and_masked_in_messages() -> None:
+    legacy = "110105491231002"
+    result = check(**{**PERSON_ROW, "CF_XDR_ZJHM": legacy, "CF_WFXW": ""})  # rejected for another cell
+    assert [p.code for p in result.problems] == ["validate-required"]
+    accepted = check(**{**PERSON_ROW, "CF_XDR_ZJHM": legacy})
+    assert accepted.problems == [] and accepted.tables["penalties"].frame["CF_XDR_ZJHM"].tolist() == [legacy]
+    [bad] = check(**{**PERSON_ROW, "CF_XDR_ZJHM": "110105490230002"}).problems
+    assert "110105490230002" not in bad.message + bad.value and "出生日期 19490230" in bad.message
+
+
+def test_resident_id_with_an_area_code_unknown_for_the_birth_year_is_a_warning_not_a_rejection() -> None:
+    renamed = "330902198503124211"  # 定海区 (330902) was created in 1987; people born there earlier keep it
+    result = check(**{**PERSON_ROW, "CF_XDR_ZJHM": renamed})
+    assert result.ledger.empty and len(result.tables["penalties"].frame) == 1
+    [found] = result.problems
+    assert (found.code, found.level, found.file, found.row, found.field) == (
+        "validate-ric-unknown-area",
+        Level.WARNING,
+        "datasets/penalties/2024-01.csv",
+        2,
+        "CF_XDR_ZJHM",
+    )
+    assert "地区码 330902" in found.message and "1985" in found.message
+    assert renamed not in found.message + found.value
+
+
+def test_resident_id_with_a_wrong_check_character_or_impossible_birth_date_stays_a_rejection() -> None:
+    for number in ("330902198503124210", "330902198502304210"):  # check char; 1985-02-30
+        result = check(**{**PERSON_ROW, "CF_XDR_ZJHM": number})
+        assert result.tables["penalties"].frame.empty
+        assert [(p.code, p.level) for p in result.problems] == [("validate-ric", Level.ERROR)]
 
 
 def test_only_identity_cards_are_checked_as_resident_id_numbers() -> None:

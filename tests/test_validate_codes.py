@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from stdnum.cn import ric
 
-from generator.identifiers import USCC_ALPHABET, USCC_FIRST, is_valid_ric, is_valid_uscc, uscc_check_char
-from generator.validation.codes import ric_reason, ric_valid, uscc_reason, uscc_valid
+from generator.identifiers import (
+    USCC_ALPHABET,
+    USCC_FIRST,
+    is_known_ric_area,
+    is_valid_ric,
+    is_valid_uscc,
+    ric_birth_date,
+    ric_upgrade,
+    uscc_check_char,
+)
+from generator.validation.codes import (
+    ric_area_note,
+    ric_known_area,
+    ric_reason,
+    ric_valid,
+    uscc_reason,
+    uscc_valid,
+)
 from generator.validation.values import canonical_number, parse_date, parse_number, vocabulary_misses
 
 AREAS = ["110105", "330902", "440304", "110000", "119999", "999999", "000000", "510100", "130100", "652901"]
@@ -34,8 +52,15 @@ RIC_17 = st.tuples(
     BIRTH,
     st.text("0123456789", min_size=3, max_size=3),
 ).map("".join)
+LEGACY = st.tuples(  # 15 digits: area + yymmdd + sequence (no check character)
+    st.sampled_from(AREAS) | st.text("0123456789", min_size=6, max_size=6),
+    BIRTH.map(lambda b: b[2:]),
+    st.text("0123456789", min_size=3, max_size=3),
+).map("".join)
 RIC_LIKE = st.one_of(
     RIC_17.map(with_check),
+    LEGACY,
+    st.tuples(LEGACY.map(lambda v: v[:14]), st.sampled_from("0123456789Xx")).map("".join),
     RIC_17.map(lambda b: with_check(b).lower()),
     st.tuples(RIC_17, st.sampled_from("0123456789Xxa")).map("".join),
     st.text("0123456789Xx１２ -", min_size=15, max_size=20),
@@ -68,10 +93,16 @@ def test_vectorised_uscc_check_agrees_with_the_scalar_reference(values: list[str
         "119999199001011231",
         "330902198503124211",
         "１１0105194912310029",
+        "110105491231002",
+        "330902850312421",
+        "110105000229002",
+        "990105491231002",
+        " 110105491231002",
     ]
 )
-def test_vectorised_resident_id_check_agrees_with_the_scalar_reference(values: list[str]) -> None:
+def test_vectorised_resident_id_checks_agree_with_the_scalar_reference(values: list[str]) -> None:
     assert ric_valid(values).tolist() == [is_valid_ric(v) for v in values]
+    assert ric_known_area(values).tolist() == [is_known_ric_area(v) for v in values]
 
 
 @settings(max_examples=100, deadline=None)
@@ -95,7 +126,22 @@ def test_resident_id_reasons_name_the_broken_part() -> None:
     assert ric_reason("110105194912310021") == "校验位错误，应为 X"
     assert "出生日期" in ric_reason(with_check("11010519990230002"))
     assert "地区码 999999" in ric_reason(with_check("99999919900101123"))
-    assert "地区码 330902" in ric_reason(with_check("33090219850312421"))  # 定海区 did not exist in 1985
+    assert "省级代码 99" in ric_reason("990105491231002")
+    assert "出生日期 19000229" in ric_reason("110105000229002")
+    assert "15 位" in ric_reason("11010549123100X") and "18 位" in ric_reason("1101051949123100")
+
+
+def test_legacy_15_digit_numbers_are_valid_with_a_real_19yy_birth_date() -> None:
+    assert is_valid_ric("110105491231002") and ric_birth_date("110105491231002") == date(1949, 12, 31)
+    assert is_valid_ric("110105960229123") and not is_valid_ric("110105000229123")  # 1900 was no leap year
+    assert ric_upgrade("110105491231002") == "11010519491231002X"
+
+
+def test_unknown_area_for_the_birth_year_is_valid_but_not_known() -> None:
+    renamed = with_check("33090219850312421")  # 定海区 did not exist in 1985
+    assert is_valid_ric(renamed) and not is_known_ric_area(renamed)
+    assert is_known_ric_area(with_check("33090219900312421"))
+    assert "地区码 330902" in ric_area_note(renamed) and "1985" in ric_area_note(renamed)
 
 
 @given(st.dates())

@@ -10,6 +10,11 @@ Guarantees (shared/design.md invariants 1–3, shared/domain.md §3–§7):
 - corrections: per record key the latest batch wins and keeps the public ID; older versions are ``superseded``;
 - withdrawals: revoked and repaired records, minors' cases, not-published classes, expired penalties, delisted
   or expired list entries and expired licences are in no public table;
+- fail-safe: a repair or revocation row that cannot be read (date 2026-02-30, …) but names a known record, and
+  a rejected later version of a record (a correction validation refused, read from ``valid.ledger``), withhold
+  that record until fixed (``decision-invalid``, ``correction-rejected``; each an ERROR problem naming the row);
+- periods: a penalty is public through its last public day, that day included (民法典 arts. 201–202);
+  ``public_until`` is the day after it, the first day it is gone;
 - privacy last: ID numbers masked, ``privacy: drop`` fields and the configured private fields removed.
 
 Departments: ``submitted`` = ``accepted`` + rejected rows, ``合规率`` = accepted / submitted, ``及时率`` =
@@ -27,10 +32,10 @@ from datetime import date
 
 import pandas as pd
 
-from generator.model import StageResult, Table
+from generator.model import REJECTED, StageResult, Table
 from generator.problems import Problem
 from generator.rules.engine import Decisions, evaluate
-from generator.rules.matching import resolve
+from generator.rules.matching import resolve, resolve_invalid
 from generator.rules.ruleset import RuleData, load_rules
 from generator.rules.timeliness import (
     as_series,
@@ -55,7 +60,7 @@ class RulesResult:
     first_published: pd.Series  # record ID → ISO date first public, for every currently public record
     timeliness: pd.DataFrame  # timeliness.TIMELINESS_COLUMNS, per public record of a measured kind
     departments: pd.DataFrame  # timeliness.DEPARTMENT_COLUMNS, per dataset and department
-    public_until: pd.Series  # record ID → ISO first day it is no longer public ('' = no computed end)
+    public_until: pd.Series  # record ID → ISO *first day gone* = last public day + 1 ('' = no computed end)
 
 
 def apply_rules(
@@ -68,12 +73,14 @@ def apply_rules(
     """Apply publication periods, corrections, withdrawals, list exits, validity and privacy as of ``as_of``."""
     repairs, problems = resolve(rules.repairs, "repairs", valid.tables, as_of)
     revocations, found = resolve(rules.revocations, "revocations", valid.tables, as_of)
-    problems += found
+    invalid, more = resolve_invalid(rules.invalid, valid.tables)
+    problems += found + more
+    decisions = Decisions(repairs, revocations, invalid, valid.ledger[valid.ledger["fate"] == REJECTED])
     public: dict[str, Table] = {}
     ledgers: list[pd.DataFrame] = []
     until: list[pd.Series] = [pd.Series(dtype="str")]
     for name in sorted(valid.tables):
-        outcome = evaluate(name, valid.tables[name], rules, as_of, Decisions(repairs, revocations))
+        outcome = evaluate(name, valid.tables[name], rules, as_of, decisions)
         public[name] = Table(valid.tables[name].spec, outcome.public)
         ledgers.append(outcome.ledger)
         problems += outcome.problems

@@ -1,10 +1,12 @@
 """Read ``decisions/repairs.csv`` (信用修复) and ``decisions/revocations.csv`` (撤销/更正后撤下).
 
 Stage: rules (input half). Guarantees: a file is CSV in UTF-8 (with or without BOM) or GB18030; headers are
-matched like record headers (blanks, BOMs and full-/half-width brackets ignored, codes case-insensitive); each
-bad row becomes an ERROR ``Problem`` naming file, row, field and value and is left out — never a traceback. A
-missing or unreadable file yields no rows; an unreadable one, or one without a required column, is a CONFIG
-problem (withdrawals must never be silently ignored).
+matched like record headers (blanks, BOMs and full-/half-width brackets ignored, codes case-insensitive); a bad
+row (impossible date such as 2026-02-30, missing decision number, …) is never a traceback and never silently
+dropped: it is returned apart, one row per defect with the field (as written), value and text, and the rules
+stage decides (``matching.resolve_invalid``) — naming a known record, it withholds that record until fixed
+(ERROR); naming none, it is a WARNING. A missing file yields no rows; an unreadable one, or one without a
+required column, is a CONFIG problem (withdrawals must never be silently ignored).
 
 File format (one row per decision; extra columns such as 备注 are ignored):
 
@@ -63,30 +65,36 @@ REQUIRED = {
 DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$|^(\d{4})(\d{2})(\d{2})$")
 
 
-def empty_decisions() -> pd.DataFrame:
-    columns = {c: pd.Series(dtype="str") for c in (*GENERIC, FILE)}
+DEFECT = ("_field", "_value", "_text")  # invalid rows: the field as written, its value, what is wrong
+
+
+def empty_decisions(*extra: str) -> pd.DataFrame:
+    columns = {c: pd.Series(dtype="str") for c in (*GENERIC, FILE, *extra)}
     return pd.DataFrame(columns | {ROW: pd.Series(dtype="int64")})
 
 
-def read_decisions(root: Path, shown: str, kind: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """The valid rows of one decisions file (``kind`` is repairs or revocations) and its problems."""
+def read_decisions(root: Path, shown: str, kind: str) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+    """The valid rows of one decisions file (``kind`` is repairs or revocations), its invalid rows (one per
+    defect, columns ``DEFECT`` added) and its CONFIG problems."""
     path = root / shown
     if not path.is_file():
-        return empty_decisions(), []
+        return empty_decisions(), empty_decisions(*DEFECT), []
     frame, problems = _parse(path, shown)
     if frame is None:
-        return empty_decisions(), problems
+        return empty_decisions(), empty_decisions(*DEFECT), problems
     headers = {column: _canonical(column) for column in frame.columns}
     if missing := [c for c in REQUIRED[kind] if c not in headers.values()]:
         names = "、".join(ALIASES[c][0] for c in missing)
         text = f"{shown} 缺少必需的列: {names}"
-        return empty_decisions(), [problem("rules-decisions-missing-column", text, file=shown, field=names)]
+        found = [problem("rules-decisions-missing-column", text, file=shown, field=names)]
+        return empty_decisions(), empty_decisions(*DEFECT), found
     frame = frame.rename(columns=headers).drop(columns=[c for c in headers.values() if c in IGNORED])
     for column in GENERIC:
         if column not in frame.columns:
             frame[column] = ""
     frame[FILE], frame[ROW] = shown, range(2, len(frame) + 2)
-    return _valid_rows(frame, shown, kind, {v: k for k, v in headers.items()})
+    valid, invalid = _split_rows(frame, kind, {v: k for k, v in headers.items()})
+    return valid, invalid, []
 
 
 def _parse(path: Path, shown: str) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -110,21 +118,26 @@ def _canonical(header: str) -> str:
     return text
 
 
-def _valid_rows(
-    frame: pd.DataFrame, shown: str, kind: str, written: dict[str, str]
-) -> tuple[pd.DataFrame, list[Problem]]:
+def _split_rows(frame: pd.DataFrame, kind: str, written: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(valid rows with ISO dates, one row per defect of the invalid rows). No problem is made here: the rules
+    stage reports an invalid row once it knows whether the row names a record."""
     keep: list[bool] = []
-    problems: list[Problem] = []
+    defects: list[dict[str, object]] = []
     key_columns = [c for c in frame.columns if c not in (*GENERIC, FILE, ROW)]
     for record in frame.to_dict("records"):
         found = _row_problems(record, kind, key_columns)
-        problems += [
-            _row_problem(shown, record[ROW], field, value, text, written) for field, value, text in found
-        ]
+        defects += [record | _defect(field, value, text, written) for field, value, text in found]
         keep.append(not found)
-    frame = frame.loc[np.array(keep, dtype=bool)].copy()
-    frame["decided_on"] = frame["decided_on"].map(lambda v: _iso(v) or v)
-    return frame.reset_index(drop=True), problems
+    valid = frame.loc[np.array(keep, dtype=bool)].copy()
+    valid["decided_on"] = valid["decided_on"].map(lambda v: _iso(v) or v)
+    invalid = pd.DataFrame(defects, columns=[*frame.columns, *DEFECT])
+    invalid = invalid.astype({c: "int64" if c == ROW else "str" for c in invalid.columns})
+    return valid.reset_index(drop=True), invalid
+
+
+def _defect(field: str, value: str, text: str, written: dict[str, str]) -> dict[str, str]:
+    header = written.get(field, ALIASES.get(field, (field,))[0])
+    return dict(zip(DEFECT, (header, value, text), strict=True))
 
 
 def _row_problems(record: dict[str, str], kind: str, key_columns: list[str]) -> list[tuple[str, str, str]]:
@@ -138,12 +151,6 @@ def _row_problems(record: dict[str, str], kind: str, key_columns: list[str]) -> 
             ("record_id", "", "未给出记录编号或记录键（如 行政处罚决定书文号 + 处罚机关统一社会信用代码）")
         )
     return found
-
-
-def _row_problem(shown: str, row: int, field: str, value: str, text: str, written: dict[str, str]) -> Problem:
-    header = written.get(field, ALIASES.get(field, (field,))[0])
-    message = f"{shown} 第 {row} 行 [{header}]: {text}" + (f"：{value}" if value else "") + "；该行未被采用"
-    return problem("rules-decision-invalid", message, file=shown, row=row, field=header, value=value)
 
 
 def _iso(text: str) -> str | None:

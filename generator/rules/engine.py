@@ -17,10 +17,10 @@ import pandas as pd
 from generator.model import FILE, RECORD_ID, ROW, Table
 from generator.problems import Problem, problem
 from generator.rules.columns import isin
-from generator.rules.corrections import latest_versions, superseded
+from generator.rules.corrections import latest_versions, rejected_corrections, superseded
 from generator.rules.dates import DayCache, iso
-from generator.rules.matching import decision_hold
-from generator.rules.periods import Periods, penalty_holds, penalty_periods
+from generator.rules.matching import decision_hold, invalid_hold
+from generator.rules.periods import Periods, first_day_gone, penalty_holds, penalty_periods
 from generator.rules.privacy import apply_privacy, minors
 from generator.rules.ruleset import RuleData
 from generator.rules.validity import dated_holds, validity_holds
@@ -29,10 +29,14 @@ from generator.rules.withholding import Hold, settle
 
 @dataclass(frozen=True)
 class Decisions:
-    """The effective, matched decisions (``matching.resolve`` output) of the whole build."""
+    """The effective, matched decisions (``matching.resolve`` output) of the whole build, the invalid decision
+    rows that name a record (``matching.resolve_invalid``) and the rows the validate stage rejected (its ledger
+    rows of fate rejected: a rejected later version of a record is a correction that could not be applied)."""
 
     repairs: pd.DataFrame
     revocations: pd.DataFrame
+    invalid: pd.DataFrame
+    rejected: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ class Outcome:
     public: pd.DataFrame
     ledger: pd.DataFrame
     problems: list[Problem]
-    until: pd.Series  # record ID → ISO first day no longer public (penalties), for public records
+    until: pd.Series  # penalties: record ID → ISO first day gone (the day after the last public day)
 
 
 def evaluate(name: str, table: Table, rules: RuleData, as_of: date, decisions: Decisions) -> Outcome:
@@ -53,8 +57,8 @@ def evaluate(name: str, table: Table, rules: RuleData, as_of: date, decisions: D
     holds, problems, until = _holds(name, table, frame, current, rules, as_of, decisions, repairs)
     public, ledger = settle(frame, name, holds)
     rows = np.flatnonzero(public)
-    out = apply_privacy(frame, rows, table.spec.schema, rules.publication.privacy)
-    return Outcome(out, ledger, problems, until.iloc[rows].set_axis(out[RECORD_ID].to_numpy()))
+    out, masked = apply_privacy(frame, rows, table.spec.schema, rules.publication.privacy, name)
+    return Outcome(out, ledger, problems + masked, until.iloc[rows].set_axis(out[RECORD_ID].to_numpy()))
 
 
 def _holds(
@@ -69,16 +73,17 @@ def _holds(
         DayCache(frame),
     )
     revocations = decisions.revocations[decisions.revocations["dataset"] == name]
+    invalid = decisions.invalid[decisions.invalid["dataset"] == name]
+    corrected, problems = rejected_corrections(frame, current, decisions.rejected, name)
     holds = [superseded(frame, current), decision_hold(frame, revocations, "revocations")]
-    holds += [decision_hold(frame, repairs, "repairs"), *minors(frame, schema, publication.privacy, days)]
-    holds += dated_holds(frame, schema, as_of, days)
+    holds += [decision_hold(frame, repairs, "repairs"), invalid_hold(frame, invalid), corrected]
+    holds += [*minors(frame, schema, publication.privacy, days), *dated_holds(frame, schema, as_of, days)]
     until = pd.Series("", index=frame.index, dtype="str")
-    problems: list[Problem] = []
     if kind == "penalty":
         periods = penalty_periods(frame, publication.penalty, days)
         holds += penalty_holds(frame, periods, publication.penalty, as_of)
-        problems = _early_repairs(frame, current, periods, repairs, name)
-        until = iso(periods.end)
+        problems += _early_repairs(frame, current, periods, repairs, name)
+        until = iso(first_day_gone(periods.end))
     holds += validity_holds(frame, schema, kind, publication, as_of, days)
     return holds, problems, until
 
@@ -86,18 +91,18 @@ def _holds(
 def _early_repairs(
     frame: pd.DataFrame, current: np.ndarray, periods: Periods, repairs: pd.DataFrame, name: str
 ) -> list[Problem]:
-    """Warnings for repairs decided before the minimum publication period ended (they are honoured)."""
+    """Warnings for repairs decided on or before the last day of the minimum period (they are honoured)."""
     rows = np.flatnonzero(current & isin(frame[RECORD_ID], repairs[RECORD_ID]))
     minimum = iso(periods.min_end[rows]).set_axis(frame[RECORD_ID].iloc[rows].to_numpy())
     ends = minimum.reindex(repairs[RECORD_ID].to_numpy()).fillna("").to_numpy(dtype=object)
-    early = repairs[(ends != "") & (repairs["decided_on"].to_numpy(dtype=object) < ends)]
+    early = repairs[(ends != "") & (repairs["decided_on"].to_numpy(dtype=object) <= ends)]
     return [_early(r, str(minimum[r[RECORD_ID]]), name) for r in early.to_dict("records")]
 
 
 def _early(row: dict[str, str], minimum_end: str, name: str) -> Problem:
     text = (
-        f"{row[FILE]} 第 {row[ROW]} 行: 信用修复 {row['decision_no']}（{row['decided_on']}）早于最短公示期届满日 "
-        f"{minimum_end}；已按修复决定停止公示，请核实"
+        f"{row[FILE]} 第 {row[ROW]} 行: 信用修复 {row['decision_no']}（{row['decided_on']}）在最短公示期内"
+        f"（最短公示期至 {minimum_end}，含当日）；已按修复决定停止公示，请核实"
     )
     where = {"file": row[FILE], "row": int(row[ROW]), "dataset": name}
     return problem("rules-repair-before-minimum", text, field="decided_on", value=row["decided_on"], **where)

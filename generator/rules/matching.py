@@ -4,6 +4,11 @@ Stage: rules. Guarantees: a decision names a record by 记录编号 or by the da
 headers, or the generic 记录文号 + 机关统一社会信用代码), compared after trimming blanks; one naming no known
 record, or dated after the as-of date, is reported as a warning and changes nothing; a matched decision
 withholds every version of the record (the key, hence the public ID, is shared by all versions).
+
+Fail-safe: an *invalid* decision row (impossible date such as 2026-02-30, missing decision number, …) that names
+a known record withholds it too (reason ``decision-invalid``, an ERROR naming file, row, field and value) until
+the row is fixed — a withdrawal that cannot be read must not leave the record public; one naming no known record
+is a WARNING and withholds nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from generator.identifiers import record_id
 from generator.model import FILE, RECORD_ID, ROW, Table
 from generator.problems import Problem, problem
 from generator.rules.columns import isin
-from generator.rules.decisions import DEPARTMENT_CODE, DOCUMENT, GENERIC
+from generator.rules.decisions import DEFECT, DEPARTMENT_CODE, DOCUMENT, GENERIC
 from generator.rules.withholding import Hold
 from generator.schema import Schema, normalise_header
 
@@ -118,3 +123,61 @@ def decision_hold(frame: pd.DataFrame, decisions: pd.DataFrame, kind: str) -> Ho
         return Hold("repaired", rows, text, "", chosen["decision_no"])
     text = "已撤销：" + chosen["reason"] + "（" + chosen["decided_on"] + "）"
     return Hold("revoked", rows, text, "", chosen["reason"])
+
+
+def resolve_invalid(
+    invalid: dict[str, pd.DataFrame], tables: dict[str, Table]
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """The invalid decision rows that name a known record (with ``_id`` and ``kind``), and one problem per
+    defect: ERROR when its row names a known record (which is then withheld), else WARNING."""
+    columns = ("dataset", RECORD_ID, FILE, "kind", *DEFECT)
+    parts = [pd.DataFrame({c: pd.Series(dtype="str") for c in columns} | {ROW: pd.Series(dtype="int64")})]
+    problems: list[Problem] = []
+    for kind in sorted(invalid):
+        for dataset, rows in invalid[kind].groupby("dataset", sort=True):
+            ids, hit = _named(rows, str(dataset), tables.get(str(dataset)))
+            named = rows.assign(**{RECORD_ID: ids, "kind": kind})
+            parts.append(named.loc[hit, [*columns, ROW]])
+            problems += [
+                _invalid(r, kind, bool(h)) for r, h in zip(named.to_dict("records"), hit, strict=True)
+            ]
+    problems.sort(key=lambda p: (p.file, p.row or 0))
+    matched = pd.concat(parts, ignore_index=True).sort_values([FILE, ROW], kind="stable")
+    return matched.reset_index(drop=True), problems
+
+
+def _named(rows: pd.DataFrame, dataset: str, table: Table | None) -> tuple[np.ndarray, np.ndarray]:
+    """Each decision row's record ID ('' when it names none) and whether the table holds that record."""
+    if table is None:
+        return np.full(len(rows), "", dtype=object), np.zeros(len(rows), dtype=bool)
+    ids = _record_ids(rows, dataset, table.spec.schema)
+    return ids.to_numpy(dtype=object), isin(ids, table.frame[RECORD_ID]) & (ids != "").to_numpy(dtype=bool)
+
+
+def _invalid(row: dict[str, str], kind: str, named: bool) -> Problem:
+    what = (
+        f"[{row['_field']}]: {row['_text']}"
+        + (f"：{row['_value']}" if row["_value"] else "")
+        + "；该行未被采用"
+    )
+    if named:
+        text = f"{what}，其所指记录（数据集 {row['dataset']}）在更正前暂停公示"
+        code = "rules-decision-invalid"
+    else:
+        text, code = f"{what}，且未指向任何已知记录，没有记录因此撤下", "rules-decision-invalid-unmatched"
+    message = f"{row[FILE]} 第 {row[ROW]} 行（{LABEL[kind]}）{text}"
+    where = {"file": row[FILE], "row": int(row[ROW]), "dataset": row["dataset"]}
+    return problem(code, message, field=row["_field"], value=row["_value"], **where)
+
+
+def invalid_hold(frame: pd.DataFrame, matched: pd.DataFrame) -> Hold:
+    """Rows of a dataset named by an invalid decision (``resolve_invalid``): withheld until it is fixed."""
+    first = matched.drop_duplicates(RECORD_ID).set_index(RECORD_ID)
+    rows = np.flatnonzero(isin(frame[RECORD_ID], first.index))
+    chosen = first.reindex(frame[RECORD_ID].iloc[rows]).reset_index(drop=True)
+    label = chosen["kind"].map(LABEL).astype("str")
+    text = (
+        label + "决定有误（" + chosen[FILE] + " 第 " + chosen[ROW].astype("str") + " 行 [" + chosen["_field"]
+        + "]：" + chosen["_text"] + "），更正前暂停公示"
+    )  # fmt: skip
+    return Hold("decision-invalid", rows, text, "", chosen["_value"])

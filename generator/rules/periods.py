@@ -1,8 +1,12 @@
 """Penalty publication periods (domain.md §3): rule set by decision date, severity, sector, end of publication.
 
 Stage: rules. Guarantees: vectorised — rows are grouped by (rule set × severity × sector) through small lookup
-tables and dates shifted once per distinct month count; a penalty is public from its decision date until
-``min(公示截止期, decision date + max period)``, exclusive (on the end day it is no longer public).
+tables and dates shifted once per distinct month count. A penalty is public from its decision date through its
+**last public day** ``min(公示截止期, decision date + max period)``, that day included (民法典 arts. 201–202: the
+start day is not counted, the period's last day is): decided 2025-08-01 with a 1-year period, it is public
+through 2026-08-01 and gone on 2026-08-02, its **first day gone** (``first_day_gone``). Likewise the minimum
+period runs through decision date + min period (``Periods.min_end``, its last day): a repair decided on or
+before that day is early.
 """
 
 from __future__ import annotations
@@ -31,13 +35,20 @@ Ints = npt.NDArray[np.int64]
 
 @dataclass(frozen=True)
 class Periods:
-    """Per row: rule set index (-1 none), severity index, decision day, end of minimum period, end of publication."""
+    """Per row: rule set index (-1 none), severity index, decision day, last day of the minimum period, last
+    public day (both days included in their periods; NaT when no rule set applies)."""
 
     rule_set: Ints
     severity: Ints
     start: Days
-    min_end: Days
-    end: Days
+    min_end: Days  # last day of the minimum period (NaT if none): a repair decided on or before it is early
+    end: Days  # last public day: public while as-of ≤ end, gone from end + 1 day
+
+
+def first_day_gone(end: Days) -> Days:
+    """The first day a record is no longer public, from its last public day (NaT stays NaT)."""
+    gone: Days = end + np.timedelta64(1, "D")
+    return gone
 
 
 def penalty_periods(frame: pd.DataFrame, rules: PenaltyRules, days: DayCache) -> Periods:
@@ -60,9 +71,8 @@ def penalty_periods(frame: pd.DataFrame, rules: PenaltyRules, days: DayCache) ->
     )
     end = np.where(~np.isnat(until) & (until < end), until, end)
     usable = chosen >= 0
-    return Periods(
-        chosen, severity, start, _blank(add_months(start, min_months), usable), _blank(end, usable)
-    )
+    minimum = _blank(add_months(start, min_months), usable & (min_months > 0))  # 0 months: no minimum period
+    return Periods(chosen, severity, start, minimum, _blank(end, usable))
 
 
 def _rule_set(start: Days, sets: list[RuleSet], extend_back: bool) -> Ints:
@@ -124,9 +134,33 @@ def _unpublished_severity(periods: Periods, sets: list[RuleSet]) -> Hold:
 
 
 def _expired(periods: Periods, sets: list[RuleSet], as_of: date) -> Hold:
-    rows = np.flatnonzero(~np.isnat(periods.end) & (periods.end <= day(as_of)))
-    text = _labels(periods, sets, rows, "公示期届满（规则集 {set}，失信程度 {sev}），自所列日期起不再公示")
-    return Hold("expired", rows, text, "公示截止", iso(periods.end[rows]))
+    """Penalties past their last public day (public on it, gone the day after): value = the last public day."""
+    rows = np.flatnonzero(~np.isnat(periods.end) & (periods.end < day(as_of)))
+    template = "公示期届满（规则集 {set}，失信程度 {sev}）：公示至 {last}（含当日），{gone} 起不再公示"
+    return Hold(
+        "expired", rows, _dated_labels(periods, sets, rows, template), "公示截止", iso(periods.end[rows])
+    )
+
+
+def _dated_labels(
+    periods: Periods, sets: list[RuleSet], rows: npt.NDArray[np.intp], template: str
+) -> pd.Series:
+    """Per-row text naming the last public day and the first day gone, formatted once per distinct
+    (rule set, severity, last day) — a few thousand at city scale, not one per row."""
+    pair = periods.rule_set[rows] * len(SEVERITIES) + periods.severity[rows]
+    last = periods.end[rows].astype(np.int64)
+    span = int(last.max(initial=0)) - int(last.min(initial=0)) + 1
+    codes, uniques = pd.factorize(pair * span + (last - last.min(initial=0)))  # one int per (pair, day)
+    pairs, days = np.divmod(uniques, span)
+    days = (days + last.min(initial=0)).astype("datetime64[D]")
+    lasts, gones = iso(days).tolist(), iso(first_day_gone(days)).tolist()
+    labels = [
+        template.format(
+            set=sets[p // len(SEVERITIES)].id, sev=SEVERITIES[p % len(SEVERITIES)], last=a, gone=b
+        )
+        for p, a, b in zip(pairs.tolist(), lasts, gones, strict=True)
+    ]
+    return labelled(labels, codes)
 
 
 def _labels(periods: Periods, sets: list[RuleSet], rows: npt.NDArray[np.intp], template: str) -> pd.Series:

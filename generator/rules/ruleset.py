@@ -3,12 +3,13 @@
 Stage: rules (input half). Guarantees: returns either a complete ``RuleData`` or ``None`` with CONFIG problems
 naming file and key; a catalog without a ``rules/`` folder gets the packaged defaults
 (``generator/rules/defaults``) and an INFO problem saying so; a ``rules/`` folder without ``calendar.yaml``
-gets the packaged calendar. Bad decision rows are ERROR problems and are left out.
+gets the packaged calendar. Bad decision rows are kept apart (``RuleData.invalid``) for the rules stage, which
+reports them and withholds the records they name (fail-safe).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -32,6 +33,8 @@ class RuleData:
     calendar: CalendarRules
     repairs: pd.DataFrame  # decisions.read_decisions rows: dataset, record_id, decision_no, decided_on, …
     revocations: pd.DataFrame
+    # kind (repairs | revocations) → the invalid rows of its file, one per defect (decisions.DEFECT columns)
+    invalid: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def load_rules(catalog_root: Path) -> tuple[RuleData | None, list[Problem]]:
@@ -43,12 +46,13 @@ def load_rules(catalog_root: Path) -> tuple[RuleData | None, list[Problem]]:
     publication, found = _publication(catalog_root)
     calendar, more = _calendar(catalog_root)
     problems += found + more
-    repairs, found = read_decisions(catalog_root, paths.REPAIRS_FILE, "repairs")
-    revocations, more = read_decisions(catalog_root, paths.REVOCATIONS_FILE, "revocations")
+    repairs, bad_repairs, found = read_decisions(catalog_root, paths.REPAIRS_FILE, "repairs")
+    revocations, bad_revocations, more = read_decisions(catalog_root, paths.REVOCATIONS_FILE, "revocations")
     problems += found + more
     if publication is None or calendar is None or has_config_errors(problems):
         return None, problems
-    return RuleData(publication, calendar, repairs, revocations), problems
+    invalid = {"repairs": bad_repairs, "revocations": bad_revocations}
+    return RuleData(publication, calendar, repairs, revocations, invalid), problems
 
 
 def _source(catalog_root: Path, relative: str) -> tuple[Path, str]:

@@ -2,9 +2,10 @@
 
 Stage: rules. Guarantees: vectorised over a dataset's current versions, using the schema's roles (``date``,
 ``valid_until``, ``removed_on``) so other-act datasets with their own schema are treated alike. Boundaries: a
-removal date (移出日期) is an event — on that day the entry is gone (``移出日期 ≤ as-of``), like a penalty's end
-day; a valid-until date (有效期至) is the last valid day — on that day the record is still public
-(``有效期至 < as-of`` means expired). Empty, 长期 or dates ≥ ``open_ended_from`` mean no end.
+removal date (移出日期) is an event — on that day the entry is gone (``移出日期 ≤ as-of``); a valid-until date
+(有效期至) is the last valid day — on that day the record is still public (``有效期至 < as-of`` means
+expired), as a penalty is on the last day of its period (``periods``). Empty, 长期 or dates ≥
+``open_ended_from`` mean no end.
 """
 
 from __future__ import annotations

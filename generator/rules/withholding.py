@@ -22,6 +22,8 @@ REASONS: dict[str, str] = {
     "superseded": "已被更正（以后续批次中同一记录键的版本为准）",
     "revoked": "已撤销（异议核实或决定被撤销）",
     "repaired": "已信用修复，停止公示",
+    "decision-invalid": "指向本记录的信用修复或撤销决定有误（如日期无法识别），更正前暂停公示",
+    "correction-rejected": "本记录的后续更正未通过校验，原版本可能有误，更正通过前暂停公示",
     "minor": "未成年人案件，不予公示",
     "invalid-date": "决定日期无法识别，无法确定公示期",
     "not-yet-effective": "决定日期晚于基准日，尚未到公示时间",

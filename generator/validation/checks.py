@@ -2,8 +2,10 @@
 
 Stage: validate. Guarantees: frictionless's cell semantics — empty cells are only checked for being required
 (``required``, ``requiredWhen``); a cell failing its type is not checked further; a cell is reported once, by
-the first check it fails (required, type, minimum, length, enum, pattern, uscc/ric, vocabulary). Work is
-vectorised over the column, or done once per distinct value (dates, numbers, codes, code lists).
+the first check it fails (required, type, minimum, length, enum, pattern, uscc/ric, vocabulary); a finding
+with ``rejects=False`` is a warning that rejects nothing (a 身份证号 whose area code stdnum does not know for
+the birth year). Work is vectorised over the column, or done once per distinct value (dates, numbers, codes,
+code lists).
 """
 
 from __future__ import annotations
@@ -21,7 +23,13 @@ import pyarrow as pa
 
 from generator.identifiers import mask_id
 from generator.schema import Field, Schema
-from generator.validation.codes import ric_reason, ric_valid, uscc_reason, uscc_valid
+from generator.validation.codes import (
+    ric_area_note,
+    ric_reason,
+    ric_verdicts,
+    uscc_reason,
+    uscc_valid,
+)
 from generator.validation.values import (
     SEPARATORS,
     canonical_number,
@@ -43,6 +51,7 @@ class Finding:
     positions: np.ndarray
     values: list[str]  # as a report may show them (private fields masked)
     details: list[str]
+    rejects: bool = True  # False: a warning — the row stays valid
 
 
 @dataclass
@@ -88,6 +97,16 @@ class FieldCheck:
         details = [cache[v] if v in cache else cache.setdefault(v, detail(v)) for v in values]
         shown = [self.shown(v) for v in values]
         self.findings.append(Finding(code, self.field.name, positions, shown, details))
+
+    def note(self, code: str, mask: np.ndarray, detail: Callable[[str], str]) -> None:
+        """A warning on the cells in ``mask`` not reported as failing: the row stays valid."""
+        positions = np.flatnonzero(mask & ~self.failed)
+        if len(positions):
+            values = self.values.iloc[positions].tolist()
+            cache = {v: detail(v) for v in set(values)}
+            shown = [self.shown(v) for v in values]
+            details = [cache[v] for v in values]
+            self.findings.append(Finding(code, self.field.name, positions, shown, details, rejects=False))
 
     def per_value(self, test: Callable[[list[str]], Sequence[bool] | np.ndarray]) -> np.ndarray:
         """A per-distinct-value verdict spread back over the column."""
@@ -236,14 +255,23 @@ def _uscc(check: FieldCheck) -> None:
 
 
 def _ric(check: FieldCheck) -> None:
+    """Rejects a number that is no resident ID (check character, birth date, province, length); warns about an
+    accepted one whose area code stdnum does not know for the birth year (renamed districts)."""
     id_type = check.schema.role("id_type")
     applies = check.frame[id_type].eq(ID_CARD).to_numpy() if id_type else np.ones(len(check.values), bool)
-    bad = check.per_value(lambda uniques: ~ric_valid(uniques))
+    codes, uniques = check.distinct
+    valid, known = ric_verdicts(uniques)
+    bad, unknown = ~valid[codes], (valid & ~known)[codes]
     title = check.field.title
     check.report(
         "validate-ric",
         bad & applies & check.filled(),
         lambda v: f"{title}「{check.shown(v)}」不是有效的居民身份证号：{ric_reason(v)}",
+    )
+    check.note(
+        "validate-ric-unknown-area",
+        unknown & applies & check.filled(),
+        lambda v: f"{title}「{check.shown(v)}」：{ric_area_note(v)}",
     )
 
 

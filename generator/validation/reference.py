@@ -23,6 +23,7 @@ from frictionless import errors
 
 from generator.identifiers import is_valid_ric, is_valid_uscc
 from generator.model import FILE, ROW, StageResult
+from generator.problems import Level
 from generator.schema import Schema, normalise_header
 from generator.validation.checks import ID_CARD
 from generator.validation.values import vocabulary_misses
@@ -128,6 +129,8 @@ def gongshi_flags(raw: StageResult, valid: StageResult) -> dict[str, Flags]:
             flags[file].other.append(f"{reason} at row {number}")
     for found in valid.problems:
         assert found.row is not None and found.file
+        if found.level is not Level.ERROR:
+            continue  # a warning flags nothing (the row stays valid)
         if found.code == "validate-duplicate-key":
             flags[found.file].keys.add(found.row)
         else:

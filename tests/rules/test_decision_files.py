@@ -38,7 +38,9 @@ def test_repairs_read_in_gb18030(tmp_path: Path) -> None:
     assert problems == [] and rules is not None and len(rules.repairs) == 1
 
 
-def test_bad_decision_rows_are_errors_naming_file_row_and_field_and_are_ignored(tmp_path: Path) -> None:
+def test_bad_decision_rows_are_kept_apart_with_file_row_field_and_value_for_the_rules_stage(
+    tmp_path: Path,
+) -> None:
     bad = (
         HEADER
         + ROW
@@ -48,15 +50,17 @@ def test_bad_decision_rows_are_errors_naming_file_row_and_field_and_are_ignored(
         + "penalties,,,临信修〔2026〕4号,2026-01-05,发改委,\n"
     )
     rules, problems = _load(tmp_path, "repairs.csv", bad.encode("utf-8"))
+    assert problems == []  # reported by the rules stage, which knows whether a row names a record
     assert rules is not None and len(rules.repairs) == 1
-    spots = [(p.code, p.level, p.file, p.row, p.field, p.value) for p in problems]
-    assert spots == [
-        ("rules-decision-invalid", Level.ERROR, "decisions/repairs.csv", 3, "修复日期", "2026-02-30"),
-        ("rules-decision-invalid", Level.ERROR, "decisions/repairs.csv", 4, "数据集", "Bad Id!"),
-        ("rules-decision-invalid", Level.ERROR, "decisions/repairs.csv", 5, "修复决定书文号", ""),
-        ("rules-decision-invalid", Level.ERROR, "decisions/repairs.csv", 6, "记录编号", ""),
+    invalid = rules.invalid["repairs"]
+    assert invalid[["_file", "_row", "_field", "_value"]].values.tolist() == [
+        ["decisions/repairs.csv", 3, "修复日期", "2026-02-30"],
+        ["decisions/repairs.csv", 4, "数据集", "Bad Id!"],
+        ["decisions/repairs.csv", 5, "修复决定书文号", ""],
+        ["decisions/repairs.csv", 6, "记录编号", ""],
     ]
-    assert all("第" in p.message and "行" in p.message for p in problems)
+    assert invalid["行政处罚决定书文号"].tolist()[0] == "临市监处罚〔2025〕8号"
+    assert rules.invalid["revocations"].empty
 
 
 def test_revocations_need_a_reason_column(tmp_path: Path) -> None:

@@ -50,7 +50,7 @@ def test_old_category_names_normalise_through_the_schema_vocabulary() -> None:
 
 def test_severity_chooses_the_period_end_to_end() -> None:
     records = [penalty(CF_JDRQ="2025-07-01", CF_CFLB="警告", CF_SXCD="严重"), penalty(CF_JDRQ="2025-07-01")]
-    result = apply(table("penalty", records), as_of=date(2026, 7, 1))  # 一般 (12 months) gone, 严重 stays
+    result = apply(table("penalty", records), as_of=date(2026, 7, 2))  # 一般 (12 months) gone, 严重 stays
     assert result.tables["penalties"].frame["CF_SXCD"].tolist() == ["严重"]
 
 

@@ -2,7 +2,8 @@
 
 Stage: report (written into the staging folder's report/, never deployed). Guarantees: every input row appears
 in the ledger exactly once — published, withheld (reason) or rejected (file, row, field, value, message) — and
-the totals in build-report.json add up to the ledger's length (tests check it).
+the totals in build-report.json add up to the ledger's length (tests check it); ``masked_in_text`` counts, per
+dataset and field, the personal numbers (身份证号, mobile numbers) masked inside free text by the rules stage.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from generator import paths
 from generator.model import FILE, LEDGER_COLUMNS, PUBLISHED, RECORD_ID, REJECTED, ROW, WITHHELD, Table
 from generator.problems import Level, Problem
 
+MASKED_IN_TEXT = "privacy-numbers-in-text"  # rules.privacy's warning per (dataset, field); value = count
 HTML_PROBLEM_CAP = 2000  # the HTML page shows this many problems; the JSON has them all
 
 
@@ -57,9 +59,22 @@ def summarise(ledger: pd.DataFrame, problems: list[Problem], context: dict[str, 
         "totals": {"rows": len(ledger), **{f: fates.get(f, 0) for f in (PUBLISHED, WITHHELD, REJECTED)}},
         "datasets": _per(ledger, "dataset"),
         "files": _per(ledger, FILE),
+        "masked_in_text": masked_in_text(problems),
         "problem_counts": dict(sorted(Counter(p.code for p in problems).items())),
         "problems": [p.to_dict() for p in problems],
     }
+
+
+def masked_in_text(problems: list[Problem]) -> dict[str, dict[str, Any]]:
+    """Dataset → {"numbers": total, "fields": {field: n}}: personal numbers masked inside free text (from the
+    rules stage's ``privacy-numbers-in-text`` warnings, whose value is the count); datasets without any are absent."""
+    result: dict[str, dict[str, Any]] = {}
+    for p in problems:
+        if p.code == MASKED_IN_TEXT:
+            entry = result.setdefault(p.dataset, {"numbers": 0, "fields": {}})
+            entry["numbers"] += int(p.value)
+            entry["fields"][p.field] = entry["fields"].get(p.field, 0) + int(p.value)
+    return dict(sorted(result.items()))
 
 
 def _per(ledger: pd.DataFrame, column: str) -> dict[str, Any]:

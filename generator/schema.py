@@ -1,8 +1,13 @@
 """Table Schemas: the built-in ones for the standard kinds and an other-act dataset's own ``schema.yaml``.
 
 Stage: load. Guarantees: a schema is a Frictionless Table Schema plus a few gongshi extensions
-(``aliases``, ``check``, ``requiredWhen``, ``privacy``, ``multiple``, ``vocabulary``, ``roles``); headers
-written as the code, the Chinese title or an alias all map to the one canonical field name.
+(``aliases``, ``check``, ``requiredWhen``, ``privacy``, ``publicCode``, ``multiple``, ``vocabulary``, ``roles``);
+headers written as the code, the Chinese title or an alias all map to the one canonical field name.
+
+``publicCode: true`` declares a field that holds a public code an authority issues to an organisation or a
+decision (统一社会信用代码, 工商注册号, 文书号, 许可编号): the rules stage does not mask 身份证-like numbers
+inside it (some such codes pass the 身份证 checksum), except on natural persons' records — see
+``rules.privacy``. It cannot be combined with ``privacy``.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import yaml
 
 from generator.paths import BUILTIN_SCHEMAS_DIR
 
-EXTENSIONS = ("aliases", "check", "requiredWhen", "privacy", "multiple", "vocabulary")
+EXTENSIONS = ("aliases", "check", "requiredWhen", "privacy", "publicCode", "multiple", "vocabulary")
 ROLES = (
     "date", "subject_name", "subject_type", "subject_code", "id_type", "id_number", "department",
     "department_code", "document", "summary", "valid_until", "removed_on", "list_name",
@@ -42,6 +47,7 @@ class Field:
     check: Literal["", "uscc", "ric"] = ""
     required_when: tuple[str, tuple[str, ...]] | None = None  # (other field, values that make this required)
     privacy: Literal["", "drop", "mask"] = ""
+    public_code: bool = False  # ``publicCode``: not searched for personal numbers (rules.privacy)
     multiple: bool = False
     vocabulary: str = ""
 
@@ -117,6 +123,10 @@ def _parse_field(item: dict[str, Any]) -> Field:
     when = item.get("requiredWhen")
     if item.get("type", "string") not in ("string", "date", "number", "integer"):
         raise ValueError(f"field {item.get('name')!r}: type must be string, date, number or integer")
+    if item.get("publicCode", False) not in (True, False) or (item.get("publicCode") and item.get("privacy")):
+        raise ValueError(
+            f"field {item.get('name')!r}: publicCode must be true or false, and not with privacy"
+        )
     return Field(
         name=str(item["name"]), title=str(item.get("title", item["name"])), type=item.get("type", "string"),
         description=str(item.get("description", "")), example=str(item.get("example", "")),
@@ -124,7 +134,8 @@ def _parse_field(item: dict[str, Any]) -> Field:
         enum=tuple(c.get("enum") or ()), pattern=str(c.get("pattern", "")), minimum=c.get("minimum"),
         aliases=tuple(item.get("aliases") or ()), check=item.get("check", ""),
         required_when=(when["field"], tuple(when["in"])) if when else None,
-        privacy=item.get("privacy", ""), multiple=bool(item.get("multiple", False)),
+        privacy=item.get("privacy", ""), public_code=bool(item.get("publicCode", False)),
+        multiple=bool(item.get("multiple", False)),
         vocabulary=str(item.get("vocabulary", "")),
     )  # fmt: skip
 

@@ -20,6 +20,7 @@ from generator.sample import SampleSummary, write_sample
 from generator.sample.demo import DEMO_RECORDS, DEMO_SEED, write_demo
 from generator.sample.list_defs import LISTS
 from generator.schema import normalise_header
+from tests.leakscan import personal_numbers
 
 RECORD_DATASETS = ("penalties", "licences", "inspections", "list-punishment", "list-watch", "list-incentive")
 DEMO = paths.PACKAGE_DIR.parent / "catalog"
@@ -301,3 +302,20 @@ def test_the_demo_catalog_loads_cleanly_and_is_what_its_generator_writes(tmp_pat
     assert committed == files(tmp_path)
     assert any(name.endswith(".xlsx") for name in committed)
     assert sum(len(v) for v in committed.values()) < 3_000_000
+
+
+def test_some_facts_and_remarks_carry_personal_numbers_as_real_exports_do(
+    sample: tuple[Path, SampleSummary, dict],
+) -> None:
+    _, summary, found = sample
+    spoiled = bad_spots(summary)
+    penalties = [r for r in found["penalties"] if (r["_file"], r["_row"]) not in spoiled]
+    in_facts = Counter(kind for r in penalties for kind, _ in personal_numbers(r["CF_SY"]))
+    in_remarks = Counter(kind for r in penalties for kind, _ in personal_numbers(r["BZ"]))
+    assert in_facts["id18"] >= 20 and in_facts["id15"] and in_remarks["mobile"] >= 30, in_facts + in_remarks
+    for r in penalties:  # a person's own number, in its 18- or its 15-digit form
+        for kind, number in personal_numbers(r["CF_SY"]):
+            own = r["CF_XDR_ZJHM"]
+            assert number == (own if kind == "id18" else own[:6] + own[8:17]), (r["_file"], r["_row"])
+    written = [number for r in penalties for kind, number in personal_numbers(r["BZ"]) if kind == "mobile"]
+    assert {len(n) for n in written} == {11, 13}  # plain and 3-4-4 with separators

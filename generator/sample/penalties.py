@@ -4,7 +4,8 @@ Stage: sample. Guarantees: every record has a unique key (文号 serial per depa
 department's code); categories, fines, confiscations and suspended licences agree with each other and with
 the 处罚内容 text; 简易程序 only where the law allows it (warning, or a fine ≤ 200 yuan for a person /
 ≤ 3,000 for an organisation — 50 / 1,000 before 2021-07-15); decisions before 2021-07-15 use the old
-category names; 失信程度 is filled on about half of the records from 2023.
+category names; 失信程度 is filled on about half of the records from 2023; some 违法事实 and 备注 carry
+personal numbers (``penalty_text.personal_mentions``), as real exports do.
 """
 
 from __future__ import annotations
@@ -80,7 +81,18 @@ def materialise(ctx: Context, plan: Plan, idx: I64, alter: I64, fix_day: I64) ->
     span = np.where(chance(idx, s + 21, 0.5), 365, 3 * 365) - 1
     out["CF_GSJZQ"] = np.where(extra, fmt.iso(day + span), blank)
     _apply_corrections(out, c, fine, idx, alter, fix_day, s)
+    _personal_mentions(ctx.seed, out, idx)
     return out
+
+
+def _personal_mentions(seed: int, out: dict[str, Obj], idx: I64) -> None:
+    """Some facts repeat the person's 身份证号, some remarks a representative's or a phone number (the portal
+    masks them)."""
+    person = np.where(out["CF_XDR_ZJLX"] == "身份证", out["CF_XDR_ZJHM"], "").astype(object)
+    facts, remark = T.personal_mentions(seed, idx, person, out["CF_FR_ZJHM"])
+    out["CF_SY"] = (out["CF_SY"] + facts).astype(object)
+    joined = np.where((out["BZ"] != "") & (remark != ""), out["BZ"] + "；" + remark, out["BZ"] + remark)
+    out["BZ"] = joined.astype(object)
 
 
 def _counterpart(ctx: Context, c: dict[str, I64], idx: I64, s: int) -> dict[str, Obj]:

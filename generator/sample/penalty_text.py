@@ -2,7 +2,9 @@
 
 Stage: sample. Guarantees: the numbers in the prose are the numbers in the amount columns (罚款金额 and
 没收金额 in 万元 are the yuan amounts the 处罚内容 states); decisions before 2021-07-15 use the old category
-names. Measured: per-(batch, act) Python work dominated the first version (≈ 60 % of run time at 100k
+names; as real exports do, some 违法事实 repeat a natural person's 身份证号 (now and then its first-generation
+15-digit form) and some 备注 a legal representative's 身份证号 or a mobile number (``personal_mentions``), which
+the portal must mask. Measured: per-(batch, act) Python work dominated the first version (≈ 60 % of run time at 100k
 records); lookup tables indexed by a global (act, combination) number replace it with one vector op per
 column plus one template fill per distinct text shape.
 """
@@ -15,7 +17,21 @@ from generator.sample import context, fmt
 from generator.sample.acts import OLD_NAMES, SEVERE, Act
 from generator.sample.acts_market import MARKET
 from generator.sample.acts_other import OTHER
-from generator.sample.rand import I64, Bool, Obj, between, log_uniform, mix, nice_yuan, salt, strs, uniform
+from generator.sample.rand import (
+    I64,
+    Bool,
+    Obj,
+    between,
+    chance,
+    choose,
+    log_uniform,
+    mix,
+    nice_yuan,
+    pick,
+    salt,
+    strs,
+    uniform,
+)
 
 ACTS: tuple[Act, ...] = MARKET + OTHER
 OFFSET = np.cumsum([0] + [len(a.options) for a in ACTS])[
@@ -93,3 +109,47 @@ def numbers(seed: int, idx: I64) -> tuple[I64, I64]:
     value = nice_yuan(log_uniform(idx, s + 4, 200, 20000))
     gain = np.maximum(np.round(value * (0.05 + 0.45 * uniform(idx, s + 1)) / 10).astype(np.int64) * 10, 10)
     return gain, nice_yuan(log_uniform(idx, s + 2, 20000, 5_000_000))
+
+
+# ---- personal numbers in the prose, as real exports have them -------------------------------------------------
+MOBILE_HEADS = ("130", "133", "135", "137", "138", "139", "150", "152", "158", "177", "181", "186", "189")
+ID_IN_FACTS, LEGACY_IN_FACTS = (
+    0.10,
+    0.03,
+)  # shares of persons with a 身份证号 (legacy: of those born before 1985)
+REP_IN_REMARK, PHONE_IN_REMARK = 0.02, 0.03  # shares of representatives with an ID number / of all rows
+
+
+def personal_mentions(seed: int, idx: I64, person_id: Obj, rep_id: Obj) -> tuple[Obj, Obj]:
+    """(sentence appended to 违法事实, note for 备注) per row, "" where none: a natural person's 身份证号
+    (``person_id``, "" when the person has none) in the facts — the 15-digit form for some born before 1985 —
+    and a legal representative's 身份证号 (``rep_id``) or a mobile number, written four ways, in the remark."""
+    s = salt(seed, "personal-mentions")
+    blank = np.full(len(idx), "", dtype=object)
+    has_id = np.asarray([len(x) == 18 for x in person_id.tolist()], dtype=bool)
+    legacy = has_id & np.asarray([x[6:10] < "1985" for x in person_id.tolist()], dtype=bool)
+    legacy &= chance(idx, s + 1, LEGACY_IN_FACTS)
+    full = has_id & ~legacy & chance(idx, s, ID_IN_FACTS)
+    short = np.asarray([x[:6] + x[8:17] for x in person_id.tolist()], dtype=object)
+    facts = np.where(full, "当事人公民身份号码：" + person_id + "。", blank)
+    facts = np.where(legacy, "当事人原身份证号" + short + "。", facts).astype(object)
+    rep = (rep_id != "") & chance(idx, s + 2, REP_IN_REMARK)
+    phone = ~rep & chance(idx, s + 3, PHONE_IN_REMARK)
+    remark = np.where(rep, "法定代表人身份证号" + rep_id, blank)
+    return facts, np.where(phone, "联系电话：" + mobiles(seed, idx), remark).astype(object)
+
+
+def mobiles(seed: int, idx: I64) -> Obj:
+    """A mainland mobile number per row, written 13812345678, 138-1234-5678, 138 1234 5678 or +86 13812345678."""
+    s = salt(seed, "mobile")
+    head = choose(idx, s, MOBILE_HEADS)
+    middle, last = (np.asarray([str(v).zfill(4) for v in pick(idx, s + k, 10_000).tolist()], dtype=object)
+                    for k in (1, 2))  # fmt: skip
+    style = pick(idx, s + 3, 4)
+    plain = head + middle + last
+    written = np.select(
+        [style == 0, style == 1, style == 2],
+        [plain, head + "-" + middle + "-" + last, head + " " + middle + " " + last],
+        "+86 " + plain,
+    )
+    return np.asarray(written, dtype=object)

@@ -9,17 +9,40 @@ batch rejects the later rows; a key repeated in a later batch is kept for the ru
 Checks are frictionless's (required, type, minimum, length, enum, pattern, primary key) plus gongshi's
 (requiredWhen, uscc, ric, multiple + vocabulary); tests compare the flagged rows with frictionless itself.
 Warnings (``validate-ric-unknown-area``) are problems that reject nothing.
+
+**Every verdict depends on one batch file alone**: a cell's checks read only its own row (``requiredWhen`` and
+``ric`` read another cell of the same row; distinct values are parsed once, but each verdict is the value's
+own), and the primary-key check compares rows of the same batch, which is one file. So validating any of a
+dataset's files together (``check_table``) and cutting the result by file gives each file exactly its share
+of what validating the whole table gives — valid rows, ledger rows, problems, in the same order (problems sort
+by row, then by check, and a file's rows are contiguous) — which is what lets a build take an unchanged file's
+outcome from the batch cache (``generator.inputs``; tested differentially). Anything that looks across files
+(a key repeated in a later batch: a correction) belongs to the rules stage, which sees the whole table on
+every build.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
 
-from generator.model import StageResult, Table, empty_ledger
+from generator.model import FILE, ROW, StageResult, Table, empty_ledger
 from generator.problems import Problem
 from generator.validation.checks import Finding, check_field
 from generator.validation.outcome import ledger_of, problems_of, rejected_rows
 from generator.validation.table import duplicate_keys, keyless, record_keys, valid_table
+
+
+@dataclass
+class Checked:
+    """One table (or one batch file's rows) validated."""
+
+    valid: pd.DataFrame  # the rows that passed: raw columns normalised, KEY and RECORD_ID added
+    ledger: pd.DataFrame  # a ledger row per rejected row
+    problems: list[Problem]  # a problem per failing cell (warnings included)
+    departments: pd.DataFrame  # FILE, ROW and the schema's department column (if any) of each rejected row
 
 
 def validate(raw: StageResult) -> StageResult:
@@ -32,18 +55,19 @@ def validate(raw: StageResult) -> StageResult:
     ledgers: list[pd.DataFrame] = [empty_ledger()]
     problems: list[Problem] = []
     for dataset in list(raw.tables):
-        spec = raw.tables[dataset].spec
-        valid, ledger, found = _validate_table(dataset, raw.tables)
-        tables[dataset] = Table(spec, valid)
-        ledgers.append(ledger)
-        problems += found
+        table = raw.tables.pop(dataset)
+        checked = check_table(dataset, table)
+        tables[dataset] = Table(table.spec, checked.valid)
+        ledgers.append(checked.ledger)
+        problems += checked.problems
     return StageResult(tables, pd.concat(ledgers, ignore_index=True), problems)
 
 
-def _validate_table(dataset: str, raw: dict[str, Table]) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
-    table = raw.pop(dataset)
+def check_table(dataset: str, table: Table) -> Checked:
+    """Validate one raw table (a whole dataset, or one batch file's rows). Consumes ``table.frame``: its
+    columns are released as their valid copies are made (the caller should hold no other reference)."""
     frame, schema = table.frame.copy(deep=False), table.spec.schema
-    del table  # from here on ``frame`` is the only holder of the raw columns (unless the caller kept one)
+    table.frame = frame.iloc[:, :0]  # from here on ``frame`` is the only holder of the raw columns
     findings: list[Finding] = []
     normalised: dict[str, pd.Series] = {}
     for f in schema.fields:
@@ -52,12 +76,20 @@ def _validate_table(dataset: str, raw: dict[str, Table]) -> tuple[pd.DataFrame, 
         if values is not None:
             normalised[f.name] = values
     key = record_keys(frame, schema)
-    if (duplicates := duplicate_keys(frame, schema, key)) is not None:
-        findings.append(duplicates)
+    findings += duplicate_keys(frame, schema, key)
     rejecting = [f for f in findings if f.rejects]  # the others are warnings: the row stays valid
     rejected = rejected_rows(frame, rejecting)
     ledger = (
         ledger_of(dataset, frame, rejecting, key, keyless(frame, schema)) if rejecting else empty_ledger()
     )
     found_problems = problems_of(dataset, frame, findings)
-    return valid_table(dataset, frame, normalised, key, rejected), ledger, found_problems
+    departments = _departments(frame, table.spec.schema.role("department"), rejected)
+    return Checked(
+        valid_table(dataset, frame, normalised, key, rejected), ledger, found_problems, departments
+    )
+
+
+def _departments(frame: pd.DataFrame, column: str | None, rejected: np.ndarray) -> pd.DataFrame:
+    """FILE, ROW and department of the rejected rows (the report's 合规率 is per department)."""
+    columns = [FILE, ROW] + ([column] if column and column in frame.columns else [])
+    return frame.loc[rejected, columns].reset_index(drop=True)

@@ -336,9 +336,14 @@ def test_a_single_field_key_and_a_pattern_work_for_the_measures_list() -> None:
     spec = DatasetSpec("measures", CONFIG, schema, Path("datasets/measures"), ())
     good = {"CS_BH": "1-01", "CS_FL": "管理措施", "CS_DX": "严重失信主体", "CS_MDMC": "严重失信主体名单",
             "CS_CS": "限制参与政府采购", "CS_YJ": "《政府采购法》第二十二条", "CS_SSZT": "市财政局"}  # fmt: skip
-    rows = [good, {**good, "CS_BH": "1 02"}, {**good}]
+    rows = [good, {**good, "CS_BH": "1 02"}, {**good}, {**good, "CS_SSZT": "市发展改革委"}]
     frame = pd.DataFrame([{n: r.get(n, "") for n in schema.names} for r in rows], dtype="str")
-    frame[FILE], frame[ROW], frame[BATCH] = "datasets/measures/2024.csv", np.arange(2, 5), 0
+    frame[FILE], frame[ROW], frame[BATCH] = "datasets/measures/2024.csv", np.arange(2, 6), 0
     result = validate(StageResult({"measures": Table(spec, frame)}))
-    assert result.ledger["reason"].tolist() == ["validate-pattern", "validate-duplicate-key"]
+    reasons = [
+        "validate-pattern",
+        "validate-duplicate-row",
+        "validate-duplicate-key",
+    ]  # an exact copy, then not
+    assert result.ledger["reason"].tolist() == reasons
     assert result.tables["measures"].frame[KEY].tolist() == ["1-01"]

@@ -6,7 +6,8 @@ with a message naming the file and row that replaced it.
 
 Fail-safe: a row the validate stage *rejected* (e.g. its date 2026-02-30, or an unreadable 移出日期) is a
 correction that could not be applied. When its record key matches a valid record and it comes after that
-record's current version — a later batch, or a later row of the same batch (batches are ordered by file name,
+record's current version — a later batch, or a later row of the same batch that is not an exact copy of it
+(an exact copy, ``validate-duplicate-row``, leaves nothing in doubt; batches are ordered by file name,
 oldest first: design.md, catalog.py) — the record is withheld as ``correction-rejected`` (an ERROR naming the
 rejected row) until the correction passes: the version still on file is the one the department said was wrong.
 The rejected row's record ID is the validate stage's (``identifiers.record_id`` of its raw key), so it is the
@@ -23,6 +24,8 @@ from generator.model import BATCH, FILE, KEY, RECORD_ID, ROW
 from generator.problems import Problem, problem
 from generator.rules.columns import isin
 from generator.rules.withholding import Hold
+
+EXACT_COPY = "validate-duplicate-row"  # a repeated row identical to the first: nothing is in doubt
 
 
 def latest_versions(frame: pd.DataFrame) -> npt.NDArray[np.bool_]:
@@ -55,7 +58,8 @@ def rejected_corrections(
 
     ``rejected``: the validate stage's ledger rows of fate rejected (``dataset``, FILE, ROW, RECORD_ID, reason,
     field); rows without a record ID (no key) name no record."""
-    mine = rejected[(rejected["dataset"] == dataset) & (rejected[RECORD_ID] != "")]
+    named = (rejected["dataset"] == dataset) & (rejected[RECORD_ID] != "")
+    mine = rejected[named & (rejected["reason"] != EXACT_COPY)]
     live = frame.loc[current, [RECORD_ID, FILE, ROW]]
     mine = mine[isin(mine[RECORD_ID], live[RECORD_ID])]
     now = live.set_index(RECORD_ID).reindex(mine[RECORD_ID])

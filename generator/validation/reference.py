@@ -131,7 +131,7 @@ def gongshi_flags(raw: StageResult, valid: StageResult) -> dict[str, Flags]:
         assert found.row is not None and found.file
         if found.level is not Level.ERROR:
             continue  # a warning flags nothing (the row stays valid)
-        if found.code == "validate-duplicate-key":
+        if found.code in ("validate-duplicate-key", "validate-duplicate-row"):
             flags[found.file].keys.add(found.row)
         else:
             flags[found.file].cells.add((found.row, found.field))

@@ -63,8 +63,10 @@ def record_id_column(dataset: str, keys: pa.Array | pa.ChunkedArray, chunk: int 
     return pa.chunked_array(parts, pa.large_string())
 
 
-def duplicate_keys(frame: pd.DataFrame, schema: Schema, key: pd.Series) -> Finding | None:
-    """Every later occurrence of a key already seen in the same batch (file)."""
+def duplicate_keys(frame: pd.DataFrame, schema: Schema, key: pd.Series) -> list[Finding]:
+    """Every later occurrence of a key already seen in the same batch (file): ``validate-duplicate-row`` when
+    the row is an exact copy of the first occurrence (nothing is in doubt, the first stays valid), else
+    ``validate-duplicate-key`` (two versions of one record in one file: the rules stage then withholds it)."""
     batches = frame[BATCH].to_numpy()
     pair = _key_codes(key) * (int(batches.max(initial=0)) + 1) + batches
     _, first, group = np.unique(pair, return_index=True, return_inverse=True)
@@ -72,9 +74,42 @@ def duplicate_keys(frame: pd.DataFrame, schema: Schema, key: pd.Series) -> Findi
     later[first] = False
     later &= ~keyless(frame, schema)
     if not later.any():
-        return None
+        return []
     positions = np.flatnonzero(later)
-    first_rows = frame[ROW].to_numpy()[first[group[positions]]].tolist()
+    originals = first[group[positions]]
+    copies = _same_content(frame, schema, positions, originals)
+    return [
+        found
+        for found in (
+            _duplicates(frame, schema, key, positions[~copies], originals[~copies], "validate-duplicate-key"),
+            _duplicates(frame, schema, key, positions[copies], originals[copies], "validate-duplicate-row"),
+        )
+        if found is not None
+    ]
+
+
+def _same_content(
+    frame: pd.DataFrame, schema: Schema, positions: np.ndarray, originals: np.ndarray
+) -> np.ndarray:
+    """Whether each repeated row holds exactly the values of its first occurrence (duplicates are few)."""
+    names = [n for n in schema.names if n in frame.columns]
+    later = frame[names].iloc[positions].to_numpy(dtype=object)
+    first = frame[names].iloc[originals].to_numpy(dtype=object)
+    return np.asarray((later == first).all(axis=1), dtype=bool)
+
+
+def _duplicates(
+    frame: pd.DataFrame,
+    schema: Schema,
+    key: pd.Series,
+    positions: np.ndarray,
+    originals: np.ndarray,
+    code: str,
+) -> Finding | None:
+    if not len(positions):
+        return None
+    first_rows = frame[ROW].to_numpy()[originals].tolist()
+    again = "与本文件第 {} 行完全相同（重复的一行），已忽略" if code == "validate-duplicate-row" else ""
     titles = [schema.field(name).title for name in schema.primary_key]
     values, details = [], []
     for text, row in zip(key.iloc[positions].tolist(), first_rows, strict=True):
@@ -82,9 +117,12 @@ def duplicate_keys(frame: pd.DataFrame, schema: Schema, key: pd.Series) -> Findi
         shown = "、".join(f"{t}「{v}」" for t, v in zip(titles, parts, strict=True))
         values.append(" / ".join(parts))
         details.append(
-            f"记录键（{shown}）与本文件第 {row} 行重复；同一批次内同一记录只能出现一次，更正请放入新的批次文件"
+            again.format(row)
+            if again
+            else f"记录键（{shown}）与本文件第 {row} 行重复且内容不同；同一批次内同一记录只能出现一次，"
+            "更正请放入新的批次文件（在此之前该记录暂停公示）"
         )
-    return Finding("validate-duplicate-key", schema.primary_key[0], positions, values, details)
+    return Finding(code, schema.primary_key[0], positions, values, details)
 
 
 def _key_codes(key: pd.Series) -> np.ndarray:

@@ -180,3 +180,10 @@ def test_valid_correction_after_a_rejected_one_publishes_again() -> None:
     result = _build("penalty", rows)
     assert result.tables["penalties"].frame["CF_NR"].tolist() == ["更正"]
     assert sorted(result.ledger["reason"]) == ["superseded"]
+
+
+def test_an_exact_copy_of_a_row_in_the_same_batch_keeps_the_record_public() -> None:
+    first = penalty()
+    result = _build("penalty", [first, dict(first)])  # the clerk pasted the same row twice
+    assert result.tables["penalties"].frame["CF_WSH"].tolist() == [first["CF_WSH"]]
+    assert not [p for p in result.problems if p.code == "rules-correction-rejected"]

@@ -16,6 +16,9 @@ the file and the cause — and the rows that file gave at the last build that co
 ``generator.batchcache``) are used instead, through validation and rules as usual, and carried into the new
 cache; only without a cached copy does the file contribute nothing, and the problem says so. Withdrawing a
 file's records means removing the file from the catalog: that is a warning saying how many rows went with it.
+
+``load_batch`` reads one file and ``remember`` puts it into the next build's cache; ``generator.inputs`` uses
+them to skip files whose outcome is cached, ``load_records`` reads every file.
 """
 
 from __future__ import annotations
@@ -28,7 +31,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from generator.batchcache import BatchCache, Entry, PreviousCache, file_sha256, reading_key
+from generator.batchcache import (
+    BatchCache,
+    Entry,
+    PreviousCache,
+    Snapshot,
+    outcome_key,
+    reading_key,
+)
 from generator.loading.csvfile import countable_rows, read_csv
 from generator.loading.grid import Ragged, Sheet, Unreadable
 from generator.loading.hygiene import Hidden, clean_column, clean_text
@@ -73,6 +83,12 @@ class Batch:
     problems: list[Problem] = field(default_factory=list)
     unusable: Problem | None = None  # the file gave no records: error naming the file and the cause
     table: pa.Table | None = None  # the records for the batch cache (schema columns, FILE, ROW)
+    stood_in: Entry | None = None  # the previous cache entry whose rows stand in for a file giving none
+    shown: str = ""  # the file's path as FILE shows it
+
+    def ledger(self, dataset: str) -> pd.DataFrame:
+        """A ledger row per row not read."""
+        return _ledger(dataset, self.shown, self.rejected)
 
 
 def read_records(catalog: Catalog, previous: PreviousCache | None = None) -> StageResult:
@@ -90,46 +106,56 @@ def load_records(
     tables: dict[str, Table] = {}
     ledgers: list[pd.DataFrame] = [_ledger("", "", [])]
     problems: list[Problem] = []
-    seen: set[str] = set()
     for spec in catalog.datasets:
-        frames = [_empty_frame(spec.schema)]
+        frames = [empty_frame(spec.schema)]
         for batch, path in enumerate(spec.batches):
-            shown = _shown(catalog.root, path)
-            seen.add(shown)
-            got = _read_and_cache(spec, path, shown, batch, previous, cache if keep else None)
+            shown = batch_path(catalog.root, path)
+            snapshot = Snapshot.take(path) if keep else None
+            got = load_batch(spec, path, shown, batch, previous)
+            remember(cache if keep else None, spec, path, got, snapshot, previous)
             frames.append(got.frame)
-            ledgers.append(_ledger(spec.id, shown, got.rejected))
-            problems += [replace(p, dataset=spec.id) for p in got.problems]
+            ledgers.append(got.ledger(spec.id))
+            problems += got.problems
         tables[spec.id] = Table(spec, _concat(frames))
-    problems += _removed(previous, seen)
+    problems += removed_batches(catalog, previous)
     return StageResult(tables, pd.concat(ledgers, ignore_index=True), problems), cache
 
 
-def _read_and_cache(
-    spec: DatasetSpec, path: Path, shown: str, batch: int, previous: PreviousCache, cache: BatchCache | None
-) -> Batch:
-    """Read one file; a file that gives no records falls back on its cached rows."""
+def load_batch(spec: DatasetSpec, path: Path, shown: str, batch: int, previous: PreviousCache) -> Batch:
+    """Read one file; a file that gives no records falls back on its cached rows. Problems name the dataset."""
     got = _read_batch(spec.schema, path, shown, batch)
     if got.unusable is not None:
-        return _fall_back(spec, got, got.unusable, shown, batch, previous, cache)
-    if cache is not None and got.table is not None:
-        try:
-            digest = file_sha256(path)
-        except OSError:
-            return replace(got, table=None)
-        entry = Entry(shown, spec.id, digest, reading_key(spec.schema), got.table.num_rows)
+        got = _fall_back(spec, got, got.unusable, shown, batch, previous)
+    return replace(got, problems=[replace(p, dataset=spec.id) for p in got.problems], shown=shown)
+
+
+def remember(
+    cache: BatchCache | None,
+    spec: DatasetSpec,
+    path: Path,
+    got: Batch,
+    snapshot: Snapshot | None,
+    previous: PreviousCache,
+    outcome: bool = False,
+) -> Entry | None:
+    """Put a file into the next build's cache: rows read now, or the previous entry that stood in. With
+    ``outcome``, the new entry names the outcome the caller adds (``BatchCache.add_outcome``) once the file is
+    validated; that entry is returned. Nothing is cached for a file that changed while it was read."""
+    if cache is None:
+        return None
+    if got.stood_in is not None:
+        cache.carry(got.stood_in, previous)
+    elif got.table is not None and snapshot is not None and snapshot.unchanged(path):
+        shown = got.shown
+        checked = outcome_key(spec.schema, spec.id, shown) if outcome else ""
+        entry = Entry(shown, spec.id, snapshot.sha256, reading_key(spec.schema), got.table.num_rows, checked)
         cache.add(entry, got.table, previous)
-    return replace(got, table=None)
+        return entry
+    return None
 
 
 def _fall_back(
-    spec: DatasetSpec,
-    got: Batch,
-    unusable: Problem,
-    shown: str,
-    batch: int,
-    previous: PreviousCache,
-    cache: BatchCache | None,
+    spec: DatasetSpec, got: Batch, unusable: Problem, shown: str, batch: int, previous: PreviousCache
 ) -> Batch:
     """The rows this file gave at the last build that could read it, or nothing and a problem saying so."""
     found = previous.rows(shown)
@@ -138,13 +164,11 @@ def _fall_back(
         message = f"{unusable.message}；{_nothing_cached(previous, shown)}"
         return replace(got, problems=[replace(unusable, message=message), *got.problems], unusable=None)
     entry = found[0]
-    if cache is not None:
-        cache.carry(entry, previous)
     message = (
         f"{unusable.message}；本次沿用上次成功读取的版本（{entry.rows} 行），这些记录照常校验、公示，"
         "不会因为本次读不出而撤下；请改正文件后重新提交"
     )
-    return Batch(frame, [], [replace(unusable, message=message)])
+    return Batch(frame, [], [replace(unusable, message=message)], stood_in=entry)
 
 
 def _nothing_cached(previous: PreviousCache, shown: str) -> str:
@@ -172,8 +196,9 @@ def _cached_frame(table: pa.Table, schema: Schema, shown: str, batch: int) -> pd
     return _to_frame(arrays, shown, rows, batch)
 
 
-def _removed(previous: PreviousCache, seen: set[str]) -> list[Problem]:
+def removed_batches(catalog: Catalog, previous: PreviousCache) -> list[Problem]:
     """A warning for every file the previous build read that the catalog no longer has."""
+    seen = {batch_path(catalog.root, path) for spec in catalog.datasets for path in spec.batches}
     return [
         problem(
             "load-batch-removed",
@@ -214,7 +239,7 @@ def _read_batch(schema: Schema, path: Path, shown: str, batch: int) -> Batch:
     rejected = [_ragged(shown, len(sheet.header), r) for r in sheet.ragged]
     found = [problem(r.reason, r.message, file=shown, row=r.row, value=r.value) for r in rejected]
     if not len(sheet.rows):
-        return Batch(_empty_frame(schema), rejected, found, _no_rows(sheet, shown))
+        return Batch(empty_frame(schema), rejected, found, _no_rows(sheet, shown))
     frame, table, cleaned = _frame(schema, sheet, mapping, shown, batch)
     return Batch(frame, rejected, found + problems + cleaned, table=table)
 
@@ -223,7 +248,7 @@ def _whole_file(schema: Schema, sheet: Sheet, shown: str, unusable: Problem) -> 
     """No record of the file is read: its rows (as far as known) are rejected for the file's reason."""
     rows = [int(r) for r in sheet.rows] + [r[0] for r in sheet.ragged]
     rejected = [Rejected(r, unusable.code, "", unusable.message) for r in sorted(rows)]
-    return Batch(_empty_frame(schema), rejected, [], unusable)
+    return Batch(empty_frame(schema), rejected, [], unusable)
 
 
 def _empty(shown: str, path: Path) -> Problem:
@@ -279,7 +304,7 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return frames[-1] if len(frames) <= 2 else pd.concat(frames, ignore_index=True)
 
 
-def _empty_frame(schema: Schema) -> pd.DataFrame:
+def empty_frame(schema: Schema) -> pd.DataFrame:
     frame = pd.DataFrame({name: pd.Series(dtype="str") for name in (*schema.names, FILE)})
     return frame.assign(**{ROW: pd.Series(dtype="int64"), BATCH: pd.Series(dtype="int64")})
 
@@ -397,13 +422,13 @@ def _ragged(shown: str, width: int, bad: Ragged) -> Rejected:
 def _unreadable(schema: Schema, path: Path, shown: str, why: Unreadable) -> Batch:
     if why.code != "load-undecodable":
         message = f"{shown} 无法读取：{why.cause}。其中的行均未读入"
-        return Batch(_empty_frame(schema), unusable=problem(why.code, message, file=shown))
+        return Batch(empty_frame(schema), unusable=problem(why.code, message, file=shown))
     rows = countable_rows(path.read_bytes())
     count = f"{len(rows)} 行数据全部未读入" if rows else "其中的行全部未读入（行数无法确定）"
     message = f"{shown} {why.cause}，无法读取，{count}；请在 Excel/WPS 中“另存为 CSV UTF-8”后重新提交"
     row_message = f"{shown} 无法解码（{why.cause}），第 {{}} 行未读入"
     rejected = [Rejected(r, "load-undecodable", "", row_message.format(r)) for r in rows]
-    return Batch(_empty_frame(schema), rejected, [], problem("load-undecodable", message, file=shown))
+    return Batch(empty_frame(schema), rejected, [], problem("load-undecodable", message, file=shown))
 
 
 def _ledger(dataset: str, shown: str, rejected: list[Rejected]) -> pd.DataFrame:
@@ -422,7 +447,8 @@ def _ledger(dataset: str, shown: str, rejected: list[Rejected]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(data[c], dtype="int64" if c == ROW else "str") for c in LEDGER_COLUMNS})
 
 
-def _shown(root: Path, path: Path) -> str:
+def batch_path(root: Path, path: Path) -> str:
+    """A batch file's path as the FILE column, the ledger and the batch cache name it (relative, ``/``)."""
     try:
         return path.relative_to(root).as_posix()
     except ValueError:

@@ -7,7 +7,10 @@ Stage: around the whole build (taken before anything in the output folder is rea
 - The kernel releases the lock when the holding process dies, however it dies, so a lock left by a killed
   build is simply taken by the next one: there is no stale-lock cleanup to get wrong. (Forked workers share the
   lock while they live; they die with their parent, see ``generator.workers``.)
-- Only the lock holder may create or remove ``.staging-*`` folders (``generator.swap``).
+- Only the lock holder may create or remove ``.staging-*`` folders (``generator.swap``), or create
+  ``.trash-*`` ones. The background removal of a ``.trash-*`` folder never holds this lock (it cannot inherit
+  the descriptor; it holds a lock on its trash folder instead, ``generator.trash``), so it is never taken for
+  a build.
 """
 
 from __future__ import annotations

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Run every check: lint, types and the whole pytest suite (incl. real-Chromium browser tests).
-# Installs what it needs: .venv from requirements.lock; Debian chromium and poppler-utils when run as root.
+# Installs what it needs: .venv from requirements.lock; Debian chromium, poppler-utils, nginx and rsync when run
+# as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/env.sh
 need=()
 command -v chromium >/dev/null || need+=(chromium)
 command -v pdfinfo >/dev/null || need+=(poppler-utils)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || need+=(nginx)  # tests/test_nginx.py
+command -v rsync >/dev/null || need+=(rsync)
 fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-wqy-zenhei fontconfig)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

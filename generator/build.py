@@ -12,7 +12,13 @@ previous portal exactly as it was. Guarantees:
 - one build at a time per output folder (``generator.lock``), held from before the first read of the output
   folder until after the swap;
 - ``catalog`` and ``out`` are made absolute first, so the build works from any working folder;
-- each stage boundary is a named checkpoint (``generator.checkpoints``), where a test can hold the build.
+- each stage boundary is a named checkpoint (``generator.checkpoints``), where a test can hold the build;
+- nothing is rewritten that did not change: every stage writes into the staging site through one
+  ``generator.outputs.Outputs``, which hard-links a file from the previous site when the previous build's digest
+  map (``state/site-digests.*``) says it held the same bytes at the same path, so an unchanged file keeps its
+  inode and mtime; before the report the staging site is sealed into the new digest map, and
+  ``report/changes.json`` lists the site paths added, changed and removed (all empty when the site was not
+  replaced). A missing, damaged or foreign map gives a warning and a full write; ``full`` ignores the map.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from generator.failures import os_failure, output_busy, stage_failure
 from generator.inputs import Inputs, read_inputs, write_batch_cache
 from generator.lock import OutputBusy, hold_output
 from generator.model import Publication
+from generator.outputs import Outputs, Previous, changes
 from generator.packs import write_packs
 from generator.precompress import precompress
 from generator.problems import Problem, fatal, has_errors, problem
@@ -39,7 +46,7 @@ from generator.report import assemble_ledger, published_rows, summarise, write_r
 from generator.rules import RulesResult, apply_rules
 from generator.search import build_search_index
 from generator.site import render_site
-from generator.state import read_first_published, write_first_published
+from generator.state import read_first_published, read_previous, write_first_published, write_site_digests
 from generator.subjects import subjects_for_search
 from generator.swap import discard, new_staging, swap_in
 
@@ -65,16 +72,19 @@ class BuildOptions:
     as_of: date
     jobs: int = 2
     strict: bool = False
+    full: bool = False  # ignore the previous site's digest map: write every file new
 
 
 @dataclass
 class BuildResult:
-    """What happened: problems, the report summary, and whether the new portal was swapped in."""
+    """What happened: problems, the report summary, whether the new portal was swapped in, and how its files
+    came about (``files``/``written``/``linked`` counts and the ``changes.json`` counts)."""
 
     problems: list[Problem] = field(default_factory=list)
     summary: dict[str, Any] | None = None
     config_ok: bool = True
     swapped: bool = False
+    outputs: dict[str, Any] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -118,9 +128,11 @@ def _build(options: BuildOptions, stage: _Stages) -> BuildResult:
         return BuildResult(inputs.problems, config_ok=False)
     stage("rules")
     ruled = _rules(inputs, options)
+    previous, found = read_previous(options.out, options.full)
+    ruled.problems.extend(found)
     staging = new_staging(options.out)
     try:
-        return _write(inputs, ruled, options, staging, stage)
+        return _write(inputs, ruled, options, Outputs(staging / paths.SITE_DIR, previous), stage)
     finally:
         discard(staging)
 
@@ -132,51 +144,75 @@ def _rules(inputs: Inputs, options: BuildOptions) -> RulesResult:
 
 
 def _write(
-    inputs: Inputs, ruled: RulesResult, options: BuildOptions, staging: Path, stage: _Stages
+    inputs: Inputs, ruled: RulesResult, options: BuildOptions, outputs: Outputs, stage: _Stages
 ) -> BuildResult:
     assert inputs.catalog is not None and inputs.rules is not None
     pub = Publication(
         inputs.catalog, options.as_of, ruled.tables, ruled.timeliness, rules=inputs.rules.publication
     )
-    site = staging / paths.SITE_DIR
+    site, staging = outputs.site, outputs.site.parent
     stage("packs")
     pub.files = write_packs(pub, site)
     stage("release")
-    _release(pub, options, staging)
+    _release(pub, options, outputs)
     stage("site")
-    problems = inputs.problems + ruled.problems + _render(inputs, pub, site, options.jobs)
+    problems = inputs.problems + ruled.problems + _render(inputs, pub, outputs, options.jobs)
     if fatal(problems):
         return BuildResult(problems)
     stage("search")
     subjects = subjects_for_search(pub)
-    problems += build_search_index(subjects, site) + pub.problems
+    problems += build_search_index(subjects, site, outputs) + pub.problems
     stage("precompress")
-    precompress(site, options.jobs)
+    precompress(site, options.jobs, outputs)
     stage("report")
+    digests = outputs.seal()
+    write_site_digests(staging / paths.STATE_DIR, site, digests)
     summary = _report(inputs, ruled, pub, problems, staging)
     problems += check_site(site, len(subjects))
     if fatal(problems):
         return BuildResult(problems, summary)
-    stage("swap")
     names = _swapped(options, summary, problems)
+    replaced = paths.SITE_DIR in names
+    report = _changes(outputs.previous, digests, replaced, staging / paths.REPORT_DIR)
+    stage("swap")
     swap_in(staging, options.out, names)
-    return BuildResult(problems, summary, swapped=paths.SITE_DIR in names)
+    return BuildResult(problems, summary, swapped=replaced, outputs=outputs.counts() | report["counts"])
 
 
-def _release(pub: Publication, options: BuildOptions, staging: Path) -> None:
+def _changes(
+    previous: Previous, digests: dict[str, tuple[str, int]], replaced: bool, folder: Path
+) -> dict[str, Any]:
+    """Write ``report/changes.json``: the site paths this build adds, changes and removes (none when the site
+    is not replaced), sorted, with their counts."""
+    if replaced:
+        report = changes(previous, digests)
+    else:
+        report = {"basis": "none", "counts": {"added": 0, "changed": 0, "removed": 0}, "added": [], "changed": [],
+                  "removed": []}  # fmt: skip
+    report = {"site_replaced": replaced, **report}
+    folder.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(report, ensure_ascii=False, indent=1) + "\n"
+    (folder / paths.CHANGES_JSON).write_text(text, encoding="utf-8")
+    return report
+
+
+def _release(pub: Publication, options: BuildOptions, outputs: Outputs) -> None:
     previous = options.out / paths.SITE_DIR
+    staging = outputs.site.parent
     pub.releases, release_files = make_release(
-        pub, pub.files, previous if previous.is_dir() else None, staging / paths.SITE_DIR,
-        options.out / paths.STATE_DIR, staging / paths.STATE_DIR,
+        pub, pub.files, previous if previous.is_dir() else None, outputs.site,
+        options.out / paths.STATE_DIR, staging / paths.STATE_DIR, outputs,
     )  # fmt: skip
     pub.files = pub.files + release_files
 
 
-def _render(inputs: Inputs, pub: Publication, site: Path, jobs: int) -> list[Problem]:
+def _render(inputs: Inputs, pub: Publication, outputs: Outputs, jobs: int) -> list[Problem]:
     assert inputs.catalog is not None
     column = commitment_outputs(inputs.commitments, inputs.catalog.portal)
-    problems = render_site(pub, site, jobs, pages=column.pages, nav=column.nav, **_repair(column))
-    _write_files(site, column.files)
+    problems = render_site(
+        pub, outputs.site, jobs, pages=column.pages, nav=column.nav, outputs=outputs, **_repair(column)
+    )
+    _write_files(outputs, column.files)
     return problems
 
 
@@ -225,15 +261,15 @@ def _repair(column: CommitmentOutputs) -> dict[str, str]:
     return {"repair_page": column.repair_page} if column.repair_page else {}
 
 
-def _write_files(site: Path, files: dict[str, bytes]) -> None:
-    """Write generated downloads; their paths come from checked template ids, and must stay inside site/."""
-    root = site.resolve()
+def _write_files(outputs: Outputs, files: dict[str, bytes]) -> None:
+    """Write (or link, when unchanged) generated downloads; their paths come from checked template ids, and
+    must stay inside site/."""
+    root = outputs.site.resolve()
     for relative, data in sorted(files.items()):
-        target = (site / relative).resolve()
+        target = (outputs.site / relative).resolve()
         if not target.is_relative_to(root):
             raise ValueError(f"refusing to write outside the site: {relative}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        outputs.put(target.relative_to(root).as_posix(), data)
 
 
 def _context(pub: Publication, ruled: RulesResult) -> dict[str, Any]:

@@ -84,7 +84,10 @@ def main() -> None:
 )
 @click.option("--jobs", type=click.IntRange(1, 64), default=2, show_default=True, help="并行进程数。")
 @click.option("--strict", is_flag=True, help="任何一行或一个文件被退回即构建失败（退出码 1），网站保持不变。")
-def build(catalog: Path, out: Path, as_of: date, jobs: int, strict: bool) -> None:
+@click.option(
+    "--full", is_flag=True, help="不使用上一版的文件摘要表，重新写出全部文件（不沿用任何未变文件）。"
+)
+def build(catalog: Path, out: Path, as_of: date, jobs: int, strict: bool, full: bool) -> None:
     """构建门户网站、开放数据包和构建报告。
 
     构建失败（某阶段出错、磁盘已满、另一个构建正在使用同一输出文件夹）时退出码为 3，网站保持上一版不变。"""
@@ -92,7 +95,9 @@ def build(catalog: Path, out: Path, as_of: date, jobs: int, strict: bool) -> Non
     from generator.build import build as run_build
 
     with console.status("构建中…") as status:
-        result = run_build(BuildOptions(catalog, out, as_of, jobs, strict), lambda s: status.update(s + "…"))
+        result = run_build(
+            BuildOptions(catalog, out, as_of, jobs, strict, full), lambda s: status.update(s + "…")
+        )
     if result.failed:
         failure = "；".join(p.message for p in fatal(result.problems))
         console.print(f"[red]构建失败，网站保持上一版不变：{escape(failure)}[/red]", soft_wrap=True)

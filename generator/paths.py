@@ -28,6 +28,7 @@ REPORT_DIR = "report"
 STATE_DIR = "state"
 LOCK_FILE = ".lock"  # under the output folder: held by the running build (generator.lock)
 STAGING_PREFIX = ".staging-"  # under the output folder: a build's work in progress (generator.swap)
+TRASH_PREFIX = ".trash-"  # under the output folder: a superseded tree being removed (generator.trash)
 DATA_DIR = "data"  # under site/
 LATEST_DIR = "data/latest"
 RELEASES_DIR = "data/releases"
@@ -55,6 +56,9 @@ DELTA_FILE = "delta.jsonl"  # in each data/releases/<id>/
 RELEASE_INDEX_FILE = "release-index.parquet"  # under state/: record content hashes of the newest release
 BATCH_CACHE_DIR = "batches"  # under state/: each batch file's loaded rows (generator.batchcache)
 BATCH_CACHE_INDEX = "index.json"  # in state/batches/: catalog-relative path → content hash of its entry
+SITE_DIGESTS_FILE = "site-digests.parquet"  # under state/: each site file's path, digest, size (outputs)
+SITE_DIGESTS_SEAL = "site-digests.json"  # under state/: the map's checksum, version and the site it describes
+CHANGES_JSON = "changes.json"  # under report/: site paths added, changed, removed by this build
 
 # ---- packaged resources ----------------------------------------------------------------------------------
 PACKAGE_DIR = Path(__file__).resolve().parent

@@ -1,20 +1,35 @@
-"""What the next build needs from this one: when each public record was first published.
+"""What the next build needs from this one: when each public record was first published, and the digest of
+every file of the site it published.
 
 Stage: read at the start of a build, written into the staging folder at the end. Guarantees: a missing or
-unreadable state is treated as a first build (every public record is new), never as an error.
+unreadable first-published state is treated as a first build (every public record is new), never as an error.
+The site digest map (``site-digests.parquet``: path, digest, size, sorted by path — the same site gives the
+same bytes) is sealed by ``site-digests.json``: the map's SHA-256, its row count, gongshi's version and the
+inode of the site folder it describes (the swap renames that folder into place, so the inode stays; a site
+swapped in without its state, or the other way round, no longer matches). ``read_site_digests`` returns the
+map only when every one of those checks holds, and otherwise says why — it never returns a map that might
+describe other files than the ones in the published site.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from generator.paths import STATE_DIR
+from generator import __version__
+from generator.outputs import DIGEST_CHARS, DigestMap, Previous
+from generator.paths import SITE_DIGESTS_FILE, SITE_DIGESTS_SEAL, SITE_DIR, STATE_DIR
+from generator.problems import Problem, problem
 
 FIRST_PUBLISHED_FILE = "first-published.parquet"
+DIGESTS_FORMAT = 1
+HEX = frozenset("0123456789abcdef")
 
 
 def read_first_published(out: Path) -> pd.Series:
@@ -36,3 +51,90 @@ def write_first_published(state_dir: Path, first_published: pd.Series) -> None:
     series = first_published.sort_index()
     table = pa.table({"id": [str(i) for i in series.index], "first_published": [str(v) for v in series]})
     pq.write_table(table, state_dir / FIRST_PUBLISHED_FILE, compression="zstd")
+
+
+def write_site_digests(state_dir: Path, site: Path, digests: DigestMap) -> None:
+    """Write the digest map of ``site`` (the staging site, about to be swapped in) and its seal."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    rels = sorted(digests)
+    table = pa.table(
+        {
+            "path": pa.array(rels, pa.string()),
+            "digest": pa.array([digests[r][0] for r in rels], pa.string()),
+            "size": pa.array([digests[r][1] for r in rels], pa.int64()),
+        }
+    )
+    target = state_dir / SITE_DIGESTS_FILE
+    pq.write_table(table, target, compression="zstd")
+    seal = {
+        "format": DIGESTS_FORMAT, "version": __version__, "files": len(rels), "sha256": _sha256(target),
+        "site_inode": os.stat(site).st_ino,
+    }  # fmt: skip
+    text = json.dumps(seal, indent=1, sort_keys=True) + "\n"
+    (state_dir / SITE_DIGESTS_SEAL).write_text(text, encoding="utf-8")
+
+
+def read_previous(out: Path, full: bool = False) -> tuple[Previous, list[Problem]]:
+    """The published site in ``out`` and its digest map, trusted only when the map is sound (``full``: not
+    consulted); a warning when a previous site exists but its map is missing or unusable."""
+    site = out / SITE_DIR
+    if not site.is_dir():
+        return Previous(), []
+    if full:
+        return Previous(site), []
+    digests, why = read_site_digests(out)
+    if digests is not None:
+        return Previous(site, digests, trusted=True), []
+    where = str(out / STATE_DIR / SITE_DIGESTS_FILE)
+    if not why:
+        text = "上一版网站没有文件摘要表，本次完整重写全部文件"
+        return Previous(site), [problem("build-digests-missing", text, file=where)]
+    text = f"上一版网站的文件摘要表{why}，本次完整重写全部文件"
+    return Previous(site), [problem("build-digests-unusable", text, file=where)]
+
+
+def read_site_digests(out: Path) -> tuple[DigestMap | None, str]:
+    """The digest map of ``out``'s published site, or None and why not (``""``: there is none at all)."""
+    state = out / STATE_DIR
+    if not (state / SITE_DIGESTS_SEAL).exists() and not (state / SITE_DIGESTS_FILE).exists():
+        return None, ""
+    try:
+        seal = json.loads((state / SITE_DIGESTS_SEAL).read_text(encoding="utf-8"))
+        why = _seal_mismatch(seal, state / SITE_DIGESTS_FILE, out / SITE_DIR)
+        return (None, why) if why else (_digests(pq.read_table(state / SITE_DIGESTS_FILE), seal["files"]), "")
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, pa.ArrowException) as exc:
+        return None, f"无法读取（{type(exc).__name__}: {exc}）"
+
+
+def _seal_mismatch(seal: dict[str, object], table: Path, site: Path) -> str:
+    if seal.get("format") != DIGESTS_FORMAT or seal.get("version") != __version__:
+        return f"由另一版本的 gongshi 写出（{seal.get('version')}，格式 {seal.get('format')}）"
+    if seal.get("sha256") != _sha256(table):
+        return "已损坏或被截断（校验和不符）"
+    if seal.get("site_inode") != os.stat(site).st_ino:
+        return "描述的不是当前发布的网站（网站与状态不是同一次构建换入的）"
+    return ""
+
+
+def _digests(table: pa.Table, rows: object) -> DigestMap:
+    """The map from a table that passed its seal; raises ValueError on any row that is not well formed."""
+    if table.schema.names != ["path", "digest", "size"] or table.num_rows != rows:
+        raise ValueError("unexpected columns or row count")
+    paths, digests, sizes = (table.column(n).to_pylist() for n in ("path", "digest", "size"))
+    result: DigestMap = {}
+    for path, digest, size in zip(paths, digests, sizes, strict=True):
+        if not isinstance(path, str) or not isinstance(size, int) or not _is_digest(digest):
+            raise ValueError(f"malformed row for {path!r}")
+        result[path] = (digest, size)
+    if len(result) != len(paths):
+        raise ValueError("duplicate paths")
+    return result
+
+
+def _is_digest(value: object) -> bool:
+    return isinstance(value, str) and len(value) == DIGEST_CHARS and set(value) <= HEX
+
+
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()

@@ -10,7 +10,10 @@ older deltas — the new release alone carries the new content — and columns a
 the older releases' files; each purge is recorded in ``releases.json`` with how many records went for each
 reason (``withdrawn``, ``superseded``); the latest packages carry the ID and as-of date of their release.
 Writes only under ``site_dir`` and ``state_out``; the previous site is only read (unchanged files are
-hard-linked from it, rewritten ones are new files), so it stays byte-identical until the caller swaps.
+hard-linked from it, rewritten ones are new files), so it stays byte-identical until the caller swaps. Given
+the build's ``outputs`` (``generator.outputs``), the latest files (once stamped, before a new release links
+them) and the manifests are adopted: each one whose bytes the previous site has at the same path becomes a
+hard link to that file, so it keeps its inode; their SHA-256 is reused as their digest.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import Path
 
 from generator import paths
 from generator.model import DataFile, Publication, ReleaseInfo
+from generator.outputs import DIGEST_CHARS, Outputs
 from generator.packs.files import data_file
 from generator.packs.layout import Stamp
 from generator.packs.rewrite import headers_of, restamp, stamp_of
@@ -41,6 +45,7 @@ def make_release(
     site_dir: Path,
     state_in: Path | None,
     state_out: Path,
+    outputs: Outputs | None = None,
 ) -> tuple[list[ReleaseInfo], list[DataFile]]:
     """Decide and write the release; returns the kept releases (oldest first) and the manifest files.
 
@@ -64,11 +69,22 @@ def make_release(
     current = new or newest
     assert current is not None
     files[:] = _stamped(site_dir, pub, files, current)
+    _adopt(outputs, files)
     if new is not None:
         _link_latest(site_dir, files, new.id)
     history = _carry(history, new, pub, previous_site, site_dir, files, diff)
     write_state(state_out, current.id, index)
-    return history.releases, _manifests(pub, files, history, site_dir, previous_site)
+    manifests = _manifests(pub, files, history, site_dir, previous_site)
+    _adopt(outputs, manifests)
+    return history.releases, manifests
+
+
+def _adopt(outputs: Outputs | None, files: list[DataFile]) -> None:
+    """Let ``outputs`` link each of ``files`` from the previous site when unchanged (digest: its SHA-256)."""
+    if outputs is None:
+        return
+    for f in files:
+        outputs.adopt(f.path, f.sha256[:DIGEST_CHARS])
 
 
 def _release_dir(site_dir: Path, release_id: str) -> Path:

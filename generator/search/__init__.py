@@ -9,7 +9,8 @@ Stage: search (after the site is rendered). Guarantees:
   and the document chunks of the results shown (at most two pages' worth per page shown). Bigrams
   that nearly every name shares (有限, 公司, region names…) are stop bigrams and never fetched; a query made of
   them alone gets a message asking for something more specific.
-- Output is byte-identical for the same subjects, and the file count stays bounded.
+- Output is byte-identical for the same subjects, and the file count stays bounded; files whose bytes the
+  previous site already has are linked from it (``generator.outputs``).
 Measured against Pagefind in ``bench/bench_search.py``; the format is described in ``_files``.
 """
 
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from generator.outputs import Outputs
 from generator.problems import Problem
 from generator.search._files import write_index
 from generator.search._postings import build_postings
@@ -27,9 +29,11 @@ from generator.search._subjects import clean_subjects
 __all__ = ["build_search_index"]
 
 
-def build_search_index(subjects: pd.DataFrame, site_dir: Path) -> list[Problem]:
+def build_search_index(
+    subjects: pd.DataFrame, site_dir: Path, outputs: Outputs | None = None
+) -> list[Problem]:
     """Write ``site_dir/search-index/`` and the search script for ``subjects`` (columns ``name``, ``code``,
     ``kind`` org|individual-business|person, ``url`` site-relative, ``masked_id``, ``records``)."""
     frame, problems = clean_subjects(subjects)
-    write_index(frame, build_postings(frame["norm"].tolist()), site_dir)
+    write_index(frame, build_postings(frame["norm"].tolist()), site_dir, outputs)
     return problems

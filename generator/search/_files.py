@@ -2,7 +2,8 @@
 
 Stage: search (internal). Guarantees: everything goes under ``site/search-index/`` plus the script and its style
 sheet under ``site/assets/``; the files are compact UTF-8 JSON with sorted keys and nothing time-dependent, so the
-same subjects give byte-identical files; the file count is bounded (``MAX_CHUNKS`` document chunks, at most
+same subjects give byte-identical files, each put through ``generator.outputs`` (linked from the previous
+site when unchanged); the file count is bounded (``MAX_CHUNKS`` document chunks, at most
 ``MAX_SHARDS`` posting shards, a code directory of one file per ``FANOUT`` chunks, and ``meta.json``).
 
 Layout (``FORMAT`` 1; the browser script reads it):
@@ -25,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from generator import paths
+from generator.outputs import Outputs
 from generator.search._postings import Postings
 from generator.search._subjects import KINDS
 
@@ -37,28 +39,32 @@ CAP = 200  # results listed at most
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 
-def write_index(frame: pd.DataFrame, postings: Postings, site_dir: Path) -> None:
+def write_index(
+    frame: pd.DataFrame, postings: Postings, site_dir: Path, outputs: Outputs | None = None
+) -> None:
     """Replace ``site_dir/search-index/`` with the index of ``frame`` (in index order) and copy the assets."""
+    out = outputs or Outputs(site_dir)
     root = site_dir / paths.SEARCH_INDEX_DIR
     if root.exists():
         shutil.rmtree(root)
     for folder in ("n", "d", "c"):
         (root / folder).mkdir(parents=True)
     size = max(CHUNK_MIN, math.ceil(len(frame) / MAX_CHUNKS))
-    _write_chunks(frame, size, root)
-    _write_codes(frame.loc[frame["code"] != "", "code"].tolist(), size, root)
+    _write_chunks(frame, size, out)
+    _write_codes(frame.loc[frame["code"] != "", "code"].tolist(), size, out)
     for shard, lists in postings.shards.items():
-        _dump(root / "n" / f"{shard}.json", lists)
-    _dump(root / "meta.json", _meta(frame, postings, size))
-    _copy_assets(site_dir)
+        _dump(out, f"n/{shard}.json", lists)
+    _dump(out, "meta.json", _meta(frame, postings, size))
+    _copy_assets(out)
 
 
-def _dump(path: Path, value: Any) -> None:
+def _dump(out: Outputs, name: str, value: Any) -> None:
+    """Write ``value`` as compact JSON at ``name`` under the index folder."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    path.write_bytes(text.encode("utf-8"))
+    out.put(f"{paths.SEARCH_INDEX_DIR}/{name}", text.encode("utf-8"))
 
 
-def _write_chunks(frame: pd.DataFrame, size: int, root: Path) -> None:
+def _write_chunks(frame: pd.DataFrame, size: int, out: Outputs) -> None:
     columns = [frame[c].tolist() for c in ("name", "code", "masked_id", "kind", "records", "url")]
     columns[3] = [KINDS[k] for k in columns[3]]
     columns[5] = [
@@ -66,15 +72,15 @@ def _write_chunks(frame: pd.DataFrame, size: int, root: Path) -> None:
     ]
     rows = list(zip(*columns, strict=True))
     for number, start in enumerate(range(0, len(rows), size)):
-        _dump(root / "d" / f"{number}.json", [list(row) for row in rows[start : start + size]])
+        _dump(out, f"d/{number}.json", [list(row) for row in rows[start : start + size]])
 
 
-def _write_codes(codes: list[str], size: int, root: Path) -> None:
+def _write_codes(codes: list[str], size: int, out: Outputs) -> None:
     firsts = codes[::size]
     pages = [firsts[i : i + FANOUT] for i in range(0, len(firsts), FANOUT)]
     for number, page in enumerate(pages):
-        _dump(root / "c" / f"{number}.json", page)
-    _dump(root / "c" / "root.json", [page[0] for page in pages])
+        _dump(out, f"c/{number}.json", page)
+    _dump(out, "c/root.json", [page[0] for page in pages])
 
 
 def _meta(frame: pd.DataFrame, postings: Postings, size: int) -> dict[str, Any]:
@@ -91,10 +97,9 @@ def _meta(frame: pd.DataFrame, postings: Postings, size: int) -> dict[str, Any]:
     }
 
 
-def _copy_assets(site_dir: Path) -> None:
+def _copy_assets(out: Outputs) -> None:
     for name, target in (
         ("gongshi-search.js", paths.SEARCH_SCRIPT),
         ("gongshi-search.css", paths.SEARCH_STYLE),
     ):
-        (site_dir / target).parent.mkdir(parents=True, exist_ok=True)
-        (site_dir / target).write_bytes((ASSETS / name).read_bytes())
+        out.put(target, (ASSETS / name).read_bytes())

@@ -11,7 +11,8 @@ Stage: render site (after the rules, data-pack and release stages have filled th
 - the output depends only on ``pub``: two renders of the same publication are byte-identical;
 - when mkdocs fails or the theme shell cannot be cut, a fatal problem comes back and no bulk page is written
   (the build then keeps the previous site); an OSError (disk full…) propagates to the build's boundary.
-Files already in ``site_dir`` (data packs, search index) are kept; pages are written over.
+Files already in ``site_dir`` (data packs, search index) are kept. Every file is written through ``outputs``
+(``generator.outputs``): one whose bytes the previous site already has at that path is linked from it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.model import Publication
+from generator.outputs import Outputs
 from generator.problems import Problem
 from generator.site import urls
 from generator.site.bulk import render_bulk
@@ -41,21 +43,25 @@ def render_site(
     pages: dict[str, str] | None = None,
     nav: list[Any] | None = None,
     repair_page: str | None = REPAIR_COMMITMENT_DOC,
+    outputs: Outputs | None = None,
 ) -> list[Problem]:
     """Write the portal's pages, feed, sitemap and robots.txt into ``site_dir``; return what went wrong.
 
     Other stages may contribute hand-written pages: ``pages`` (Markdown by docs path, e.g. the commitment
     column's), ``nav`` (mkdocs nav entries, added before 搜索) and ``repair_page`` (the docs path of the
-    信用修复承诺书 page, linked from the repair guide when it is among the pages)."""
+    信用修复承诺书 page, linked from the repair guide when it is among the pages); ``outputs`` records what was
+    written and knows the previous site (a fresh one, linking nothing, when not given)."""
+    out = outputs or Outputs(site_dir)
     views, problems = dataset_views(pub.tables)
     portal = pub.catalog.portal
     data = BulkData(site_dir, portal.base_url, views, find_subjects(views), measure_links(views))
+    data.previous = out.previous
     docs = portal_docs(pub, data, pages or {}, repair_page)
-    shell, found = build_pages(docs, portal, site_dir, nav)
+    shell, found = build_pages(docs, portal, site_dir, nav, out)
     problems += found
     if shell is None:
         return problems
     data.shell = shell
-    written = render_bulk(data, jobs)
-    write_feeds(site_dir, portal, pub.as_of, views, [urls.doc_url(doc) for doc in docs] + written)
+    written = render_bulk(data, jobs, out)
+    write_feeds(site_dir, portal, pub.as_of, views, [urls.doc_url(doc) for doc in docs] + written, out)
     return problems

@@ -2,8 +2,9 @@
 
 Stage: render site. Guarantees: the work is cut into tasks decided from the data alone; ``jobs`` worker
 processes (forked, so the tables are shared rather than copied) render them; each page's bytes depend only on
-the data, so the result is the same whatever the number of jobs or the order tasks finish in. Returns the paths
-written, sorted. The workers die with the build (``generator.workers``); when a task fails, the tasks not yet
+the data, so the result is the same whatever the number of jobs or the order tasks finish in. Each task returns
+what it wrote (path, digest, linked or written: ``generator.outputs.Written``) and the parent records it in the
+build's ``Outputs``; ``render_bulk`` returns the paths written, sorted. The workers die with the build (``generator.workers``); when a task fails, the tasks not yet
 started are cancelled and the failure propagates. Checkpoint ``site-bulk`` is passed while the workers render.
 """
 
@@ -16,9 +17,10 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
 from generator.checkpoints import checkpoint
+from generator.outputs import Outputs, Written
 from generator.site.listings import dept_pages, list_page_count, list_pages, month_groups, month_pages
 from generator.site.records import record_pages, subject_pages
-from generator.site.work import BulkData
+from generator.site.work import BulkData, take_written
 from generator.workers import die_with_parent
 
 CHUNK = 2000  # records or subjects per task: small enough to balance two workers, large enough to amortise
@@ -28,13 +30,16 @@ Task = tuple[str, int, int, int]  # (kind, view index or -1, start, stop)
 _adopted: BulkData | None = None  # the data a forked worker was started with
 
 
-def render_bulk(data: BulkData, jobs: int) -> list[str]:
-    """Write every bulk page; return their paths relative to site/, sorted."""
-    return run_tasks(data, plan(data), jobs)
+def render_bulk(data: BulkData, jobs: int, outputs: Outputs | None = None) -> list[str]:
+    """Write every bulk page (noting each in ``outputs``); return their paths relative to site/, sorted."""
+    written = run_tasks(data, plan(data), jobs)
+    if outputs is not None:
+        outputs.record(written)
+    return [w.path for w in written]
 
 
-def run_tasks(data: BulkData, tasks: list[Task], jobs: int) -> list[str]:
-    """Run ``tasks`` in ``jobs`` processes (in this one when ``jobs`` is 1); the paths written, sorted."""
+def run_tasks(data: BulkData, tasks: list[Task], jobs: int) -> list[Written]:
+    """Run ``tasks`` in ``jobs`` processes (in this one when ``jobs`` is 1); what was written, by path."""
     if jobs <= 1 or len(tasks) <= 1:
         checkpoint("site-bulk")
         results = [run(data, task) for task in tasks]
@@ -43,7 +48,7 @@ def run_tasks(data: BulkData, tasks: list[Task], jobs: int) -> list[str]:
             rendering = pool.map(_run_adopted, tasks)
             checkpoint("site-bulk")
             results = list(rendering)
-    return sorted(path for paths in results for path in paths)
+    return sorted((w for written in results for w in written), key=lambda w: w.path)
 
 
 @contextmanager
@@ -68,7 +73,7 @@ def _adopt(data: BulkData, parent: int) -> None:
     _adopted = data
 
 
-def _run_adopted(task: Task) -> list[str]:
+def _run_adopted(task: Task) -> list[Written]:
     assert _adopted is not None, "worker started without data"
     return run(_adopted, task)
 
@@ -91,8 +96,10 @@ def plan(data: BulkData) -> list[Task]:
     return tasks
 
 
-def run(data: BulkData, task: Task) -> list[str]:
+def run(data: BulkData, task: Task) -> list[Written]:
+    """Render one task's pages; what it wrote."""
     kind, vi, start, stop = task
+    take_written(data)  # nothing left over from an earlier task that failed
     renderers: dict[str, Callable[[], list[str]]] = {
         "record": lambda: record_pages(data, vi, start, stop),
         "month": lambda: month_pages(data, vi, start, stop),
@@ -100,4 +107,5 @@ def run(data: BulkData, task: Task) -> list[str]:
         "list": lambda: list_pages(data, vi, start, stop),
         "subject": lambda: subject_pages(data, start, stop),
     }
-    return renderers[kind]()
+    renderers[kind]()
+    return take_written(data)

@@ -2,7 +2,8 @@
 50,000 URLs) and robots.txt. (The 404 page is mkdocs-material's, overridden in site_templates/404.html.)
 
 Stage: render site. Guarantees: every URL is absolute under the portal's base URL; the feed's dates come from
-the records and the as-of date, never the clock; the same data gives the same bytes.
+the records and the as-of date, never the clock; the same data gives the same bytes; each file is put through
+``generator.outputs`` (linked from the previous site when its bytes are unchanged).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from generator.config import Portal
 from generator.model import RECORD_ID
+from generator.outputs import Outputs
 from generator.site import urls
 from generator.site.jinja import environment
 from generator.site.view import DatasetView
@@ -25,18 +27,23 @@ TZ = "+08:00"  # Asia/Shanghai: decision dates are local dates
 
 
 def write_feeds(
-    site_dir: Path, portal: Portal, as_of: date, views: list[DatasetView], pages: list[str]
+    site_dir: Path,
+    portal: Portal,
+    as_of: date,
+    views: list[DatasetView],
+    pages: list[str],
+    outputs: Outputs | None = None,
 ) -> None:
     """Write feed.xml, the sitemap(s) listing ``pages`` (relative to site/) and robots.txt."""
+    out = outputs or Outputs(site_dir)
     env = environment()
     entries = latest(views, portal.base_url, FEED_SIZE)
     feed = env.get_template("feeds/atom.xml").render(
         portal=portal, entries=entries, updated=f"{as_of.isoformat()}T00:00:00{TZ}"
     )
-    (site_dir / FEED).write_text(feed, encoding="utf-8")
-    _write_sitemaps(site_dir, [portal.base_url + page for page in sorted(set(pages))], portal.base_url)
-    robots = f"User-agent: *\nAllow: /\n\nSitemap: {portal.base_url}{SITEMAP}\n"
-    (site_dir / "robots.txt").write_text(robots, encoding="utf-8")
+    out.put_text(FEED, feed)
+    _write_sitemaps(out, [portal.base_url + page for page in sorted(set(pages))], portal.base_url)
+    out.put_text("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {portal.base_url}{SITEMAP}\n")
 
 
 def latest(views: list[DatasetView], base_url: str, size: int) -> list[dict[str, Any]]:
@@ -68,18 +75,15 @@ def _entry(view: DatasetView, record_id: str, r: dict[str, str], base_url: str) 
     }  # fmt: skip
 
 
-def _write_sitemaps(site_dir: Path, locations: list[str], base_url: str) -> None:
+def _write_sitemaps(out: Outputs, locations: list[str], base_url: str) -> None:
     env = environment()
     if len(locations) <= SITEMAP_LIMIT:
-        text = env.get_template("feeds/sitemap.xml").render(urls=locations)
-        (site_dir / SITEMAP).write_text(text, encoding="utf-8")
+        out.put_text(SITEMAP, env.get_template("feeds/sitemap.xml").render(urls=locations))
         return
     parts = []
     for k in range(0, len(locations), SITEMAP_LIMIT):
         name = f"sitemap-{k // SITEMAP_LIMIT + 1}.xml"
         text = env.get_template("feeds/sitemap.xml").render(urls=locations[k : k + SITEMAP_LIMIT])
-        (site_dir / name).write_text(text, encoding="utf-8")
+        out.put_text(name, text)
         parts.append(base_url + name)
-    (site_dir / SITEMAP).write_text(
-        env.get_template("feeds/sitemapindex.xml").render(urls=parts), encoding="utf-8"
-    )
+    out.put_text(SITEMAP, env.get_template("feeds/sitemapindex.xml").render(urls=parts))

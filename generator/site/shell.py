@@ -5,7 +5,8 @@ into a temporary folder next to site/ (mkdocs empties its output folder; site/ m
 both folders are handed to mkdocs as absolute paths, whatever the working folder); its warnings come back as
 problems, its failure as a fatal problem (an OSError such as a full disk propagates to the build's boundary);
 its output is moved into site/ without the theme's search index, lunr and sitemap (ours is written by
-``feeds``) and with the theme script's CDN fallbacks made inert. The placeholder is cut into a ``Shell``: static
+``feeds``) and with the theme script's CDN fallbacks made inert — each file moved by a rename, or, when the
+previous site holds the same bytes at that path, replaced by a hard link to that file (``Outputs.place``). The placeholder is cut into a ``Shell``: static
 text around four slots (title, description, canonical URL, body). Bulk pages are joined into it with plain
 string concatenation rather than compiled as a Jinja template: the theme's inline scripts then never pass
 through Jinja (scale.md), and a page costs one ``str.join``.
@@ -14,7 +15,6 @@ through Jinja (scale.md), and a page costs one ``str.join``.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import shutil
 import tempfile
@@ -31,6 +31,7 @@ from mkdocs.exceptions import MkDocsException
 
 from generator import paths
 from generator.config import Portal
+from generator.outputs import Outputs
 from generator.problems import Problem, fatal, problem
 from generator.site import urls
 
@@ -60,10 +61,15 @@ class Shell:
 
 
 def build_pages(
-    docs: dict[str, str], portal: Portal, site_dir: Path, extra_nav: list[Any] | None = None
+    docs: dict[str, str],
+    portal: Portal,
+    site_dir: Path,
+    extra_nav: list[Any] | None = None,
+    outputs: Outputs | None = None,
 ) -> tuple[Shell | None, list[Problem]]:
-    """Build ``docs`` (Markdown by path) with mkdocs into ``site_dir``, ``extra_nav`` entries added to the
-    mkdocs.yml nav before its last entry (搜索); return the shell cut from the placeholder page."""
+    """Build ``docs`` (Markdown by path) with mkdocs into ``site_dir`` (noting each file in ``outputs``),
+    ``extra_nav`` entries added to the mkdocs.yml nav before its last entry (搜索); return the shell cut from
+    the placeholder page."""
     site_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".gongshi-mkdocs-", dir=site_dir.parent))
     try:
@@ -73,7 +79,7 @@ def build_pages(
             return None, problems + ([] if fatal(problems) else [_unusable()])
         shell = cut_shell((work / "site" / urls.SHELL_PAGE).read_text(encoding="utf-8"), portal.base_url)
         _tidy(work / "site")
-        _merge_into(work / "site", site_dir)
+        _merge_into(work / "site", outputs or Outputs(site_dir))
         return shell, problems + ([] if shell else [_unusable()])
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -163,12 +169,11 @@ def _tidy(out: Path) -> None:
         bundle.write_text(text.replace(f'"{CDN}', f'"{INERT}'), encoding="utf-8")
 
 
-def _merge_into(source: Path, target: Path) -> None:
-    """Move every file of ``source`` to the same place under ``target`` (same filesystem: renames)."""
+def _merge_into(source: Path, outputs: Outputs) -> None:
+    """Move every file of ``source`` to the same place under the site (same filesystem: renames), or link the
+    previous site's file there instead when it holds the same bytes."""
     for path in sorted(p for p in source.rglob("*") if p.is_file()):
-        dest = target / path.relative_to(source)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(path, dest)
+        outputs.place(path, path.relative_to(source).as_posix())
 
 
 def _unusable() -> Problem:

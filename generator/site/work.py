@@ -1,13 +1,14 @@
 """What every bulk-page worker shares: the data, per-process column caches, and the page writer.
 
 Stage: render site. Guarantees: a bulk page is written as one flat file at a path from ``urls`` (two folders
-deep, like the shell), stamped into the theme shell with its canonical URL under the portal's base URL; the
-columns a worker reads are converted from the tables once per process and then only indexed.
+deep, like the shell), stamped into the theme shell with its canonical URL under the portal's base URL — or,
+when the previous site has exactly those bytes there, hard-linked from it (``generator.outputs``); each page
+written is noted in the process's ``cache["written"]`` for its task to return (never shared state); the columns
+a worker reads are converted from the tables once per process and then only indexed.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import jinja2
 
 from generator.model import RECORD_ID
+from generator.outputs import Previous, Written, put_bytes
 from generator.site import urls
 from generator.site.jinja import environment
 from generator.site.shell import Shell
@@ -36,6 +38,7 @@ class BulkData:
     subjects: Subjects
     measures: dict[str, list[Measure]]
     shell: Shell | None = None  # set once mkdocs has built the placeholder page
+    previous: Previous = field(default_factory=Previous)  # the previous site, to link unchanged pages from
     cache: dict[Any, Any] = field(default_factory=dict)  # per process: columns, month groups, folders made
 
 
@@ -117,11 +120,12 @@ def write_page(data: BulkData, path: str, title: str, description: str, body: st
         made.add(target.parent)
     assert data.shell is not None, "bulk pages need the theme shell"
     html = data.shell.stamp(title, description[:160], data.base_url + path, body)
-    # os.open/os.write rather than Path.write_text: file creation is this stage's bottleneck, and the lean
-    # call measured about 1.5x the files per second of a buffered text file here.
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    try:
-        os.write(fd, html.encode("utf-8"))
-    finally:
-        os.close(fd)
+    written: list[Written] = data.cache.setdefault("written", [])
+    written.append(put_bytes(data.site_dir, data.previous, path, html.encode("utf-8")))
     return path
+
+
+def take_written(data: BulkData) -> list[Written]:
+    """The pages this process wrote since the last call (a task returns them to the parent)."""
+    written: list[Written] = data.cache.pop("written", [])
+    return written

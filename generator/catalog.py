@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from generator import paths
-from generator.config import DATASET_ID, DatasetConfig, Portal, is_device_name, load_model
+from generator.config import DATASET_ID, DatasetConfig, Portal, device_name_text, is_device_name, load_model
 from generator.model import Catalog, DatasetSpec
 from generator.problems import Problem, problem
 from generator.schema import Schema, builtin_schema, load_schema_file
@@ -52,10 +52,7 @@ def _load_dataset(root: Path, folder: Path) -> tuple[DatasetSpec | None, list[Pr
 def _id_problems(name: str, shown: str) -> list[Problem]:
     """The folder name is the dataset id, a path segment of every output: safe on every system, or a problem."""
     if is_device_name(name):
-        msg = (
-            f"数据集目录名 {name} 是 Windows 保留的设备名（con、aux、nul、prn、com1…com9、lpt1…lpt9），"
-            "以它命名的数据文件在 Windows 上无法保存或解压，请改名（如 penalties、licences）"
-        )
+        msg = device_name_text(name, "数据集目录名", "penalties、licences")
         return [problem("config-reserved-dataset-id", msg, file=shown, value=name)]
     if not DATASET_ID.match(name):
         return [problem("config-bad-dataset-id", f"数据集目录名不合法: {name}", file=shown)]

@@ -33,6 +33,14 @@ def is_device_name(name: str) -> bool:
     return name.split(".", 1)[0].rstrip(" ").lower() in WINDOWS_DEVICE_NAMES
 
 
+def device_name_text(name: str, what: str, example: str) -> str:
+    """The clerk's message for a catalog file or folder ``name`` that Windows reserves for a device."""
+    return (
+        f"{what} {name} 是 Windows 保留的设备名（con、aux、nul、prn、com1…com9、lpt1…lpt9），"
+        f"以它命名的文件在 Windows 上无法保存或解压，请改名（如 {example}）"
+    )
+
+
 class Strict(BaseModel):
     """Base for config models: unknown keys are errors, values are not coerced silently."""
 

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from generator import paths
 from generator.commitments.body import parse_body
 from generator.commitments.model import TEMPLATE_ID, Commitment, CommitmentMeta
-from generator.config import is_device_name
+from generator.config import device_name_text, is_device_name
 from generator.problems import Problem, problem
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -75,10 +75,7 @@ def _load_one(path: Path) -> tuple[Commitment | None, list[Problem]]:
 def _id_problems(stem: str, shown: str) -> list[Problem]:
     """The file name is the template id: a safe file name on every system, or a CONFIG problem."""
     if is_device_name(stem):
-        msg = (
-            f"{shown}: 文件名 {stem} 是 Windows 保留的设备名（con、aux、nul、prn、com1…com9、lpt1…lpt9），"
-            "以它为编号的承诺书文件在 Windows 上无法保存或解压，请改名（如 food-licence）"
-        )
+        msg = f"{shown}: " + device_name_text(stem, "文件名", "food-licence")
         return [problem("commitment-reserved-id", msg, file=shown, value=stem)]
     if not TEMPLATE_ID.fullmatch(stem):  # fullmatch: "$" alone would let a final line break through
         msg = f"{shown}: 文件名只能由小写字母、数字和连字符组成（它就是模板编号）"

@@ -13,8 +13,6 @@ links and odd names in the previous site are not followed.
 
 from __future__ import annotations
 
-import errno
-import os
 import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,6 +21,7 @@ import pyarrow.parquet as pq
 
 from generator import paths
 from generator.model import ReleaseInfo
+from generator.outputs import link_over
 from generator.packs.layout import RECORD_ID_HEADER
 from generator.packs.rewrite import Rewrite, headers_of, rewrite_without
 from generator.release.delta import purge_delta
@@ -144,9 +143,5 @@ def link_tree(source: Path, target: Path) -> None:
 
 def _link(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError as exc:
-        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
-            raise
+    if not link_over(source, target):  # links impossible here (another filesystem…): a copy
         shutil.copyfile(source, target)

@@ -127,14 +127,6 @@ def is_legacy_ric(value: str) -> bool:
     return value[:2] in PROVINCES and _real_date("19" + value[6:8], value[8:10], value[10:12], 1900)
 
 
-def is_mobile_number(value: str) -> bool:
-    """True for a mainland mobile number written as 11 plain digits 1[3-9]xxxxxxxxx."""
-    return len(value) == 11 and value.isascii() and value.isdigit() and value[:2] in MOBILE_HEADS
-
-
-MOBILE_HEADS = frozenset(("13", "14", "15", "16", "17", "18", "19"))  # mainland mobile numbers begin 1[3-9]
-
-
 def _real_date(year: str, month: str, day: str, first_year: int) -> bool:
     try:
         born = date(int(year), int(month), int(day))

@@ -22,7 +22,7 @@ from urllib.parse import quote, unquote
 
 import pyarrow.parquet as pq
 
-from generator.identifiers import is_legacy_ric, is_mobile_number, is_ric_shaped, is_valid_ric
+from generator.identifiers import is_legacy_ric, is_ric_shaped, is_valid_ric
 
 RIC_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{16}[\dXx](?![0-9A-Za-z])")
 # 18 or 15 digits, or a mobile number written plain or 3-4-4 — not inside a longer run of letters and digits
@@ -107,3 +107,11 @@ def find_unmasked_numbers(site: Path, known_not: set[str] = frozenset()) -> list
                 if value not in known_not:
                     hits.append(f"{name}: {kind} {value[:3]}…")
     return sorted(set(hits))
+
+
+def is_mobile_number(value: str) -> bool:
+    """True for a mainland mobile number written as 11 plain digits 1[3-9]xxxxxxxxx (the scan's own test,
+    written apart from the production pattern in generator/rules/freetext.py)."""
+    return (
+        len(value) == 11 and value.isascii() and value.isdigit() and value[1] in "3456789" and value[0] == "1"
+    )

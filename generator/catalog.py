@@ -1,6 +1,6 @@
 """Read and validate the catalog's configuration: portal.yaml, each dataset's dataset.yaml and schema.
 
-Stage: load (configuration half; ``generator.load`` reads the record batches). Guarantees: returns either a
+Stage: load (configuration half; ``generator.loading`` reads the record batches). Guarantees: returns either a
 complete ``Catalog`` or CONFIG problems naming file and key; dataset folder names are safe path segments
 on every system (lower-case letters, digits, hyphens; no Windows device name such as ``con`` or ``com1``).
 """

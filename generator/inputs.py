@@ -4,13 +4,13 @@ Stage: load → validate (shared by ``gongshi build`` and ``gongshi check``). Gu
 found; ``ok`` is False only when the configuration is unusable (the CLI exits 2); nothing is written here.
 Given the previous build's ``state/`` folder, a batch file whose bytes, dataset, schema and gongshi are
 unchanged is neither read nor validated again: its outcome — valid rows, rejected rows, problems — comes from
-the batch cache (``generator.batchcache``); the other files of a dataset are read and validated together, and
-the result is cut back into each file's outcome for the next build (``generator.validate`` says why a file's
-outcome does not depend on the other files). Outcomes are joined in catalog order, so the result is the same
-as reading and validating every file (tested differentially, down to the report's bytes); a cached outcome
-that is missing, corrupt or made under another key is ignored and its file read. A batch file that gives no
-records now contributes the rows it gave then (``generator.load``); ``write_batch_cache`` writes the batch
-cache the next build will use.
+the batch cache (``generator.loading.cache``); the other files of a dataset are read and validated together,
+and the result is cut back into each file's outcome for the next build (``generator.validate`` says why a
+file's outcome does not depend on the other files). Outcomes are joined in catalog order, so the result is the
+same as reading and validating every file (tested differentially, down to the report's bytes); a cached
+outcome that is missing, corrupt or made under another key is ignored and its file read. A batch file that
+gives no records now contributes the rows it gave then (``generator.loading.fallback``); ``write_batch_cache``
+writes the batch cache the next build will use.
 """
 
 from __future__ import annotations
@@ -21,11 +21,23 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from generator import batchcache
-from generator.batchcache import BatchCache, Entry, Outcome, PreviousCache, Snapshot, arrow_table, frame_of
 from generator.catalog import load_catalog
 from generator.commitments import Commitment, load_commitments
-from generator.load import batch_path, empty_frame, load_batch, remember, removed_batches
+from generator.loading import (
+    BatchCache,
+    Entry,
+    Outcome,
+    PreviousCache,
+    Snapshot,
+    arrow_table,
+    batch_path,
+    empty_frame,
+    frame_of,
+    load_batch,
+    remember,
+    removed_batches,
+    write_cache,
+)
 from generator.model import BATCH, FILE, Catalog, DatasetSpec, StageResult, Table, empty_ledger
 from generator.problems import Problem, has_config_errors
 from generator.report import assemble_ledger
@@ -73,7 +85,7 @@ def read_inputs(catalog_dir: Path, previous_state: Path | None = None, *, cache:
 
 def write_batch_cache(state_dir: Path, inputs: Inputs) -> None:
     """Write the batch cache of this build into ``state_dir`` (the staging ``state/`` folder)."""
-    batchcache.write(state_dir, inputs.batches)
+    write_cache(state_dir, inputs.batches)
 
 
 @dataclass

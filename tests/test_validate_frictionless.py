@@ -18,11 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.catalog import load_catalog
-from generator.load import read_records
+from generator.loading import read_records
 from generator.model import Catalog, DatasetSpec
 from generator.validate import validate
 from generator.validation.reference import Flags, canonical_copy, frictionless_flags, gongshi_flags
-from tests.test_load import PENALTY, PENALTY_CONFIG, PORTAL
+from tests.loading.test_records import PENALTY, PENALTY_CONFIG, PORTAL
 
 BASE_ROW = {
     "CF_WFXW": "销售不合格产品", "CF_SY": "销售的水泥强度不符合国家标准", "CF_YJ": "《中华人民共和国产品质量法》第四十九条",

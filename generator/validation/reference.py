@@ -149,7 +149,8 @@ def canonical_copy(path: Path, schema: Schema, out: Path) -> Path:
 def canonical_rows(path: Path, schema: Schema) -> Iterator[list[str]]:
     """A batch as frictionless wants it: canonical code headers in schema order, cells stripped, unknown
     columns left out. Every input row keeps its place (blank and ragged rows too, as they are), so row numbers
-    stay those of the original file. Read with the csv module and openpyxl, independently of generator.load."""
+    stay those of the original file. Read with the csv module and openpyxl, independently of
+    generator.loading."""
     rows = _xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _csv_rows(path)
     header = [normalise_header(h) for h in next(rows, [])]
     accepted = schema.header_map()

@@ -13,14 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.config import DatasetConfig, Portal
-from generator.load import read_records
+from generator.loading import read_records
 from generator.loading.csvfile import read_csv_fast, read_csv_strict
 from generator.loading.grid import text_column
 from generator.model import BATCH, FILE, LEDGER_COLUMNS, REJECTED, ROW, Catalog, DatasetSpec, StageResult
 from generator.problems import Level
 from generator.schema import builtin_schema
 
-FIXTURES = Path(__file__).parent / "fixtures" / "load_validate"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "load_validate"
 LOAD = FIXTURES / "load"
 PENALTY = builtin_schema("penalty")
 PORTAL = Portal.model_validate(

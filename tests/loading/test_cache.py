@@ -23,14 +23,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import batchcache, paths
-from generator.batchcache import BatchCache, PreviousCache, Snapshot, outcome_key
+from generator import paths
 from generator.inputs import Batches, Inputs, read_batches, read_inputs, write_batch_cache
-from generator.load import read_records
+from generator.loading import BatchCache, PreviousCache, Snapshot, read_records, write_cache
+from generator.loading.keys import outcome_key
 from generator.model import Catalog, DatasetSpec, StageResult
 from generator.validate import validate
 from tests.conftest import DEMO_CATALOG, run_build
-from tests.test_load import LOAD, PENALTY, PENALTY_CONFIG, PORTAL
+from tests.loading.test_records import LOAD, PENALTY, PENALTY_CONFIG, PORTAL
 from tests.test_validate import BASE, PERSON_ROW, REJECTS
 
 DATASETS = ("penalties", "fines")  # two datasets of one schema: a file moved between them changes its IDs
@@ -201,7 +201,7 @@ def without_outcomes(state: Path, copy: Path) -> Path:
 def swap_state(state: Path, cache: BatchCache) -> None:
     """Write the new cache beside ``state`` and put it in its place, as a build's swap does."""
     fresh = state.with_name(state.name + "-new")
-    batchcache.write(fresh, cache)
+    write_cache(fresh, cache)
     shutil.rmtree(state, ignore_errors=True)
     fresh.rename(state)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from generator.loading.xlsxfile import MAX_COLUMNS, read_xlsx
 from generator.model import ROW
 from generator.problems import Level
-from tests.test_load import frame_of, read
+from tests.loading.test_records import frame_of, read
 
 CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">

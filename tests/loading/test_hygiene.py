@@ -16,7 +16,7 @@ from generator.loading.grid import text_column
 from generator.loading.hygiene import PATTERNS, clean_column
 from generator.model import FILE, ROW
 from generator.problems import Level
-from tests.test_load import PENALTY, frame_of, read
+from tests.loading.test_records import PENALTY, frame_of, read
 
 HIDDEN = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"

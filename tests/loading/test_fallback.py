@@ -13,14 +13,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator import batchcache, paths
-from generator.batchcache import PreviousCache, file_sha256
+from generator import paths
 from generator.inputs import read_inputs, write_batch_cache
-from generator.load import load_records
+from generator.loading import BatchCache, PreviousCache, load_records, write_cache
+from generator.loading.keys import file_sha256
 from generator.model import FILE, RECORD_ID, ROW, Catalog, DatasetSpec, StageResult
 from generator.problems import Level
 from tests.conftest import DEMO_CATALOG
-from tests.test_load import LOAD, PENALTY, PENALTY_CONFIG, PORTAL
+from tests.loading.test_records import LOAD, PENALTY, PENALTY_CONFIG, PORTAL
 
 BAD_FILES = [  # (fixture that replaces the published file, problem code, words the message must hold)
     ("empty.csv", "load-empty-file", "空文件"),
@@ -57,7 +57,7 @@ def put(root: Path, name: str, fixture: str) -> Path:
     return target
 
 
-def load(root: Path, state: Path | None) -> tuple[StageResult, batchcache.BatchCache]:
+def load(root: Path, state: Path | None) -> tuple[StageResult, BatchCache]:
     return load_records(catalog_of(root), PreviousCache.open(state))
 
 
@@ -65,7 +65,7 @@ def build_state(root: Path, state: Path) -> StageResult:
     """Read the catalog with the state of the previous read, then write the new state (as a build does)."""
     result, cache = load(root, state if state.exists() else None)
     fresh = state.with_name(state.name + "-new")
-    batchcache.write(fresh, cache)
+    write_cache(fresh, cache)
     if state.exists():
         shutil.rmtree(state)
     fresh.rename(state)

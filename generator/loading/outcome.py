@@ -1,0 +1,112 @@
+"""A batch file's outcome: the file through load and validate, as the batch cache keeps it.
+
+Stage: load (the batch cache, ``generator.loading.cache``; the outcome is filled by ``generator.inputs``).
+Guarantees: ``decode_outcome`` gives back what ``encode_outcome`` was given — the valid rows (an Arrow IPC
+file, renumbered to the batch asked for) and, as JSON, both stages' ledger rows and problems (levels taken
+from the documented codes) and the departments of the rejected rows — or raises (ValueError, KeyError, …)
+when the files are not such an outcome, or its valid rows do not match their recorded count and columns.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from generator.model import BATCH, ROW
+from generator.problems import Problem, problem
+
+OUTCOME_FORMAT = 1
+
+
+@dataclass
+class Outcome:
+    """One batch file through load and validate, as arrow tables (joined into the stages' pandas frames once
+    per dataset, not once per file): what a later build may take instead of reading and checking the file."""
+
+    valid: pa.Table  # the validate stage's valid rows
+    ledger: pa.Table  # the validate stage's ledger rows
+    problems: list[Problem]  # the validate stage's
+    departments: pa.Table  # FILE, ROW and department of each row validation rejected
+    load_ledger: pa.Table  # the load stage's ledger rows (rows not read)
+    load_problems: list[Problem]
+
+
+def arrow_table(frame: pd.DataFrame) -> pa.Table:
+    """A stage's frame as an arrow table without pandas metadata (``to_pandas`` gives the same frame back)."""
+    return pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
+
+
+def frame_of(tables: list[pa.Table]) -> pd.DataFrame:
+    """Arrow tables of one layout joined into one frame (text columns are chained, not copied)."""
+    return pa.concat_tables(tables, promote_options="permissive").to_pandas()
+
+
+def encode_outcome(outcome: Outcome) -> tuple[bytes, bytes]:
+    """The outcome's valid rows as an Arrow IPC file, and the rest as JSON. IPC because hundreds of files are
+    read on every build and Parquet's per-file cost measured twice IPC's; LZ4 because it decompresses in about
+    half zstd's CPU time (0.6 s against 1.1 s for 1 M rows, at 2.2x the disk: ≈ 230 MB)."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_file(sink, outcome.valid.schema, options=pa.ipc.IpcWriteOptions(compression="lz4")) as f:
+        f.write_table(outcome.valid)
+    rest = {
+        "format": OUTCOME_FORMAT,
+        "valid": {"rows": outcome.valid.num_rows, "columns": outcome.valid.column_names},
+        "ledger": _columns(outcome.ledger),
+        "problems": [_problem_data(p) for p in outcome.problems],
+        "departments": _columns(outcome.departments),
+        "load_ledger": _columns(outcome.load_ledger),
+        "load_problems": [_problem_data(p) for p in outcome.load_problems],
+    }
+    text = json.dumps(rest, ensure_ascii=False, separators=(",", ":"))
+    return bytes(sink.getvalue()), text.encode("utf-8", "surrogatepass")
+
+
+def decode_outcome(rows: Path, rest: Path, batch: int) -> Outcome:
+    """An outcome as ``encode_outcome`` wrote it; raises (ValueError, KeyError, …) if it is not one."""
+    data = json.loads(rest.read_bytes().decode("utf-8", "surrogatepass"))
+    if data["format"] != OUTCOME_FORMAT:
+        raise ValueError("foreign outcome format")
+    with pa.OSFile(str(rows)) as source, pa.ipc.open_file(source) as f:
+        valid = f.read_all()
+    if valid.num_rows != data["valid"]["rows"] or valid.column_names != data["valid"]["columns"]:
+        raise ValueError("the valid rows do not match their outcome")
+    number = pa.array(np.full(valid.num_rows, batch, dtype=np.int64))
+    valid = valid.set_column(valid.column_names.index(BATCH), BATCH, number)
+    return Outcome(
+        valid,
+        _table(data["ledger"]),
+        _problems(data["problems"]),
+        _table(data["departments"]),
+        _table(data["load_ledger"]),
+        _problems(data["load_problems"]),
+    )
+
+
+def _columns(table: pa.Table) -> dict[str, list[Any]]:
+    return {name: table[name].to_pylist() for name in table.column_names}
+
+
+def _table(columns: dict[str, list[Any]]) -> pa.Table:
+    """A ledger-like table: ROW int64, every other column text (as the stages build them)."""
+    return pa.table(
+        {
+            name: pa.array(values, pa.int64() if name == ROW else pa.large_string())
+            for name, values in columns.items()
+        }
+    )
+
+
+def _problem_data(found: Problem) -> dict[str, Any]:
+    data = found.to_dict()
+    del data["level"]  # taken from the documented code when read back, as ``problem`` does
+    return data
+
+
+def _problems(items: list[dict[str, Any]]) -> list[Problem]:
+    return [problem(item.pop("code"), item.pop("message"), **item) for item in items]

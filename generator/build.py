@@ -18,7 +18,9 @@ previous portal exactly as it was. Guarantees:
   map (``state/site-digests.*``) says it held the same bytes at the same path, so an unchanged file keeps its
   inode and mtime; before the report the staging site is sealed into the new digest map, and
   ``report/changes.json`` lists the site paths added, changed and removed (all empty when the site was not
-  replaced). A missing, damaged or foreign map gives a warning and a full write; ``full`` ignores the map.
+  replaced). A missing, damaged or foreign map gives a warning and a full write; ``full`` ignores the map;
+- nothing is rendered that did not change: bulk pages whose inputs have the previous build's keys
+  (``generator.site.units``, kept in ``state/page-units.*``) are linked without rendering.
 """
 
 from __future__ import annotations
@@ -45,8 +47,15 @@ from generator.release import make_release
 from generator.report import assemble_ledger, published_rows, summarise, write_report
 from generator.rules import RulesResult, apply_rules
 from generator.search import build_search_index
-from generator.site import render_site
-from generator.state import read_first_published, read_previous, write_first_published, write_site_digests
+from generator.site import Units, render_site
+from generator.state import (
+    read_first_published,
+    read_page_units,
+    read_previous,
+    write_first_published,
+    write_page_units,
+    write_site_digests,
+)
 from generator.subjects import subjects_for_search
 from generator.swap import discard, new_staging, swap_in
 
@@ -129,10 +138,12 @@ def _build(options: BuildOptions, stage: _Stages) -> BuildResult:
     stage("rules")
     ruled = _rules(inputs, options)
     previous, found = read_previous(options.out, options.full)
-    ruled.problems.extend(found)
+    units, unsound = read_page_units(options.out, previous)
+    ruled.problems.extend(found + unsound)
     staging = new_staging(options.out)
     try:
-        return _write(inputs, ruled, options, Outputs(staging / paths.SITE_DIR, previous), stage)
+        outputs = Outputs(staging / paths.SITE_DIR, previous)
+        return _write(inputs, ruled, options, _Writing(outputs, Units(units)), stage)
     finally:
         discard(staging)
 
@@ -143,10 +154,19 @@ def _rules(inputs: Inputs, options: BuildOptions) -> RulesResult:
     return apply_rules(inputs.valid, inputs.rules, options.as_of, first, inputs.rejected)
 
 
+@dataclass
+class _Writing:
+    """Where this build writes (the staging site, against the previous one) and its page units."""
+
+    outputs: Outputs
+    units: Units
+
+
 def _write(
-    inputs: Inputs, ruled: RulesResult, options: BuildOptions, outputs: Outputs, stage: _Stages
+    inputs: Inputs, ruled: RulesResult, options: BuildOptions, writing: _Writing, stage: _Stages
 ) -> BuildResult:
     assert inputs.catalog is not None and inputs.rules is not None
+    outputs = writing.outputs
     pub = Publication(
         inputs.catalog, options.as_of, ruled.tables, ruled.timeliness, rules=inputs.rules.publication
     )
@@ -156,7 +176,7 @@ def _write(
     stage("release")
     _release(pub, options, outputs)
     stage("site")
-    problems = inputs.problems + ruled.problems + _render(inputs, pub, outputs, options.jobs)
+    problems = inputs.problems + ruled.problems + _render(inputs, pub, writing, options.jobs)
     if fatal(problems):
         return BuildResult(problems)
     stage("search")
@@ -167,6 +187,8 @@ def _write(
     stage("report")
     digests = outputs.seal()
     write_site_digests(staging / paths.STATE_DIR, site, digests)
+    if writing.units.current is not None:
+        write_page_units(staging / paths.STATE_DIR, site, writing.units.current)
     summary = _report(inputs, ruled, pub, problems, staging)
     problems += check_site(site, len(subjects))
     if fatal(problems):
@@ -206,13 +228,15 @@ def _release(pub: Publication, options: BuildOptions, outputs: Outputs) -> None:
     pub.files = pub.files + release_files
 
 
-def _render(inputs: Inputs, pub: Publication, outputs: Outputs, jobs: int) -> list[Problem]:
+def _render(inputs: Inputs, pub: Publication, writing: _Writing, jobs: int) -> list[Problem]:
     assert inputs.catalog is not None
     column = commitment_outputs(inputs.commitments, inputs.catalog.portal)
+    site = writing.outputs.site
     problems = render_site(
-        pub, outputs.site, jobs, pages=column.pages, nav=column.nav, outputs=outputs, **_repair(column)
-    )
-    _write_files(outputs, column.files)
+        pub, site, jobs, pages=column.pages, nav=column.nav, outputs=writing.outputs, units=writing.units,
+        **_repair(column),
+    )  # fmt: skip
+    _write_files(writing.outputs, column.files)
     return problems
 
 

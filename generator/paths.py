@@ -54,10 +54,14 @@ RELEASES_ATOM = "data/releases.atom"  # under site/: Atom feed of data releases
 DATAPACKAGE_FILE = "datapackage.json"  # in each data/latest/<dataset>/ and data/releases/<id>/<dataset>/
 DELTA_FILE = "delta.jsonl"  # in each data/releases/<id>/
 RELEASE_INDEX_FILE = "release-index.parquet"  # under state/: record content hashes of the newest release
-BATCH_CACHE_DIR = "batches"  # under state/: each batch file's loaded rows (generator.batchcache)
+BATCH_CACHE_DIR = "batches"  # under state/: each batch file's loaded rows (generator.loading.cache)
 BATCH_CACHE_INDEX = "index.json"  # in state/batches/: catalog-relative path → content hash of its entry
 SITE_DIGESTS_FILE = "site-digests.parquet"  # under state/: each site file's path, digest, size (outputs)
 SITE_DIGESTS_SEAL = "site-digests.json"  # under state/: the map's checksum, version and the site it describes
+PAGE_UNITS_FILE = "page-units.parquet"  # under state/: each bulk page unit's path and input key (site.units)
+PAGE_UNITS_SEAL = (
+    "page-units.json"  # under state/: the table's checksum, fingerprint and the site it describes
+)
 CHANGES_JSON = "changes.json"  # under report/: site paths added, changed, removed by this build
 
 # ---- packaged resources ----------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""What the next build needs from this one: when each public record was first published, and the digest of
-every file of the site it published.
+"""What the next build needs from this one: when each public record was first published, the digest of every
+file of the site it published, and the input key of each of its bulk page units (``generator.site.units``).
 
 Stage: read at the start of a build, written into the staging folder at the end. Guarantees: a missing or
 unreadable first-published state is treated as a first build (every public record is new), never as an error.
@@ -8,7 +8,9 @@ same bytes) is sealed by ``site-digests.json``: the map's SHA-256, its row count
 inode of the site folder it describes (the swap renames that folder into place, so the inode stays; a site
 swapped in without its state, or the other way round, no longer matches). ``read_site_digests`` returns the
 map only when every one of those checks holds, and otherwise says why — it never returns a map that might
-describe other files than the ones in the published site.
+describe other files than the ones in the published site. The page-unit table (``page-units.parquet``: path,
+key) is sealed the same way (``page-units.json``, which also holds the units' fingerprint) and read only
+alongside a trusted digest map; when it is unsound, no unit is carried and a warning says so.
 """
 
 from __future__ import annotations
@@ -24,11 +26,20 @@ import pyarrow.parquet as pq
 
 from generator import __version__
 from generator.outputs import DIGEST_CHARS, DigestMap, Previous
-from generator.paths import SITE_DIGESTS_FILE, SITE_DIGESTS_SEAL, SITE_DIR, STATE_DIR
+from generator.paths import (
+    PAGE_UNITS_FILE,
+    PAGE_UNITS_SEAL,
+    SITE_DIGESTS_FILE,
+    SITE_DIGESTS_SEAL,
+    SITE_DIR,
+    STATE_DIR,
+)
 from generator.problems import Problem, problem
+from generator.site.units import PageUnits
 
 FIRST_PUBLISHED_FILE = "first-published.parquet"
 DIGESTS_FORMAT = 1
+UNITS_FORMAT = 1
 HEX = frozenset("0123456789abcdef")
 
 
@@ -72,6 +83,61 @@ def write_site_digests(state_dir: Path, site: Path, digests: DigestMap) -> None:
     }  # fmt: skip
     text = json.dumps(seal, indent=1, sort_keys=True) + "\n"
     (state_dir / SITE_DIGESTS_SEAL).write_text(text, encoding="utf-8")
+
+
+def write_page_units(state_dir: Path, site: Path, units: PageUnits) -> None:
+    """Write this build's page units (sorted by path) and their seal."""
+    keys = units.keys.sort_index()
+    table = pa.table(
+        {"path": pa.array(keys.index, pa.string()), "key": pa.array(keys.to_numpy(), pa.uint64())}
+    )
+    target = state_dir / PAGE_UNITS_FILE
+    pq.write_table(table, target, compression="zstd")
+    seal = {
+        "format": UNITS_FORMAT, "version": __version__, "units": len(keys), "sha256": _sha256(target),
+        "site_inode": os.stat(site).st_ino, "fingerprint": units.fingerprint,
+    }  # fmt: skip
+    text = json.dumps(seal, indent=1, sort_keys=True) + "\n"
+    (state_dir / PAGE_UNITS_SEAL).write_text(text, encoding="utf-8")
+
+
+def read_page_units(out: Path, previous: Previous) -> tuple[PageUnits, list[Problem]]:
+    """The previous build's page units when its digest map is trusted and their table is sound; none (every
+    page rendered) otherwise, with a warning when the table is unsound."""
+    if not previous.trusted:
+        return PageUnits(), []
+    state = out / STATE_DIR
+    try:
+        seal = json.loads((state / PAGE_UNITS_SEAL).read_text(encoding="utf-8"))
+        why = _units_mismatch(seal, state / PAGE_UNITS_FILE, out / SITE_DIR)
+        if not why:
+            return PageUnits(
+                seal["fingerprint"], _keys(pq.read_table(state / PAGE_UNITS_FILE), seal["units"])
+            ), []
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, pa.ArrowException) as exc:
+        why = f"无法读取（{type(exc).__name__}: {exc}）"
+    text = f"上一版网站的页面单元表{why}，本次重新渲染全部页面"
+    return PageUnits(), [problem("build-units-unusable", text, file=str(state / PAGE_UNITS_FILE))]
+
+
+def _units_mismatch(seal: dict[str, object], table: Path, site: Path) -> str:
+    if seal.get("format") != UNITS_FORMAT or seal.get("version") != __version__:
+        return f"由另一版本的 gongshi 写出（{seal.get('version')}，格式 {seal.get('format')}）"
+    if not isinstance(seal.get("fingerprint"), str) or seal.get("sha256") != _sha256(table):
+        return "已损坏或被截断（校验和不符）"
+    if seal.get("site_inode") != os.stat(site).st_ino:
+        return "描述的不是当前发布的网站"
+    return ""
+
+
+def _keys(table: pa.Table, rows: object) -> pd.Series:
+    """The unit keys from a table that passed its seal; ValueError when it is not well formed."""
+    if table.schema != pa.schema([("path", pa.string()), ("key", pa.uint64())]) or table.num_rows != rows:
+        raise ValueError("unexpected columns or row count")
+    keys = pd.Series(table.column("key").to_numpy(), index=table.column("path").to_pylist(), dtype="uint64")
+    if keys.index.hasnans or not keys.index.is_unique:
+        raise ValueError("missing or duplicate paths")
+    return keys
 
 
 def read_previous(out: Path, full: bool = False) -> tuple[Previous, list[Problem]]:

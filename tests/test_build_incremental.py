@@ -9,6 +9,7 @@ map says (they are the published history; it rewrites those it must purge).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -16,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from generator import paths
@@ -246,3 +249,53 @@ def test_a_file_is_linked_only_when_digest_size_and_kind_all_match(tmp_path: Pat
     outputs.put("x/d", b"abc")
     assert outputs.seal() == {"a": entry, "b": entry, "c": entry, "x/d": entry}
     assert not (new / "b").is_symlink()
+
+
+def units_corrupt(state: Path) -> None:
+    table = state / paths.PAGE_UNITS_FILE
+    data = bytearray(table.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    table.write_bytes(bytes(data))
+
+
+def units_truncated(state: Path) -> None:
+    table = state / paths.PAGE_UNITS_FILE
+    table.write_bytes(table.read_bytes()[:-100])
+
+
+def units_missing(state: Path) -> None:
+    (state / paths.PAGE_UNITS_FILE).unlink()
+    (state / paths.PAGE_UNITS_SEAL).unlink()
+
+
+def units_forged(state: Path) -> None:
+    """Every key replaced by another, the seal recomputed (as a careless tool might): the keys no longer match."""
+    table = pq.read_table(state / paths.PAGE_UNITS_FILE)
+    keys = pa.array([k ^ 1 for k in table.column("key").to_pylist()], pa.uint64())
+    pq.write_table(table.set_column(1, "key", keys), state / paths.PAGE_UNITS_FILE)
+    seal = state / paths.PAGE_UNITS_SEAL
+    digest = hashlib.sha256((state / paths.PAGE_UNITS_FILE).read_bytes()).hexdigest()
+    seal.write_text(json.dumps(json.loads(seal.read_text("utf-8")) | {"sha256": digest}), encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("damage", [units_corrupt, units_truncated, units_missing])
+def test_unsound_page_units_give_a_warning_and_every_page_rendered(damage: object, rebuilt: Path) -> None:
+    assert callable(damage)
+    damage(rebuilt / paths.STATE_DIR)
+    before = tree_digest(rebuilt / "site")
+    result = run(DEMO_CATALOG, rebuilt)
+    assert "build-units-unusable" in codes(result)
+    twins = sum(1 for p in before if p.endswith(".gz"))
+    assert result.outputs["unmade"] == twins  # only the compressed twins of unchanged files: no page carried
+    assert result.outputs["written"] == 0 and tree_digest(rebuilt / "site") == before  # same bytes, linked
+
+
+@pytest.mark.slow
+def test_a_rebuild_without_change_renders_no_page_and_forged_keys_render_them_all(rebuilt: Path) -> None:
+    quiet = run(DEMO_CATALOG, rebuilt)
+    pages = sum(1 for p in tree_digest(rebuilt / "site") if p.startswith(("r/", "s/")))
+    assert quiet.outputs["unmade"] > pages > 0 and "build-units-unusable" not in codes(quiet)
+    units_forged(rebuilt / paths.STATE_DIR)
+    forged = run(DEMO_CATALOG, rebuilt)
+    assert forged.outputs["unmade"] < quiet.outputs["unmade"] - pages

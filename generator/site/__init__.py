@@ -12,7 +12,9 @@ Stage: render site (after the rules, data-pack and release stages have filled th
 - when mkdocs fails or the theme shell cannot be cut, a fatal problem comes back and no bulk page is written
   (the build then keeps the previous site); an OSError (disk full…) propagates to the build's boundary.
 Files already in ``site_dir`` (data packs, search index) are kept. Every file is written through ``outputs``
-(``generator.outputs``): one whose bytes the previous site already has at that path is linked from it.
+(``generator.outputs``): one whose bytes the previous site already has at that path is linked from it; a bulk
+page whose inputs are unchanged since the previous build (``generator.site.units``) is linked without being
+rendered.
 """
 
 from __future__ import annotations
@@ -29,10 +31,11 @@ from generator.site.feeds import write_feeds
 from generator.site.pages import REPAIR_COMMITMENT_DOC, portal_docs
 from generator.site.shell import build_pages
 from generator.site.subjects import find_subjects
+from generator.site.units import Units, plan_units
 from generator.site.view import dataset_views, measure_links
 from generator.site.work import BulkData
 
-__all__ = ["render_site"]
+__all__ = ["Units", "render_site"]
 
 
 def render_site(
@@ -44,13 +47,16 @@ def render_site(
     nav: list[Any] | None = None,
     repair_page: str | None = REPAIR_COMMITMENT_DOC,
     outputs: Outputs | None = None,
+    units: Units | None = None,
 ) -> list[Problem]:
     """Write the portal's pages, feed, sitemap and robots.txt into ``site_dir``; return what went wrong.
 
     Other stages may contribute hand-written pages: ``pages`` (Markdown by docs path, e.g. the commitment
     column's), ``nav`` (mkdocs nav entries, added before 搜索) and ``repair_page`` (the docs path of the
     信用修复承诺书 page, linked from the repair guide when it is among the pages); ``outputs`` records what was
-    written and knows the previous site (a fresh one, linking nothing, when not given)."""
+    written and knows the previous site (a fresh one, linking nothing, when not given); ``units`` holds the
+    previous build's page units — pages whose inputs are unchanged are carried from the previous site without
+    rendering — and receives this build's."""
     out = outputs or Outputs(site_dir)
     views, problems = dataset_views(pub.tables)
     portal = pub.catalog.portal
@@ -62,6 +68,8 @@ def render_site(
     if shell is None:
         return problems
     data.shell = shell
+    if units is not None:
+        data.fresh = plan_units(data, shell, units)
     written = render_bulk(data, jobs, out)
     write_feeds(site_dir, portal, pub.as_of, views, [urls.doc_url(doc) for doc in docs] + written, out)
     return problems

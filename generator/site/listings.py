@@ -14,7 +14,16 @@ import numpy as np
 
 from generator.site import urls
 from generator.site.view import MONTH
-from generator.site.work import BulkData, brief, columns, list_label, month_title, template, write_page
+from generator.site.work import (
+    BulkData,
+    brief,
+    carry_pages,
+    columns,
+    list_label,
+    month_title,
+    template,
+    write_page,
+)
 
 PAGE_SIZE = 100
 LIST_PAGE_SIZE = 50
@@ -54,6 +63,12 @@ def month_pages(data: BulkData, vi: int, start: int, stop: int) -> list[str]:
     for i in range(start, stop):
         month, positions = groups[i]
         by_dept = _by_dept(data, vi, positions) if view.role("department") else {}
+        if month in data.fresh.months.get(vi, ()):
+            pages = _pages(view.id, month, len(positions), "")
+            pages += [page for slug, ps in by_dept.items() for page in _pages(view.id, month, len(ps), slug)]
+            if carry_pages(data, pages):
+                written += pages
+                continue
         depts = [
             (dept_names[ps[0]], urls.month_page(view.id, month, 1, s), len(ps)) for s, ps in by_dept.items()
         ]
@@ -88,7 +103,7 @@ def _listing(
     data: BulkData, vi: int, month: str, rows: list[int], slug: str, near: dict[str, Any]
 ) -> list[str]:
     view = data.views[vi]
-    pages = [urls.month_page(view.id, month, k + 1, slug) for k in range(-(-len(rows) // PAGE_SIZE))]
+    pages = _pages(view.id, month, len(rows), slug)
     dept = columns(data, vi)["department"][rows[0]] if slug else ""
     heading = f"{view.title} · {month_title(month)}" + (f" · {dept}" if dept else "")
     page = template("bulk/listing.html")
@@ -103,6 +118,11 @@ def _listing(
         title = heading + (f"（第 {k + 1} 页）" if k else "")
         written.append(write_page(data, path, title, f"{heading}：共 {len(rows)} 条公示信息", body))
     return written
+
+
+def _pages(dataset: str, month: str, rows: int, slug: str) -> list[str]:
+    """The pages of a month's listing of ``rows`` rows (of one department when ``slug`` is set)."""
+    return [urls.month_page(dataset, month, k + 1, slug) for k in range(-(-rows // PAGE_SIZE))]
 
 
 def dept_pages(data: BulkData, vi: int) -> list[str]:

@@ -17,6 +17,8 @@ from generator.site.work import (
     Brief,
     BulkData,
     brief,
+    carry_pages,
+    columns,
     field_title,
     list_label,
     month_title,
@@ -32,8 +34,12 @@ def record_pages(data: BulkData, vi: int, start: int, stop: int) -> list[str]:
     rows = view.frame.iloc[start:stop][[f.name for f in view.fields]].to_numpy(dtype=object)
     page = template("bulk/record.html")
     date_title = field_title(view, "date", "日期")
+    ids, fresh = columns(data, vi)["id"], data.fresh.records.get(vi)
     written = []
     for p, row in enumerate(rows, start):
+        if fresh is not None and fresh[p] and carry_pages(data, [urls.record_page(ids[p])]):
+            written.append(urls.record_page(ids[p]))
+            continue
         r = brief(data, vi, p)
         heading = r.name or r.document or r.id
         body = page.render(
@@ -51,8 +57,12 @@ def subject_pages(data: BulkData, start: int, stop: int) -> list[str]:
     """The archives of subjects ``start:stop``."""
     page = template("bulk/subject.html")
     written = []
+    fresh = data.fresh.subjects
     for i in range(start, stop):
         code, name = str(data.subjects.codes[i]), str(data.subjects.names[i])
+        if i < len(fresh) and fresh[i] and carry_pages(data, [urls.subject_page(code)]):
+            written.append(urls.subject_page(code))
+            continue
         records = [(vi, brief(data, vi, p)) for vi, p in data.subjects.records(i)]
         groups = _groups(data, records)
         body = page.render(

@@ -9,14 +9,16 @@ a worker reads are converted from the tables once per process and then only inde
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import numpy as np
 
 from generator.model import RECORD_ID
-from generator.outputs import Previous, Written, put_bytes
+from generator.outputs import Previous, Written, carry_file, put_bytes
 from generator.site import urls
 from generator.site.jinja import environment
 from generator.site.shell import Shell
@@ -26,6 +28,16 @@ from generator.site.view import ARCHIVE, DEPT, LIST_TYPES, MONTH, DatasetView, M
 BRIEF_ROLES = (
     "date", "subject_name", "subject_type", "document", "summary", "department", "list_name", "valid_until",
 )  # fmt: skip
+
+
+@dataclass
+class Fresh:
+    """The page units (``generator.site.units``) whose inputs are those of the previous build's: per record
+    view, a flag per row; per record view, the months; per subject, a flag. Their pages are carried."""
+
+    records: dict[int, np.ndarray] = field(default_factory=dict)
+    months: dict[int, set[str]] = field(default_factory=dict)
+    subjects: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
 
 @dataclass
@@ -39,6 +51,7 @@ class BulkData:
     measures: dict[str, list[Measure]]
     shell: Shell | None = None  # set once mkdocs has built the placeholder page
     previous: Previous = field(default_factory=Previous)  # the previous site, to link unchanged pages from
+    fresh: Fresh = field(default_factory=Fresh)  # units to carry from the previous site without rendering
     cache: dict[Any, Any] = field(default_factory=dict)  # per process: columns, month groups, folders made
 
 
@@ -113,11 +126,7 @@ def template(name: str) -> jinja2.Template:
 
 def write_page(data: BulkData, path: str, title: str, description: str, body: str) -> str:
     """Stamp ``body`` into the shell and write it at ``path`` (relative to site/); returns ``path``."""
-    target = data.site_dir / path
-    made = data.cache.setdefault("folders", set())
-    if target.parent not in made:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        made.add(target.parent)
+    _folder(data, path)
     assert data.shell is not None, "bulk pages need the theme shell"
     html = data.shell.stamp(title, description[:160], data.base_url + path, body)
     written: list[Written] = data.cache.setdefault("written", [])
@@ -125,7 +134,32 @@ def write_page(data: BulkData, path: str, title: str, description: str, body: st
     return path
 
 
+def carry_pages(data: BulkData, pages: list[str]) -> bool:
+    """Link each of a fresh unit's ``pages`` from the previous site, when every one is there as the previous
+    digest map says; False when one is not (the unit is then rendered)."""
+    if len(pages) > 1 and not all(data.previous.intact(path) is not None for path in pages):
+        return False  # (one page: ``carry_file`` checks it)
+    written: list[Written] = data.cache.setdefault("written", [])
+    for path in pages:
+        _folder(data, path)
+        carried = carry_file(data.site_dir, data.previous, path)
+        if carried is None:
+            return False
+        written.append(carried)
+    return True
+
+
+def _folder(data: BulkData, path: str) -> None:
+    """Make the folder of ``path`` (once per process)."""
+    folder = os.path.dirname(f"{data.site_dir}/{path}")  # strings, not Paths: called per page
+    made = data.cache.setdefault("folders", set())
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
+
+
 def take_written(data: BulkData) -> list[Written]:
-    """The pages this process wrote since the last call (a task returns them to the parent)."""
+    """The pages this process wrote or carried since the last call, one per path (a unit carried in part and
+    then rendered: the rendering) — a task returns them to the parent."""
     written: list[Written] = data.cache.pop("written", [])
-    return written
+    return list({w.path: w for w in written}.values())

@@ -1,4 +1,5 @@
-"""A build killed anywhere leaves the previous site exactly as it was, and no process behind.
+"""A build killed anywhere leaves the previous site exactly as it was, and no process behind — an incremental
+build included (the killed builds start from a published folder whose state describes its site).
 
 Each build is held at one of its named checkpoints (``generator.checkpoints``) and killed there: the tests
 synchronise on the build's own progress, never on the clock.
@@ -7,6 +8,7 @@ synchronise on the build's own progress, never on the clock.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -16,13 +18,22 @@ from pathlib import Path
 
 import pytest
 
+from generator import paths
 from generator.checkpoints import CHECKPOINTS
 from tests.buildproc import LIMIT, children, staging_folders, start_build, tree_digest, wait_gone
 
 
 def published_copy(demo_build: Path, tmp_path: Path) -> Path:
+    """A copy of the demo build whose state still describes its site, so the next build is incremental (the
+    copy's site is another folder: its seals are re-pointed at it — the files are the same bytes)."""
     out = tmp_path / "published"
     shutil.copytree(demo_build, out)
+    for name in (paths.SITE_DIGESTS_SEAL, paths.PAGE_UNITS_SEAL):
+        seal = out / paths.STATE_DIR / name
+        data = json.loads(seal.read_text(encoding="utf-8"))
+        seal.write_text(
+            json.dumps(data | {"site_inode": os.stat(out / paths.SITE_DIR).st_ino}), encoding="utf-8"
+        )
     return out
 
 
@@ -55,6 +66,8 @@ def test_build_after_a_killed_one_takes_its_lock_clears_its_staging_and_passes_e
     assert log.read_text(encoding="utf-8").split() == list(CHECKPOINTS)
     assert staging_folders(out) == []
     assert tree_digest(out / "site") != before and (out / "site" / "index.html").is_file()
+    changes = json.loads((out / paths.REPORT_DIR / paths.CHANGES_JSON).read_text(encoding="utf-8"))
+    assert changes["basis"] == "digests"  # the killed build left the state sound: this one was incremental
 
 
 @pytest.mark.slow

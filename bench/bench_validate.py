@@ -1,13 +1,23 @@
-"""Benchmark: gongshi's load + validate against frictionless on a synthetic 行政处罚 file (issue 2).
+"""Benchmark: gongshi's load + validate against frictionless on the same penalty rows, in the same run (issue 2, 12).
 
-Run:  .venv/bin/python bench/bench_validate.py [--rows 1000000] [--subset 100000] [--seed 1] [--data DIR]
+Run:  .venv/bin/python bench/bench_validate.py [--rows 1000000] [--subset 100000] [--rounds 5] [--seed 1] [--data DIR]
 
-Writes a realistic penalty CSV (canonical CF_ headers, UTF-8, ~1 % deliberately bad rows of every kind),
-then, each in its own child process so that peak memory is the run's own: (1) gongshi read_records + validate
-on all rows; (2) frictionless (native Table Schema checks plus gongshi's custom checks: the reference) on the
-first ``--subset`` rows, because frictionless checks ~26 k rows/s; (3) plain frictionless (native checks only)
-on the same subset; (4) gongshi on that subset, to compare the rows both flag. Prints a table and writes
-bench/out/validate.json. The data file is cached in --data (default: a folder under /tmp, never the repo).
+Takes ``--rows`` penalty rows of a ``generator.sample`` catalog (the penalty batches joined into one CSV with
+canonical CF_ headers; ``--own-generator``: this script's generator, ~1 % bad rows of 14 kinds) and a catalog
+holding only their first ``--subset`` rows. Then ``--rounds`` rounds, the runs taking turns (the order rotated
+each round), each run in its own child process so that peak memory is the run's own:
+
+  in-process, on the subset (time from the first row read to the last check, imports excluded):
+    gongshi read_records + validate; frictionless with gongshi's custom checks added (the reference);
+    frictionless with its native Table Schema checks only;
+  CLI-to-CLI, on the subset (wall time of the command, spawn to exit):
+    ``gongshi check --catalog SUBSET``; ``frictionless validate --schema SCHEMA --json`` on the same CSV
+    (native checks only: the frictionless CLI cannot load gongshi's custom checks);
+  and gongshi on all ``--rows`` rows: its own line, a different row count, never put in a ratio.
+
+Ratios compare the same rows of the same run: best against best and median against median. The rows each run
+flags are compared too. Prints a table and the machine's load average; writes bench/out/validate.json. The
+data is cached in --data (default: a folder under /tmp, never the repo).
 """
 
 from __future__ import annotations
@@ -18,10 +28,13 @@ import json
 import math
 import os
 import random
+import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -247,11 +260,25 @@ def catalog_with(
 
 # ---- measured runs (each in a child process) ---------------------------------------------------------------
 
+# (key, child mode, catalog, label): every round runs each once, in an order rotated round by round
+RUNS = (
+    ("gongshi_subset", "gongshi", "subset", "gongshi read_records + validate"),
+    ("frictionless_reference", "frictionless", "subset", "frictionless + gongshi checks (reference)"),
+    ("frictionless_native_only", "plain", "subset", "frictionless, native checks only"),
+    ("cli_gongshi_check", "cli-gongshi", "subset", "CLI: gongshi check"),
+    ("cli_frictionless_validate", "cli-frictionless", "subset", "CLI: frictionless validate --schema"),
+    ("gongshi_full", "gongshi", "full", "gongshi read_records + validate, ALL rows"),
+)
+SCHEMA_FILE = "penalty.schema.json"  # next to the catalog folders, for ``frictionless validate --schema``
+CHECK_SUMMARY = re.compile(r"共 (\d+) 行，退回 (\d+) 行")  # the last line ``gongshi check`` prints
+
 
 def child(mode: str, root: Path) -> dict[str, Any]:
     """Run one measurement in this (child) process and return its figures."""
+    if mode.startswith("cli-"):
+        return _cli(mode, root)
     from generator.catalog import load_catalog
-    from generator.load import read_records
+    from generator.loading import read_records
     from generator.validate import validate
     from generator.validation.reference import frictionless_flags, gongshi_flags
 
@@ -277,7 +304,74 @@ def child(mode: str, root: Path) -> dict[str, Any]:
     flagged = sorted(flags.rows) if flags else []
     peak = _peak_rss()
     return {"mode": mode, "rows": rows, "seconds": elapsed, "rows_per_s": rows / elapsed, "cpu_seconds": cpu,
-            "rows_per_cpu_s": rows / cpu, "peak_rss_bytes": peak, "flagged_rows": flagged, **extra}  # fmt: skip
+            "rows_per_cpu_s": rows / cpu, "peak_rss_bytes": peak, "flagged": len(flagged),
+            "flagged_rows": flagged, **extra}  # fmt: skip
+
+
+def _cli(mode: str, root: Path) -> dict[str, Any]:
+    """Run a command line from this small process: wall time from spawn to exit; its CPU time and peak memory
+    from wait4 (ru_maxrss is the larger of the command's own peak and this spawner's, which is far smaller)."""
+    batch = Path(root.name) / "datasets" / "penalties" / "2024.csv"
+    if mode == "cli-gongshi":
+        command = [_tool("gongshi"), "check", "--catalog", root.name]
+    else:
+        command = [_tool("frictionless"), "validate", "--schema", SCHEMA_FILE, "--limit-errors", str(10**9),
+                   "--json", str(batch)]  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        out, err = Path(tmp) / "stdout", Path(tmp) / "stderr"
+        with open(out, "wb") as stdout, open(err, "wb") as stderr:
+            started = time.perf_counter()
+            process = subprocess.Popen(command, cwd=root.parent, stdout=stdout, stderr=stderr)
+            _, status, usage = os.wait4(process.pid, 0)
+            elapsed = time.perf_counter() - started
+        process.returncode = code = os.waitstatus_to_exitcode(status)
+        printed, said = out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8")
+    if code not in (0, 1):  # 1: rows rejected (gongshi) or the file is invalid (frictionless)
+        raise RuntimeError(f"{' '.join(command)} exited {code}:\n{said[-2000:]}")
+    flagged: list[int] | None
+    if mode == "cli-gongshi":
+        found = CHECK_SUMMARY.findall(said)
+        assert found, said[-2000:]
+        rows, count = (int(n) for n in found[-1])
+        flagged = None  # the command prints a count and the first problems; the build report has every row
+    else:
+        report = json.loads(printed)
+        rows = sum(int(task["stats"]["rows"]) for task in report["tasks"])
+        flagged = _cli_flagged(report)
+        count = len(flagged)
+    cpu = usage.ru_utime + usage.ru_stime
+    spawner = _peak_rss()
+    return {"mode": mode, "rows": rows, "seconds": elapsed, "rows_per_s": rows / elapsed, "cpu_seconds": cpu,
+            "rows_per_cpu_s": rows / cpu, "peak_rss_bytes": usage.ru_maxrss * 1024, "spawner_peak_rss_bytes": spawner,
+            "exit_code": code, "command": command, "flagged": count, "flagged_rows": flagged}  # fmt: skip
+
+
+def _tool(name: str) -> str:
+    """The virtualenv's console script (next to this Python), else the one on PATH."""
+    here = Path(sys.executable).parent / name
+    found = str(here) if here.exists() else shutil.which(name)
+    if found is None:
+        raise SystemExit(f"{name} not found next to {sys.executable} or on PATH")
+    return found
+
+
+def _cli_flagged(report: dict[str, Any]) -> list[int]:
+    """The rows a ``frictionless validate --json`` report flags, counted as ``reference._collect`` counts them
+    (blank rows and all-empty primary keys flag nothing of their own); anything not about a row is an error."""
+    rows: set[int] = set()
+    other = [str(e.get("message")) for e in report.get("errors", [])]
+    for task in report["tasks"]:
+        for error in task["errors"]:
+            kind = error["type"]
+            if kind == "blank-row" or (kind == "primary-key" and "None" in error.get("note", "")):
+                continue
+            if "rowNumber" in error:
+                rows.add(int(error["rowNumber"]))
+            else:
+                other.append(f"{kind}: {error.get('message')}")
+    if other:
+        raise RuntimeError(f"frictionless reported problems not about rows: {other[:5]}")
+    return sorted(rows)
 
 
 def _cpu_seconds() -> float:
@@ -313,19 +407,22 @@ def _plain_frictionless(batch: Path) -> Any:
 
 
 def measure(mode: str, root: Path) -> dict[str, Any]:
+    """One run in a fresh child process; ``process_s``: the whole child, interpreter start and imports included."""
+    started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, __file__, "--child", mode, str(root)], capture_output=True, text=True, check=False,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )  # fmt: skip
     if done.returncode:
         raise SystemExit(f"{mode} run failed:\n{done.stderr}")
-    return dict(json.loads(done.stdout.splitlines()[-1]))
+    return dict(json.loads(done.stdout.splitlines()[-1])) | {"process_s": time.perf_counter() - started}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--subset", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--data", type=Path, default=Path("/tmp/gongshi-bench-validate"))
     parser.add_argument(
@@ -341,57 +438,149 @@ def main() -> None:
     generated = time.perf_counter() - started
     source = full / "datasets" / "penalties" / "2024.csv"
     subset = catalog_with(args.data, "subset", args.subset, args.seed, source, own=args.own_generator)
-    runs = {
-        mode: measure(mode, full if mode == "gongshi" else subset)
-        for mode in ("gongshi", "frictionless", "plain")
-    }
-    runs["gongshi_subset"] = measure("gongshi", subset)
-    report(args, runs, generated, full)
-
-
-def report(args: argparse.Namespace, runs: dict[str, dict[str, Any]], generated: float, full: Path) -> None:
-    ours, ref, plain, ours_sub = runs["gongshi"], runs["frictionless"], runs["plain"], runs["gongshi_subset"]
-    same = ours_sub["flagged_rows"] == ref["flagged_rows"]
-    size = (full / "datasets" / "penalties" / "2024.csv").stat().st_size
-    rows = [
-        ("gongshi read_records + validate", ours),
-        ("gongshi, first subset rows", ours_sub),
-        ("frictionless + gongshi checks (reference)", ref),
-        ("frictionless, native checks only", plain),
-    ]
-    print(f"\n{args.rows:,} penalty rows, {size / 2**20:.0f} MiB CSV (generated/cached in {generated:.1f} s); "
-          f"frictionless timed on the first {args.subset:,} rows\n")  # fmt: skip
-    print(
-        f"{'run':44} {'rows':>10} {'wall s':>8} {'rows/s':>9} {'CPU s':>8} {'rows/CPU s':>10} {'peak RSS':>10} {'flagged':>8}"
+    (args.data / SCHEMA_FILE).write_text(
+        json.dumps(SCHEMA.frictionless(), ensure_ascii=False), encoding="utf-8"
     )
-    for label, r in rows:
-        print(f"{label:44} {r['rows']:>10,} {r['seconds']:>8.2f} {r['rows_per_s']:>9,.0f} {r['cpu_seconds']:>8.2f} "
-              f"{r['rows_per_cpu_s']:>10,.0f} {r['peak_rss_bytes'] / 2**20:>6.0f} MiB {len(r['flagged_rows']):>8,}")  # fmt: skip
-    ratio, ratio_plain = ours["rows_per_s"] / ref["rows_per_s"], ours["rows_per_s"] / plain["rows_per_s"]
-    cpu_ratio = ours["rows_per_cpu_s"] / ref["rows_per_cpu_s"]
-    cpu_ratio_plain = ours["rows_per_cpu_s"] / plain["rows_per_cpu_s"]
-    print(f"\nspeed-up (wall): {ratio:.1f}x the reference, {ratio_plain:.1f}x native-only frictionless; "
-          f"(CPU time): {cpu_ratio:.1f}x and {cpu_ratio_plain:.1f}x; "
-          f"load {ours['load_s']:.2f} s + validate {ours['validate_s']:.2f} s")  # fmt: skip
-    print(f"same rows flagged on the subset: {same} ({len(ref['flagged_rows'])} by frictionless)")
-    print(f"machine load average (1/5/15 min) at the end: {os.getloadavg()} on {os.cpu_count()} cores")
+    roots = {"full": full, "subset": subset}
+    runs: dict[str, list[dict[str, Any]]] = {key: [] for key, *_ in RUNS}
+    loads: list[tuple[float, float, float]] = []
+    for round_ in range(args.rounds):
+        loads.append(os.getloadavg())
+        turn = round_ % len(RUNS)
+        for key, mode, root, _ in RUNS[turn:] + RUNS[:turn]:
+            runs[key].append(measure(mode, roots[root]))
+            print(
+                f"round {round_ + 1}/{args.rounds} {key}: {runs[key][-1]['seconds']:.2f} s", file=sys.stderr
+            )
+    loads.append(os.getloadavg())
+    report(args, runs, loads, generated, full)
+
+
+def best(runs: list[dict[str, Any]], key: str = "seconds") -> float:
+    return min(float(r[key]) for r in runs)
+
+
+def median(runs: list[dict[str, Any]], key: str = "seconds") -> float:
+    return float(statistics.median(float(r[key]) for r in runs))
+
+
+def report(
+    args: argparse.Namespace,
+    runs: dict[str, list[dict[str, Any]]],
+    loads: list[tuple[float, float, float]],
+    generated: float,
+    full: Path,
+) -> None:
+    size = (full / "datasets" / "penalties" / "2024.csv").stat().st_size
+    print(f"\n{args.rows:,} penalty rows, {size / 2**20:.0f} MiB CSV (generated/cached in {generated:.1f} s); "
+          f"{args.rounds} rounds taking turns; all but the last run on the same first {args.subset:,} rows\n")  # fmt: skip
+    print(f"{'run':44} {'rows':>9} {'best s':>7} {'median s':>8} {'rows/s best':>11} {'rows/s med':>10} "
+          f"{'CPU s med':>9} {'peak RSS':>9} {'flagged':>8}")  # fmt: skip
+    for key, _, _, label in RUNS:
+        r = runs[key]
+        rows = r[0]["rows"]
+        flagged = {x["flagged"] for x in r}
+        shown = f"{r[0]['flagged']:,}" if len(flagged) == 1 else "varies"
+        peak = max(x["peak_rss_bytes"] for x in r) / 2**20
+        if key == "gongshi_full":
+            print(f"-- a different row count: not compared with the runs above {'-' * 60}")
+        print(f"{label:44} {rows:>9,} {best(r):>7.2f} {median(r):>8.2f} {rows / best(r):>11,.0f} "
+              f"{rows / median(r):>10,.0f} {median(r, 'cpu_seconds'):>9.2f} {peak:>5.0f} MiB {shown:>8}")  # fmt: skip
+    ours, ref, plain = (
+        runs["gongshi_subset"],
+        runs["frictionless_reference"],
+        runs["frictionless_native_only"],
+    )
+    cli_ours, cli_ref, whole = (
+        runs["cli_gongshi_check"],
+        runs["cli_frictionless_validate"],
+        runs["gongshi_full"],
+    )
+    ratios = {
+        "in_process_vs_reference": {"best": best(ref) / best(ours), "median": median(ref) / median(ours),
+                                    "cpu_median": median(ref, "cpu_seconds") / median(ours, "cpu_seconds")},
+        "in_process_vs_native_only": {"best": best(plain) / best(ours), "median": median(plain) / median(ours),
+                                      "cpu_median": median(plain, "cpu_seconds") / median(ours, "cpu_seconds")},
+        "cli_to_cli": {"best": best(cli_ref) / best(cli_ours), "median": median(cli_ref) / median(cli_ours),
+                       "cpu_median": median(cli_ref, "cpu_seconds") / median(cli_ours, "cpu_seconds")},
+    }  # fmt: skip
+    names = {
+        "in_process_vs_reference": "in-process, gongshi vs frictionless + our checks",
+        "in_process_vs_native_only": "in-process, gongshi vs frictionless native only",
+        "cli_to_cli": "CLI-to-CLI, gongshi check vs frictionless validate",
+    }
+    print(f"\nspeed-up on the same {args.subset:,} rows, same run (frictionless time / gongshi time):")
+    for key, ratio in ratios.items():
+        print(f"  {names[key]:52} {ratio['best']:5.1f}x best, {ratio['median']:5.1f}x median "
+              f"({ratio['cpu_median']:.1f}x CPU time, medians)")  # fmt: skip
+    print(f"  whole child process, interpreter start and imports included (median): gongshi "
+          f"{median(ours, 'process_s'):.2f} s, reference {median(ref, 'process_s'):.2f} s, "
+          f"native only {median(plain, 'process_s'):.2f} s")  # fmt: skip
+    print(f"not a ratio: gongshi alone on all {args.rows:,} rows {args.rows / best(whole):,.0f} rows/s best, "
+          f"{args.rows / median(whole):,.0f} median (load {median(whole, 'load_s'):.2f} s + validate "
+          f"{median(whole, 'validate_s'):.2f} s, medians)")  # fmt: skip
+    flags = _compare_flags(runs)
+    print("rows flagged: " + "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in flags.items()))
+    spawner_bound = any(r["spawner_peak_rss_bytes"] >= r["peak_rss_bytes"] for r in cli_ours + cli_ref)
+    if spawner_bound:
+        print("note: a CLI peak RSS is only an upper bound (its spawner's peak was as large)")
+    ones = [load[0] for load in loads]
+    print(f"machine load average (1 min) at each round's start and at the end: "
+          f"{', '.join(f'{x:.2f}' for x in ones)} (range {min(ones):.2f}-{max(ones):.2f}) on {os.cpu_count()} cores; "
+          f"1/5/15 min at the end {loads[-1]}")  # fmt: skip
     summary = {
-        "rows": args.rows, "subset_rows": args.subset, "seed": args.seed, "csv_bytes": size,
-        "cpu_count": os.cpu_count(), "python": sys.version.split()[0], "load_average_after": os.getloadavg(),
-        "gongshi": _strip(ours), "gongshi_subset": _strip(ours_sub), "frictionless_reference": _strip(ref),
-        "frictionless_native_only": _strip(plain), "speedup_vs_reference": ratio,
-        "speedup_vs_native_only": ratio_plain, "cpu_speedup_vs_reference": cpu_ratio,
-        "cpu_speedup_vs_native_only": cpu_ratio_plain, "same_rows_flagged_on_subset": same,
+        "rows": args.rows, "subset_rows": args.subset, "rounds": args.rounds, "seed": args.seed, "csv_bytes": size,
+        "cpu_count": os.cpu_count(), "python": sys.version.split()[0], "load_averages": loads,
+        "figures": {key: _figures(runs[key]) for key, *_ in RUNS}, "speedups_same_rows": ratios,
+        "flags": flags, "cli_peak_rss_upper_bound_only": spawner_bound,
+        "runs": {key: [_strip(r) for r in runs[key]] for key, *_ in RUNS},
         "data": "own generator" if args.own_generator else "generator.sample penalty batches joined into one file",
-        "note": "frictionless is timed on the first subset_rows rows (it checks ~26 k rows/s); rows/s compared.",
+        "note": "ratios: frictionless seconds / gongshi seconds on the same subset_rows rows in the same run, "
+        "best against best and median against median; in-process times exclude interpreter start and imports, "
+        "CLI times are each command's wall time; gongshi_full is on rows rows and is not put in any ratio.",
     }  # fmt: skip
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {OUT.relative_to(REPO)}")
 
 
+def _compare_flags(runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Whether the runs on the subset flagged the same rows (and each run the same rows in every round)."""
+    rows = {key: r[0]["flagged_rows"] for key, r in runs.items()}
+    ours, ref, plain, cli = (
+        set(rows[k])
+        for k in (
+            "gongshi_subset",
+            "frictionless_reference",
+            "frictionless_native_only",
+            "cli_frictionless_validate",
+        )
+    )
+    return {
+        "same_in_every_round": all(
+            len({json.dumps(x["flagged_rows"]) for x in r}) == 1 for r in runs.values()
+        ),
+        "gongshi_vs_reference_same_rows": ours == ref,
+        "native_only_rows_all_flagged_by_gongshi": plain <= ours,
+        "flagged_by_gongshi_only_not_native": len(ours - plain),
+        "frictionless_cli_same_rows_as_in_process_native": cli == plain,
+        "gongshi_check_rejected_equals_in_process_flagged": runs["cli_gongshi_check"][0]["flagged"]
+        == len(ours),
+    }
+
+
+def _figures(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    rows = runs[0]["rows"]
+    figures = {"rows": rows, "best_s": best(runs), "median_s": median(runs), "rows_per_s_best": rows / best(runs),
+               "rows_per_s_median": rows / median(runs), "cpu_s_median": median(runs, "cpu_seconds"),
+               "peak_rss_bytes_max": max(r["peak_rss_bytes"] for r in runs), "flagged": runs[0]["flagged"]}  # fmt: skip
+    if "load_s" in runs[0]:
+        figures |= {"load_s_median": median(runs, "load_s"), "validate_s_median": median(runs, "validate_s")}
+    return figures
+
+
 def _strip(run: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in run.items() if k != "flagged_rows"} | {"flagged": len(run["flagged_rows"])}
+    return {k: v for k, v in run.items() if k != "flagged_rows"}
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from generator.problems import Problem, problem
+from generator.signing import UnusableKey, parse_public_key
 
 WINDOWS_DEVICE_NAMES = frozenset(
     {"con", "prn", "aux", "nul"} | {f"{port}{n}" for port in ("com", "lpt") for n in range(10)}
@@ -84,12 +85,28 @@ class Portal(Strict):
     description: str = Field(default="", description="One paragraph shown on the home page.")
     keep_releases: int = Field(default=10, ge=1, description="How many data releases are kept online.")
     icp: str = Field(default="", description="ICP 备案号 shown in the footer, if any.")
+    release_public_key: str = Field(
+        default="",
+        description="Ed25519 public key that verifies the signed data releases: the one line (RWQ…) that "
+        "`gongshi keygen` prints. Published on the portal and in releases.json; a build whose signing key "
+        "does not match it stops. Empty: the key is taken from the signing key, if any.",
+    )
 
     @field_validator("base_url")
     @classmethod
     def _absolute_with_slash(cls, value: str) -> str:
         if not re.match(r"^https?://[^/]+/(.*/)?$", value):
             raise ValueError("must be an absolute http(s) URL ending with '/'")
+        return value
+
+    @field_validator("release_public_key")
+    @classmethod
+    def _ed25519_key(cls, value: str) -> str:
+        if value:
+            try:
+                parse_public_key(value)
+            except UnusableKey as exc:
+                raise ValueError(str(exc)) from None
         return value
 
 

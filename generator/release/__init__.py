@@ -8,7 +8,10 @@ kept; a record withdrawn now (DEL) and the old content of a record changed now (
 change that drops or masks a field) are removed from every kept older release's files and from the content of
 older deltas — the new release alone carries the new content — and columns a dataset no longer publishes leave
 the older releases' files; each purge is recorded in ``releases.json`` with how many records went for each
-reason (``withdrawn``, ``superseded``); the latest packages carry the ID and as-of date of their release.
+reason (``withdrawn``, ``superseded``); DEL lines and purged lines say why and since when (``reasons``); the
+latest packages carry the ID and as-of date of their release; every kept release has a manifest of its files
+(bytes, SHA-256) and its delta's Data Package, and — given a signing key — ``releases.json``, ``catalog.json``
+and each manifest are signed (``seal``); ``releases.json`` states the replay horizon.
 Writes only under ``site_dir`` and ``state_out``; the previous site is only read (unchanged files are
 hard-linked from it, rewritten ones are new files), so it stays byte-identical until the caller swaps. Given
 the build's ``outputs`` (``generator.outputs``), the latest files (once stamped, before a new release links
@@ -25,17 +28,21 @@ from pathlib import Path
 from generator import paths
 from generator.model import DataFile, Publication, ReleaseInfo
 from generator.outputs import DIGEST_CHARS, Outputs
+from generator.packs.dcat import dcat_document
 from generator.packs.files import data_file
 from generator.packs.layout import Stamp
 from generator.packs.rewrite import headers_of, restamp, stamp_of
 from generator.problems import problem
 from generator.release.delta import Diff, write_delta
 from generator.release.feed import atom_feed
-from generator.release.history import History, read_history, releases_document
+from generator.release.history import History, Sealing, read_history, releases_document
 from generator.release.ids import next_release_id
 from generator.release.index import Index, index_of_release, read_state, write_state
-from generator.release.manifest import catalog_document, dcat_document, write_json
+from generator.release.manifest import catalog_document, write_json
 from generator.release.purge import Purge, Removal, carry, link_tree
+from generator.release.reasons import Withdrawals
+from generator.release.seal import public_key, seal_releases, sign_documents
+from generator.signing import SigningKey
 
 
 def make_release(
@@ -46,18 +53,26 @@ def make_release(
     state_in: Path | None,
     state_out: Path,
     outputs: Outputs | None = None,
+    withdrawals: Withdrawals | None = None,
+    signer: SigningKey | None = None,
 ) -> tuple[list[ReleaseInfo], list[DataFile]]:
     """Decide and write the release; returns the kept releases (oldest first) and the manifest files.
 
     ``files`` are the data-pack stage's files: if the latest packages must be restamped, their entries are
-    replaced in place (so the caller's list stays true)."""
+    replaced in place (so the caller's list stays true). ``withdrawals``: the rules stage's account of what it
+    withheld (the reasons of DEL lines; without it every one is ``withheld``); ``signer``: the key that signs
+    (None: unsigned)."""
     history, problems = read_history(previous_site)
     pub.problems.extend(problems)
     newest = history.newest
     candidate = next_release_id(pub.as_of, newest.id if newest else None)
     latest = {f.dataset: site_dir / f.path for f in files if f.format == "jsonl"}
     previous = _previous_index(state_in, previous_site, newest)
-    diff, index = write_delta(_release_dir(site_dir, candidate) / paths.DELTA_FILE, latest, previous)
+    why = withdrawals or Withdrawals()
+    diff, index = write_delta(
+        _release_dir(site_dir, candidate) / paths.DELTA_FILE, latest, previous,
+        lambda dataset, ids: why.explain(dataset, ids, pub.as_of),
+    )  # fmt: skip
     new = _new_release(candidate, pub.as_of, diff) if newest is None or not diff.empty else None
     if new is None:
         shutil.rmtree(_release_dir(site_dir, candidate))
@@ -74,8 +89,14 @@ def make_release(
         _link_latest(site_dir, files, new.id)
     history = _carry(history, new, pub, previous_site, site_dir, files, diff)
     write_state(state_out, current.id, index)
-    manifests = _manifests(pub, files, history, site_dir, previous_site)
+    sealed = seal_releases(
+        site_dir, previous_site, history.releases, files, pub.catalog.portal, signer, outputs
+    )
+    key = public_key(pub.catalog.portal, signer)
+    sealing = Sealing(sealed, key.text if key else "", signer is not None)
+    manifests = _manifests(pub, files, history, site_dir, previous_site, sealing)
     _adopt(outputs, manifests)
+    sign_documents(site_dir, outputs, [paths.RELEASES_JSON, paths.CATALOG_JSON], signer, key)
     return history.releases, manifests
 
 
@@ -135,7 +156,7 @@ def _carry(
     release's delta withdrew or superseded, and of columns ``files`` no longer have)."""
     keep = pub.catalog.portal.keep_releases - (1 if new else 0)
     older = history.releases[-keep:] if keep > 0 else []
-    removal = _removal(diff, files, site_dir) if new else Removal()
+    removal = _removal(diff, files, site_dir, new.as_of) if new else Removal()
     purge = carry(previous, site_dir, older, removal) if previous else None
     releases = (purge.releases if purge else []) + ([new] if new else [])
     purges = list(history.purges)
@@ -145,14 +166,18 @@ def _carry(
     return History(releases, purges, history.deltas)
 
 
-def _removal(diff: Diff, files: list[DataFile], site_dir: Path) -> Removal:
-    """What the new release's delta takes out of the older releases, and today's columns of each dataset."""
+def _removal(diff: Diff, files: list[DataFile], site_dir: Path, as_of: str) -> Removal:
+    """What the new release's delta takes out of the older releases (and why), and today's columns of each
+    dataset."""
     columns = {
         f.dataset: frozenset(headers_of((site_dir / f.path).parent))
         for f in files
         if f.format == "datapackage"
     }
-    return Removal(_nonempty(diff.withdrawn), _nonempty(diff.superseded), columns)
+    superseded = ("superseded", as_of)
+    why = {d: dict.fromkeys(diff.superseded.get(d, ()), superseded) | diff.why.get(d, {})
+           for d in sorted(set(diff.superseded) | set(diff.why))}  # fmt: skip
+    return Removal(_nonempty(diff.withdrawn), _nonempty(diff.superseded), columns, why)
 
 
 def _nonempty(ids: dict[str, set[str]]) -> dict[str, set[str]]:
@@ -176,15 +201,16 @@ def _purge_event(new: ReleaseInfo, purge: Purge, removal: Removal, pub: Publicat
 
 
 def _manifests(
-    pub: Publication, files: list[DataFile], history: History, site_dir: Path, previous: Path | None
-) -> list[DataFile]:
+    pub: Publication, files: list[DataFile], history: History, site_dir: Path, previous: Path | None,
+    sealing: Sealing,
+) -> list[DataFile]:  # fmt: skip
     current = history.releases[-1]
     portal = pub.catalog.portal
     written = [
-        write_json(site_dir, paths.RELEASES_JSON, releases_document(history, portal, site_dir, previous), "releases",
-                   len(history.releases)),
+        write_json(site_dir, paths.RELEASES_JSON, releases_document(history, portal, site_dir, previous, sealing),
+                   "releases", len(history.releases)),
         write_json(site_dir, paths.CATALOG_JSON, catalog_document(pub, files, current), "catalog", len(pub.tables)),
-        write_json(site_dir, paths.CATALOG_JSONLD, dcat_document(pub, files, current), "dcat", len(pub.tables)),
+        write_json(site_dir, paths.CATALOG_JSONLD, dcat_document(pub, files, history.releases), "dcat", len(pub.tables)),
     ]  # fmt: skip
     atom = site_dir / paths.RELEASES_ATOM
     atom.write_bytes(atom_feed(portal, history.releases, history.purges))

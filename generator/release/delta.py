@@ -2,12 +2,13 @@
 
 Stage: write release. Guarantees: each line is a JSON object ``{"op", "dataset", "记录ID", …}``:
 ``ADD`` and ``MOD`` lines carry the full new public record under ``"record"`` (the same object as its line in
-the dataset's JSON Lines file); ``DEL`` lines carry only the record ID — a withdrawn record's content never
-appears. Lines are grouped by dataset (sorted), ADD/MOD in publication order, then DEL by ID, so the same
+the dataset's JSON Lines file); ``DEL`` lines carry only the record ID, why it left (``reason``) and since when
+(``since``, an ISO date) — see ``reasons`` — a withdrawn record's content never appears. Lines are grouped by dataset (sorted), ADD/MOD in publication order, then DEL by ID, so the same
 change gives the same bytes. The IDs of MOD records (content superseded by a correction or a catalog change)
 and of DEL records are returned, so the release stage can purge them from the kept releases. When a record is
 later withdrawn or superseded, the ADD/MOD lines of older deltas that carried its old content are rewritten to
-``{"op": …, "dataset": …, "记录ID": …, "purged": true}``: a consumer treats any line without ``"record"`` as
+``{"op": …, "dataset": …, "记录ID": …, "purged": true, "reason": …, "since": …}`` (``superseded`` when its
+content was replaced, else the reason of the DEL that withdrew it): a consumer treats any line without ``"record"`` as
 "this record must not be held" and a MOD line as "hold this content" (replacing the record, or inserting it
 when the release it started from was purged of it), which keeps replaying correct.
 """
@@ -16,13 +17,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from generator.packs.layout import RECORD_ID_HEADER
 from generator.release.index import Index, records
+from generator.release.reasons import Why
+
+Explain = Callable[[str, list[str]], dict[str, Why]]  # dataset, IDs withdrawn → (reason, since) of each
+Reasons = dict[str, dict[str, Why]]  # dataset → record ID → (reason, since)
 
 LINE_START = re.compile(
     b'^\\{"op":"(ADD|MOD|DEL)","dataset":"([^"\\\\]*)","'
@@ -39,6 +44,7 @@ class Diff:
     changed: dict[str, int] = field(default_factory=dict)
     superseded: dict[str, set[str]] = field(default_factory=dict)  # IDs of MOD lines: old content replaced
     withdrawn: dict[str, set[str]] = field(default_factory=dict)
+    why: Reasons = field(default_factory=dict)  # (reason, since) of each withdrawn record
     counts: dict[str, int] = field(default_factory=dict)  # public records now
 
     @property
@@ -52,9 +58,16 @@ def head(op: str, dataset: str, record_id: str) -> bytes:
     return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))[:-1].encode("utf-8")
 
 
-def write_delta(path: Path, latest: dict[str, Path], previous: Index) -> tuple[Diff, Index]:
+def why_fields(why: Why) -> bytes:
+    """``,"reason":…,"since":…`` of a DEL or purged line."""
+    reason, since = why
+    return b',"reason":' + json.dumps(reason).encode() + b',"since":' + json.dumps(since).encode()
+
+
+def write_delta(path: Path, latest: dict[str, Path], previous: Index, explain: Explain) -> tuple[Diff, Index]:
     """Write the delta from ``previous`` to the JSON Lines files ``latest`` (dataset → file); also return the
-    new index. One pass over each file: ADD/MOD lines are written as records are read."""
+    new index. One pass over each file: ADD/MOD lines are written as records are read; DEL lines say what
+    ``explain`` gives for the records withdrawn."""
     diff, index = Diff(), {}
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as out:
@@ -62,8 +75,9 @@ def write_delta(path: Path, latest: dict[str, Path], previous: Index) -> tuple[D
             before = previous.get(dataset, {})
             now = _scan(out, dataset, latest.get(dataset), before, diff)
             gone = sorted(set(before) - set(now))
-            out.writelines(head("DEL", dataset, rid) + b"}\n" for rid in gone)
-            diff.withdrawn[dataset], index[dataset] = set(gone), now
+            why = explain(dataset, gone) if gone else {}
+            out.writelines(head("DEL", dataset, rid) + why_fields(why[rid]) + b"}\n" for rid in gone)
+            diff.withdrawn[dataset], diff.why[dataset], index[dataset] = set(gone), why, now
             if dataset in latest:
                 diff.counts[dataset] = len(now)
     return diff, index
@@ -90,15 +104,15 @@ def _scan(
     return now
 
 
-def purge_delta(source: Path, target: Path, drop: dict[str, set[str]]) -> int:
+def purge_delta(source: Path, target: Path, drop: Reasons) -> int:
     """Write ``source`` to ``target`` with the ADD/MOD lines of records ``drop`` (withdrawn or superseded
-    since) stripped of content; returns the number of lines rewritten (0: nothing written — the caller links
+    since) stripped of content and marked with the reason and since of their removal; returns the number of lines rewritten (0: nothing written — the caller links
     the file unchanged)."""
     hits = sum(1 for line in _lines(source) if _carries(line, drop))
     if hits:
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(target, "wb") as out:
-            out.writelines(_purged(line) if _carries(line, drop) else line for line in _lines(source))
+            out.writelines(_purged(line, drop) if _carries(line, drop) else line for line in _lines(source))
     return hits
 
 
@@ -116,12 +130,12 @@ def _parse(line: bytes) -> tuple[str, str, str]:
     return str(data["op"]), str(data["dataset"]), str(data[RECORD_ID_HEADER])
 
 
-def _carries(line: bytes, drop: dict[str, set[str]]) -> bool:
+def _carries(line: bytes, drop: Reasons) -> bool:
     """True for an ADD/MOD line that still carries the content of a record in ``drop``."""
     op, dataset, rid = _parse(line)
     return op != "DEL" and rid in drop.get(dataset, ()) and b'"record":' in line
 
 
-def _purged(line: bytes) -> bytes:
+def _purged(line: bytes, drop: Reasons) -> bytes:
     op, dataset, rid = _parse(line)
-    return head(op, dataset, rid) + b',"purged":true}\n'
+    return head(op, dataset, rid) + b',"purged":true' + why_fields(drop[dataset][rid]) + b"}\n"

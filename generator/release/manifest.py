@@ -1,10 +1,9 @@
-"""The data catalogue: ``catalog.json`` and its DCAT twin ``catalog.jsonld``, plus writing the manifests.
+"""The data catalogue ``catalog.json`` (its DCAT-AP twin ``catalog.jsonld`` is ``generator.packs.dcat``), plus
+writing the manifests.
 
 Stage: write release. Guarantees: every dataset is listed with its metadata, its public record count in the
 current release and every current file (format, path, URL, bytes, SHA-256, rows); the all-data zip and the
-release history are linked; the JSON-LD is DCAT (dcat:Catalog → dcat:Dataset → dcat:Distribution with
-dcat:byteSize and spdx:checksum). Manifests are JSON with sorted-free, fixed key order: the same inputs give the
-same bytes.
+release history are linked. Manifests are JSON with a fixed key order: the same inputs give the same bytes.
 """
 
 from __future__ import annotations
@@ -16,19 +15,7 @@ from typing import Any
 from generator import paths
 from generator.config import Portal
 from generator.model import DataFile, DatasetSpec, Publication, ReleaseInfo
-from generator.packs.datapackage import MEDIA_TYPES
 from generator.packs.files import data_file
-
-FREQUENCIES = {
-    "daily": "http://purl.org/cld/freq/daily", "weekly": "http://purl.org/cld/freq/weekly",
-    "monthly": "http://purl.org/cld/freq/monthly", "quarterly": "http://purl.org/cld/freq/quarterly",
-    "irregular": "http://purl.org/cld/freq/irregular",
-}  # fmt: skip
-CONTEXT = {
-    "dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/", "foaf": "http://xmlns.com/foaf/0.1/",
-    "spdx": "http://spdx.org/rdf/terms#", "xsd": "http://www.w3.org/2001/XMLSchema#",
-}  # fmt: skip
-EXTRA_MEDIA = {"datapackage": "application/json", "zip": "application/zip"}
 
 
 def write_json(site_dir: Path, rel: str, data: dict[str, Any], fmt: str, rows: int) -> DataFile:
@@ -74,55 +61,3 @@ def _dataset(
         "records": current.counts.get(spec.id, 0),
         "files": [_file(portal, f) for f in files if f.dataset == spec.id],
     }  # fmt: skip
-
-
-def dcat_document(pub: Publication, files: list[DataFile], current: ReleaseInfo) -> dict[str, Any]:
-    portal = pub.catalog.portal
-    return {
-        "@context": CONTEXT, "@id": portal.base_url + paths.CATALOG_JSONLD, "@type": "dcat:Catalog",
-        "dct:title": _zh(f"{portal.name} 开放数据目录"), "dct:publisher": _agent(portal.publisher),
-        "dct:license": {"@id": portal.licence.url or portal.licence.id}, "dct:modified": _date(current.as_of),
-        "dct:identifier": current.id, "foaf:homepage": {"@id": portal.base_url},
-        "dcat:dataset": [_dcat_dataset(spec, portal, files, current) for spec in _published(pub)],
-    }  # fmt: skip
-
-
-def _dcat_dataset(
-    spec: DatasetSpec, portal: Portal, files: list[DataFile], current: ReleaseInfo
-) -> dict[str, Any]:
-    config = spec.config
-    licence = config.licence or portal.licence
-    dataset = {
-        "@id": f"{portal.base_url}{paths.CATALOG_JSONLD}#{spec.id}", "@type": "dcat:Dataset",
-        "dct:identifier": spec.id, "dct:title": _zh(config.title), "dct:description": _zh(config.description),
-        "dct:publisher": _agent(config.publisher), "dcat:keyword": [_zh(k) for k in config.keywords],
-        "dct:accrualPeriodicity": {"@id": FREQUENCIES[config.update_frequency]},
-        "dct:modified": _date(current.as_of), "dcat:landingPage": {"@id": f"{portal.base_url}datasets/{spec.id}/"},
-        "dct:license": {"@id": licence.url or licence.id},
-        "dcat:distribution": [_distribution(f, portal) for f in files if f.dataset == spec.id],
-    }  # fmt: skip
-    return dataset | ({"dct:issued": _date(config.issued.isoformat())} if config.issued else {})
-
-
-def _distribution(f: DataFile, portal: Portal) -> dict[str, Any]:
-    media = MEDIA_TYPES.get(f.format) or EXTRA_MEDIA.get(f.format, "application/octet-stream")
-    return {
-        "@type": "dcat:Distribution", "dct:title": f.path.rsplit("/", 1)[-1], "dct:format": f.format,
-        "dcat:downloadURL": {"@id": portal.base_url + f.path}, "dcat:accessURL": {"@id": portal.base_url + f.path},
-        "dcat:mediaType": {"@id": f"https://www.iana.org/assignments/media-types/{media}"},
-        "dcat:byteSize": {"@value": str(f.bytes), "@type": "xsd:nonNegativeInteger"},
-        "spdx:checksum": {"@type": "spdx:Checksum", "spdx:algorithm": {"@id": "spdx:checksumAlgorithm_sha256"},
-                          "spdx:checksumValue": f.sha256},
-    }  # fmt: skip
-
-
-def _zh(text: str) -> dict[str, str]:
-    return {"@value": text, "@language": "zh-CN"}
-
-
-def _agent(name: str) -> dict[str, Any]:
-    return {"@type": "foaf:Organization", "foaf:name": name}
-
-
-def _date(iso: str) -> dict[str, str]:
-    return {"@value": iso, "@type": "xsd:date"}

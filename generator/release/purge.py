@@ -3,7 +3,9 @@
 Stage: write release. Guarantees: the previous site is only read, never changed; a kept release's file that
 holds no record to remove is hard-linked into the new site (the same bytes, no copy; a copy where links are
 impossible), and one that holds any is written afresh without them (dataset files and their
-``datapackage.json`` checksums; ``delta.jsonl`` lines stripped of content — see ``delta``). Records to remove
+``datapackage.json`` checksums; ``delta.jsonl`` lines stripped of content and marked with the reason and
+since of the removal — see ``delta``). The files that describe a release as a whole (its manifest, signatures
+and delta package) are not carried: the release stage writes them anew for the release as it now is. Records to remove
 are those withdrawn now (DEL in the new delta) and those whose public content changed now (MOD: a correction,
 or a catalog change such as a field dropped or masked for privacy) — their old content must not outlive them in
 older releases; the new release carries the new content. A dataset folder whose columns include any that the
@@ -24,8 +26,17 @@ from generator.model import ReleaseInfo
 from generator.outputs import link_over
 from generator.packs.layout import RECORD_ID_HEADER
 from generator.packs.rewrite import Rewrite, headers_of, rewrite_without
-from generator.release.delta import purge_delta
+from generator.release.delta import Reasons, purge_delta
 from generator.release.index import records
+
+# written anew for every kept release by the release stage (``seal``), never carried as they were
+DESCRIBING = frozenset(
+    {
+        paths.RELEASE_MANIFEST_FILE,
+        paths.RELEASE_MANIFEST_FILE + paths.SIGNATURE_SUFFIX,
+        paths.RELEASE_PACKAGE_FILE,
+    }
+)
 
 Ids = dict[str, set[str]]  # dataset → record IDs
 
@@ -38,6 +49,7 @@ class Removal:
     withdrawn: Ids = field(default_factory=dict)
     superseded: Ids = field(default_factory=dict)
     columns: dict[str, frozenset[str]] = field(default_factory=dict)
+    why: Reasons = field(default_factory=dict)  # (reason, since) of every record to remove
 
     def records(self) -> Ids:
         """Every record to remove, whatever the reason."""
@@ -60,13 +72,13 @@ class Purge:
 
 def carry(previous_site: Path, site_dir: Path, kept: list[ReleaseInfo], removal: Removal) -> Purge:
     """Bring the releases ``kept`` from ``previous_site`` into ``site_dir``, purged as ``removal`` says."""
-    purge, drop = Purge(), removal.records()
+    purge = Purge()
     tasks: list[Rewrite] = []
     owners: list[int] = []  # index in kept of each rewrite task
     for i, release in enumerate(kept):
         source = previous_site / paths.RELEASES_DIR / release.id
         target = site_dir / paths.RELEASES_DIR / release.id
-        rewrites, delta_purged = _carry_release(source, target, drop, removal.columns, purge)
+        rewrites, delta_purged = _carry_release(source, target, removal, purge)
         tasks += rewrites
         owners += [i] * len(rewrites)
         if rewrites or delta_purged:
@@ -78,20 +90,19 @@ def carry(previous_site: Path, site_dir: Path, kept: list[ReleaseInfo], removal:
     return purge
 
 
-def _carry_release(
-    source: Path, target: Path, drop: Ids, columns: dict[str, frozenset[str]], purge: Purge
-) -> tuple[list[Rewrite], bool]:
+def _carry_release(source: Path, target: Path, removal: Removal, purge: Purge) -> tuple[list[Rewrite], bool]:
     """Link what stays, purge the delta; return the dataset folders to rewrite and whether the delta was."""
     rewrites: list[Rewrite] = []
     delta_purged = False
+    drop = removal.records()
     target.mkdir(parents=True, exist_ok=True)
     for entry in sorted(source.iterdir()):
-        if entry.is_symlink():
+        if entry.is_symlink() or entry.name in DESCRIBING:
             continue
-        task = _rewrite(entry, target / entry.name, drop, columns, purge) if entry.is_dir() else None
+        task = _rewrite(entry, target / entry.name, drop, removal.columns, purge) if entry.is_dir() else None
         if task is not None:
             rewrites.append(task)
-        elif entry.name == paths.DELTA_FILE and purge_delta(entry, target / entry.name, drop):
+        elif entry.name == paths.DELTA_FILE and purge_delta(entry, target / entry.name, removal.why):
             delta_purged = True
         else:
             link_tree(entry, target / entry.name)

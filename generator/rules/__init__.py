@@ -27,12 +27,12 @@ column (or without ``rejected``, when the validation ledger's rejected rows are 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 
-from generator.model import REJECTED, StageResult, Table
+from generator.model import RECORD_ID, REJECTED, StageResult, Table
 from generator.problems import Problem
 from generator.rules.engine import Decisions, evaluate
 from generator.rules.matching import resolve, resolve_invalid
@@ -46,6 +46,8 @@ from generator.rules.timeliness import (
     timeliness,
 )
 from generator.rules.withholding import REASONS, concat_ledgers
+
+DECIDED_COLUMNS = ("dataset", RECORD_ID, "kind", "decided_on")
 
 __all__ = ["REASONS", "RuleData", "RulesResult", "apply_rules", "load_rules", "rejected_departments"]
 
@@ -61,6 +63,9 @@ class RulesResult:
     timeliness: pd.DataFrame  # timeliness.TIMELINESS_COLUMNS, per public record of a measured kind
     departments: pd.DataFrame  # timeliness.DEPARTMENT_COLUMNS, per dataset and department
     public_until: pd.Series  # record ID → ISO *first day gone* = last public day + 1 ('' = no computed end)
+    # the effective repairs and revocations: dataset, ``_id``, kind (``repaired`` | ``revoked``), decided_on —
+    # when a withdrawn record stopped being public (the release stage's ``since``)
+    decided: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DECIDED_COLUMNS))
 
 
 def apply_rules(
@@ -90,4 +95,11 @@ def apply_rules(
     counts = departments(valid.tables, public, timely, rejected_rows(valid.ledger, rejected))
     ids = as_series(public, first)
     ledger = concat_ledgers(ledgers)  # datasets in name order, rows in input order
-    return RulesResult(public, ledger, problems + found, ids, timely, counts, pd.concat(until).astype("str"))
+    return RulesResult(public, ledger, problems + found, ids, timely, counts, pd.concat(until).astype("str"),
+                       _decided(repairs, revocations))  # fmt: skip
+
+
+def _decided(repairs: pd.DataFrame, revocations: pd.DataFrame) -> pd.DataFrame:
+    """When each effective decision withdrew its record (in the order the holds take them: first per record)."""
+    parts = [frame.assign(kind=kind) for frame, kind in ((revocations, "revoked"), (repairs, "repaired"))]
+    return pd.concat(parts, ignore_index=True)[list(DECIDED_COLUMNS)].astype("str")

@@ -10,6 +10,7 @@ from pathlib import Path
 from generator.model import DataFile, Publication, ReleaseInfo
 from generator.packs import write_packs
 from generator.release import make_release
+from generator.signing import SigningKey
 from tests.packs.builders import licence, penalty, person_row, publication
 
 Records = dict[str, list[dict[str, str]]]
@@ -32,6 +33,7 @@ def build(
     previous: Build | None,
     keep: int = 10,
     dropped: tuple[str, ...] = (),
+    signer: SigningKey | None = None,
 ) -> Build:
     """Build ``records`` as of ``as_of`` into ``root/name`` against the ``previous`` build; the fields
     ``dropped`` are gone from the public records, as the privacy rules leave a field named in drop_fields."""
@@ -41,7 +43,7 @@ def build(
     site, state = root / name / "site", root / name / "state"
     pub.files = write_packs(pub, site)
     prev_site, prev_state = (previous.site, previous.state) if previous else (None, None)
-    pub.releases, manifests = make_release(pub, pub.files, prev_site, site, prev_state, state)
+    pub.releases, manifests = make_release(pub, pub.files, prev_site, site, prev_state, state, signer=signer)
     return Build(pub, site, state, pub.releases, pub.files + manifests)
 
 
@@ -76,10 +78,10 @@ def story() -> list[tuple[date, Records]]:
     ]
 
 
-def run_story(root: Path, keep: int = 10, builds: int = 6) -> list[Build]:
+def run_story(root: Path, keep: int = 10, builds: int = 6, signer: SigningKey | None = None) -> list[Build]:
     done: list[Build] = []
     for i, (as_of, records) in enumerate(story()[:builds], start=1):
-        done.append(build(root, f"build{i}", as_of, records, done[-1] if done else None, keep))
+        done.append(build(root, f"build{i}", as_of, records, done[-1] if done else None, keep, signer=signer))
     return done
 
 

@@ -51,12 +51,13 @@ def test_latest_snapshot_is_exactly_the_published_records(story: list[Build]) ->
     assert corrected["备注"] == "更正处罚类别" and corrected["处罚类别"] == "罚款"
 
 
-def test_delete_lines_carry_only_the_record_id(story: list[Build]) -> None:
+def test_delete_lines_carry_only_the_record_id_reason_and_since(story: list[Build]) -> None:
     for path in sorted((story[-1].site / "data" / "releases").glob("*/delta.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             change = json.loads(line)
             if change["op"] == "DEL":
-                assert set(change) == {"op", "dataset", "记录ID"}
+                assert set(change) == {"op", "dataset", "记录ID", "reason", "since"}
+                assert change["since"] <= path.parent.name[:10]
 
 
 def test_add_and_mod_lines_carry_the_full_public_record(story: list[Build]) -> None:
@@ -74,8 +75,10 @@ def test_release_folders_hold_each_dataset_in_every_format(story: list[Build]) -
     folder = story[-1].site / "data" / "releases" / "2026-11-24.02"
     names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     assert names == [
+        "datapackage.json",
         "delta.jsonl",
         *(f"licences/{n}" for n in ("datapackage.json", "licences.csv", "licences.jsonl", "licences.parquet", "licences.xlsx")),
+        "manifest.json",
         *(f"penalties/{n}" for n in ("datapackage.json", "penalties.csv", "penalties.jsonl", "penalties.parquet", "penalties.xlsx")),
     ]  # fmt: skip
 

@@ -82,7 +82,8 @@ def test_the_corrected_record_keeps_only_its_id_in_older_deltas(story: list[Buil
         if r.get("违法事实", "").startswith("经复核")
     )
     old = [c for c in _lines(site / "data/releases/2026-11-20/delta.jsonl") if c["记录ID"] == rid]
-    assert old == [{"op": "ADD", "dataset": "penalties", "记录ID": rid, "purged": True}]
+    assert old == [{"op": "ADD", "dataset": "penalties", "记录ID": rid, "purged": True, "reason": "superseded",
+                    "since": "2026-11-21"}]  # fmt: skip
     new = [c for c in _lines(site / "data/releases/2026-11-21/delta.jsonl") if c["记录ID"] == rid]
     assert [c["op"] for c in new] == ["MOD"] and "record" in new[0]
     assert rid not in {k[1] for k in read_snapshot(site / "data/releases/2026-11-20")}
@@ -160,6 +161,7 @@ def test_narrowed_releases_are_not_rewritten_again_by_later_builds(story: list[B
 
 def test_every_data_package_after_corrections_passes_frictionless_validate(story: list[Build]) -> None:
     packages = sorted((story[-1].site / "data").rglob("datapackage.json"))
-    assert len(packages) == 2 * 7  # latest + six releases, two datasets each
+    # latest + six releases, two datasets each; and each release's delta package
+    assert len(packages) == 2 * 7 + 6
     for package in packages:
         assert frictionless_errors(package) == [], package

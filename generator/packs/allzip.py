@@ -3,7 +3,8 @@
 Stage: write data packs. Guarantees: a deterministic zip — entries in sorted name order, every timestamp the
 release's as-of date at 00:00, fixed permissions — so the same data and release give the same bytes; inside,
 ``datapackage.json`` (Frictionless v2, one CSV table resource per dataset with its schema, size and hash) and
-``<dataset>.csv``. CSV is the one format everybody can open; the other formats stay per dataset.
+``<dataset>.csv``. CSV is the one format every program reads; the other formats (XLSX for spreadsheets) stay
+per dataset.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from generator.config import Portal
 from generator.packs.datapackage import dumps
-from generator.packs.layout import PROFILE, Layout, Stamp, licence_descriptor
+from generator.packs.layout import PROFILE, Layout, Stamp, dataset_iri, licence_descriptor
 
 PACKAGE_NAME = "all-data"
 CHUNK = 1 << 20
@@ -56,8 +57,10 @@ def _package(
     return {
         "$schema": PROFILE,
         "name": PACKAGE_NAME,
+        "id": dataset_iri(portal.base_url, PACKAGE_NAME),
         "title": f"{portal.name} 全部公开数据",
-        "description": f"{portal.publisher}发布的全部数据集的最新公开记录（CSV），每个数据集一个表。",
+        "description": f"{portal.publisher}发布的全部数据集的最新公开记录（CSV），每个数据集一个表。"
+        "CSV 供程序读取，请把所有列当作文本读取；在 Excel 或 WPS 中查看请下载各数据集的 XLSX 文件。",
         "version": stamp.version,
         "created": stamp.created_text(),
         "homepage": portal.base_url,

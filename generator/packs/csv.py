@@ -1,6 +1,8 @@
-"""CSV: what journalists open in Excel or WPS.
+"""CSV: the plain-text table that programs, databases and statistics tools read (people with Excel or WPS
+get the XLSX: a spreadsheet opening a CSV turns long numeric codes into 3.5E+18, drops leading zeros and makes
+``3-01`` a date — the data package and the dataset page say so).
 
-Stage: write data packs. Guarantees: UTF-8 with a BOM (so Excel and WPS detect the encoding and show Chinese
+Stage: write data packs. Guarantees: UTF-8 with a BOM (so a spreadsheet that does open it still shows Chinese
 correctly), Chinese headers with ``记录ID`` first, every text value quoted, CRLF line ends (RFC 4180), empty
 values empty; formula-like text neutralised (see ``safe``). Written by pyarrow's C++ CSV writer: about 1 s per
 million records, where the csv module takes tens of seconds.

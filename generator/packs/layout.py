@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from generator import paths
 from generator.config import Portal
 from generator.model import RECORD_ID, DatasetSpec
 
@@ -80,13 +81,20 @@ def layout_for(
 ) -> Layout:
     """The layout of a catalog dataset (of its fields in ``present`` only, when given: the columns the public
     records still have after the privacy rules)."""
-    columns = _columns(spec, present)
+    columns = columns_for(spec, present)
     date_field = spec.schema.role("date")
     order_by = next((c.header for c in columns if c.source == date_field), "")
     return Layout(spec.id, package_properties(spec, portal), columns, stamp, order_by)
 
 
-def _columns(spec: DatasetSpec, present: Collection[str] | None) -> tuple[Column, ...]:
+def dataset_iri(base_url: str, dataset: str) -> str:
+    """The dataset's identifier: its node in the portal's DCAT catalogue (also the data package's ``id``)."""
+    return f"{base_url}{paths.CATALOG_JSONLD}#{dataset}"
+
+
+def columns_for(spec: DatasetSpec, present: Collection[str] | None = None) -> tuple[Column, ...]:
+    """The public columns of a dataset (of its fields in ``present`` only, when given), as every format and the
+    per-subject JSON name them."""
     public = set(spec.schema.public_names()).intersection(spec.schema.names if present is None else present)
     fields = [f for f in spec.schema.frictionless()["fields"] if f["name"] in public]
     titles = [str(f.get("title") or f["name"]) for f in fields]
@@ -107,6 +115,7 @@ def package_properties(spec: DatasetSpec, portal: Portal) -> dict[str, Any]:
     properties: dict[str, Any] = {
         "$schema": PROFILE,
         "name": spec.id,
+        "id": dataset_iri(portal.base_url, spec.id),
         "title": config.title,
         "description": config.description + FORMAT_NOTE,
         "homepage": portal.base_url,
@@ -119,7 +128,10 @@ def package_properties(spec: DatasetSpec, portal: Portal) -> dict[str, Any]:
 
 
 FORMAT_NOTE = (
-    "\n\n文件格式：CSV 为 UTF-8 编码（带 BOM，Excel 与 WPS 可直接打开）；为防止表格软件把文本当作公式执行，"
+    "\n\n文件格式：在 Excel 或 WPS 中查看请下载 XLSX 文件——代码和编号都以文本保存，日期和金额可以直接计算。"
+    "CSV 为 UTF-8 编码（带 BOM），供程序、数据库和统计软件读取，读取时请把所有列当作文本；"
+    "直接用 Excel 或 WPS 打开 CSV 会把 18 位全数字代码和看似数字的记录ID变成科学计数法并丢失末几位、"
+    "去掉编号的前导零、把“3-01”这样的编号变成日期。为防止表格软件把文本当作公式执行，"
     "CSV 中以 = + - @、制表符或回车开头的文本前加了一个英文单引号 '（数值列中的负数除外），"
     "XLSX 中这类单元格设为文本（不加引号）；JSON Lines 与 Parquet 保留原值，空值为 null。"
     "每条记录的“记录ID”在所有格式和所有发布版本中保持不变。"

@@ -3,8 +3,9 @@
 Stage: write data packs. Guarantees: one sheet per file with a bold, frozen header row (pane at A2), Chinese
 headers with ``记录ID`` first; dates are real Excel dates (numbers with a ``yyyy-mm-dd`` format), amounts are
 numbers, text is always a string cell — never a formula — and formula-like text is marked "quote prefix" (see
-``safe``); past Excel's 1,048,576-row limit the records are split into ``<dataset>-1.xlsx``, ``-2`` … each with
-the header. Bytes depend only on the records: fixed document dates, xlsxwriter's fixed zip timestamps.
+``safe``); past Excel's 1,048,576-row limit the records are split into parts, each with the header, and the
+first part keeps the plain name — ``<dataset>.xlsx``, then ``<dataset>-2.xlsx``, ``-3`` … — so a link to the
+workbook never breaks when a table grows past the limit. Bytes depend only on the records: fixed document dates, xlsxwriter's fixed zip timestamps.
 
 xlsxwriter (``constant_memory``) builds the package — styles, workbook, freeze pane, column widths, header —
 but its per-cell API costs about 8.5 µs a cell (240 s for 1 M × 32), so the data rows are built as sheet XML a
@@ -63,9 +64,7 @@ class BulkSheet(Worksheet):  # type: ignore[misc]
 def write(layout: Layout, table: pa.Table, folder: Path, max_rows: int = MAX_DATA_ROWS) -> list[Path]:
     """Write ``<dataset>.xlsx`` (or numbered parts) into ``folder`` from the typed table."""
     starts = list(range(0, table.num_rows, max_rows)) or [0]
-    paths = [folder / f"{layout.name}.xlsx"]
-    if len(starts) > 1:
-        paths = [folder / f"{layout.name}-{i}.xlsx" for i in range(1, len(starts) + 1)]
+    paths = [folder / part_name(layout.name, i) for i in range(1, len(starts) + 1)]
     for start, path in zip(starts, paths, strict=True):
         _write_part(layout, table.slice(start, max_rows), path)
     return paths
@@ -119,6 +118,20 @@ def _sheet_name(layout: Layout) -> str:
     title = str(layout.package.get("title") or layout.name)
     cleaned = "".join("_" if ch in FORBIDDEN_IN_SHEET_NAME else ch for ch in title).strip("'")
     return cleaned[:31] or "data"
+
+
+def part_name(dataset: str, part: int) -> str:
+    """The file name of workbook part ``part`` (1-based): the first keeps the plain name."""
+    return f"{dataset}.xlsx" if part == 1 else f"{dataset}-{part}.xlsx"
+
+
+def part_number(dataset: str, name: str) -> int:
+    """The part (1-based) that workbook file ``name`` of ``dataset`` is: ``penalties.xlsx`` → 1,
+    ``penalties-3.xlsx`` → 3 (0 for a name that is no part of it)."""
+    if name == f"{dataset}.xlsx":
+        return 1
+    tail = name.removeprefix(f"{dataset}-").removesuffix(".xlsx")
+    return int(tail) if name.startswith(f"{dataset}-") and name.endswith(".xlsx") and tail.isdigit() else 0
 
 
 def part_rows(total: int, index: int, parts: int, max_rows: int = MAX_DATA_ROWS) -> int:

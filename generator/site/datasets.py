@@ -1,48 +1,49 @@
 """The catalogue's per-dataset pages (Markdown for mkdocs): the dataset page with its downloads, browsing links
-and schema.org ``Dataset`` JSON-LD, and its data dictionary page.
+and schema.org ``Dataset`` JSON-LD (``schemaorg``), and its data dictionary page.
 
 Stage: render site. Guarantees: downloads, sizes and checksums come from the data-pack stage's ``DataFile``s
-(none yet: the page says so); the dictionary lists every public field with its Chinese title, type,
-description and example; JSON-LD is valid JSON whose ``<``/``>``/``&`` are escaped so it cannot end its script.
+(none yet: the page says so), listed with the XLSX first — the page recommends it for Excel/WPS, says what a
+spreadsheet does to the codes in a CSV, and shows pandas, R and DuckDB reading the CSV with every column as
+text; the dictionary lists every public field with its Chinese title, type, description and example.
 """
 
 from __future__ import annotations
 
-import json
-from datetime import date
 from typing import Any
 
 from markupsafe import Markup
 
 from generator.config import Portal
-from generator.model import DataFile
+from generator.model import DataFile, ReleaseInfo
+from generator.packs.xlsx import part_number
 from generator.site import urls
 from generator.site.jinja import environment
 from generator.site.listings import month_groups
+from generator.site.schemaorg import dataset_jsonld
 from generator.site.view import FREQUENCIES, KIND_TITLES, DatasetView
 from generator.site.work import BulkData, columns, month_title
 
 TYPES = {"string": "文本", "date": "日期（YYYY-MM-DD）", "number": "数值", "integer": "整数"}
-FORMATS = {
-    "csv": ("CSV", "text/csv"),
-    "xlsx": ("Excel（XLSX）", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "jsonl": ("JSON Lines", "application/jsonl"),
-    "parquet": ("Parquet", "application/vnd.apache.parquet"),
-    "datapackage": ("数据包描述（datapackage.json）", "application/json"),
-    "zip": ("ZIP 压缩包", "application/zip"),
+FORMATS = {  # format → (label, what it is for), in the order the downloads are listed
+    "xlsx": ("Excel（XLSX）", "推荐：用 Excel 或 WPS 查看"),
+    "csv": ("CSV", "供程序读取（按文本读取）"),
+    "jsonl": ("JSON Lines", "供程序逐行处理"),
+    "parquet": ("Parquet", "带类型，供数据分析"),
+    "datapackage": ("数据包描述（datapackage.json）", "字段、类型与校验值"),
+    "zip": ("ZIP 压缩包", ""),
 }
 MAX_TABLE_ROWS = 2000  # undated datasets (e.g. item lists) are shown whole up to this many rows
 
 
 def dataset_docs(
-    data: BulkData, vi: int, portal: Portal, files: list[DataFile], as_of: date
+    data: BulkData, vi: int, portal: Portal, files: list[DataFile], release: ReleaseInfo | None
 ) -> dict[str, str]:
     """The dataset page and the dictionary page of view ``vi``, by Markdown path."""
     view = data.views[vi]
     env = environment()
     page_doc, dict_doc = f"datasets/{view.id}/index.md", f"datasets/{view.id}/dictionary.md"
     mine = [f for f in files if f.dataset == view.id]
-    context = _context(data, vi, portal, mine, as_of)
+    context = _context(data, vi, portal, mine, release)
     return {
         page_doc: env.get_template("pages/dataset.md").render(
             rel=urls.rel_root(urls.doc_url(page_doc)), **context
@@ -53,7 +54,9 @@ def dataset_docs(
     }
 
 
-def _context(data: BulkData, vi: int, portal: Portal, files: list[DataFile], as_of: date) -> dict[str, Any]:
+def _context(
+    data: BulkData, vi: int, portal: Portal, files: list[DataFile], release: ReleaseInfo | None
+) -> dict[str, Any]:
     view = data.views[vi]
     licence = view.spec.config.licence or portal.licence
     months = [(month_title(m), urls.month_page(view.id, m), len(p)) for m, p in month_groups(data, vi)]
@@ -62,13 +65,23 @@ def _context(data: BulkData, vi: int, portal: Portal, files: list[DataFile], as_
         "frequency": FREQUENCIES.get(view.spec.config.update_frequency, ""), "files": _downloads(files),
         "months": months if view.is_record_set else [], "depts": _depts(data, vi),
         "span": _span(view), "table": _table(view), "list_pages": view.kind == "list",
-        "jsonld": Markup(_jsonld(view, portal, licence.url or licence.title, files, as_of)),
+        "jsonld": Markup(dataset_jsonld(view, portal, files, release, _span(view))),
+        "csv_url": next((portal.base_url + f.path for f in files if f.format == "csv"), ""),
+        "has_xlsx": any(f.format == "xlsx" for f in files),
     }  # fmt: skip
 
 
 def _downloads(files: list[DataFile]) -> list[dict[str, Any]]:
-    rows = [{"label": FORMATS.get(f.format, (f.format, ""))[0], "file": f} for f in files]
-    return sorted(rows, key=lambda r: r["file"].path)
+    """The files with a label and what each is for, XLSX (its parts in order) first."""
+    order = list(FORMATS)
+    rows = [{"label": FORMATS.get(f.format, (f.format, ""))[0], "use": FORMATS.get(f.format, ("", ""))[1], "file": f}
+            for f in files]  # fmt: skip
+    rank = {f.format: order.index(f.format) if f.format in order else len(order) for f in files}
+    return sorted(rows, key=lambda r: (rank[r["file"].format], _part(r["file"]), r["file"].path))
+
+
+def _part(f: DataFile) -> int:
+    return part_number(f.dataset, f.path.rsplit("/", 1)[-1]) if f.format == "xlsx" else 0
 
 
 def _depts(data: BulkData, vi: int) -> list[tuple[str, str, int]]:
@@ -108,30 +121,3 @@ def dictionary(view: DatasetView) -> list[dict[str, str]]:
                  "description": "记录的稳定公开编号：由数据集和记录键计算，更正后不变，不含个人信息。",
                  "example": "3f9a0c2e7b1d4a56"})  # fmt: skip
     return rows
-
-
-def _jsonld(view: DatasetView, portal: Portal, licence: str, files: list[DataFile], as_of: date) -> str:
-    start, end = _span(view)
-    data: dict[str, Any] = {
-        "@context": "https://schema.org", "@type": "Dataset", "name": view.title,
-        "description": view.spec.config.description, "identifier": view.id,
-        "url": portal.base_url + urls.dataset_page(view.id), "inLanguage": "zh-CN", "license": licence,
-        "isAccessibleForFree": True, "keywords": list(view.spec.config.keywords),
-        "creator": {"@type": "Organization", "name": view.spec.config.publisher},
-        "publisher": {"@type": "Organization", "name": portal.publisher},
-        "spatialCoverage": portal.region, "dateModified": as_of.isoformat(),
-        "variableMeasured": [f.title for f in view.fields],
-        "distribution": [_distribution(f, portal) for f in sorted(files, key=lambda f: f.path)],
-    }  # fmt: skip
-    if start:
-        data["temporalCoverage"] = f"{start}/{end}"
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def _distribution(f: DataFile, portal: Portal) -> dict[str, Any]:
-    return {
-        "@type": "DataDownload", "contentUrl": portal.base_url + f.path,
-        "encodingFormat": FORMATS.get(f.format, ("", "application/octet-stream"))[1] or "application/octet-stream",
-        "contentSize": f"{f.bytes} B", "name": f.path.rsplit("/", 1)[-1],
-    }  # fmt: skip

@@ -1,22 +1,28 @@
 """Machine-facing files of the portal: the Atom feed of new disclosures, sitemap.xml (an index of sitemaps past
-50,000 URLs) and robots.txt. (The 404 page is mkdocs-material's, overridden in site_templates/404.html.)
+50,000 URLs), robots.txt and the JSON Schema of the per-subject JSON (``api``). (The 404 page is
+mkdocs-material's, overridden in site_templates/404.html.)
 
-Stage: render site. Guarantees: every URL is absolute under the portal's base URL; the feed's dates come from
-the records and the as-of date, never the clock; the same data gives the same bytes; each file is put through
-``generator.outputs`` (linked from the previous site when its bytes are unchanged).
+Stage: render site. Guarantees: every URL is absolute under the portal's base URL; the sitemap lists the HTML
+pages only (not the per-subject JSON), each with a ``lastmod`` from its records' dates where it has any
+(``lastmod``); the feed's dates come from the records and the as-of date, never the clock; the same data gives
+the same bytes; each file is put through ``generator.outputs`` (linked from the previous site when its bytes
+are unchanged).
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from generator import paths
 from generator.config import Portal
 from generator.model import RECORD_ID
 from generator.outputs import Outputs
-from generator.site import urls
+from generator.site import api, urls
 from generator.site.jinja import environment
+from generator.site.lastmod import lastmods
 from generator.site.view import DatasetView
 
 FEED = "feed.xml"
@@ -42,8 +48,17 @@ def write_feeds(
         portal=portal, entries=entries, updated=f"{as_of.isoformat()}T00:00:00{TZ}"
     )
     out.put_text(FEED, feed)
-    _write_sitemaps(out, [portal.base_url + page for page in sorted(set(pages))], portal.base_url)
+    listed = sorted({page for page in pages if is_page(page)})
+    dates = lastmods(views, listed)
+    _write_sitemaps(out, [(portal.base_url + page, dates.get(page, "")) for page in listed], portal.base_url)
     out.put_text("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {portal.base_url}{SITEMAP}\n")
+    schema = json.dumps(api.schema(portal.base_url), ensure_ascii=False, indent=2) + "\n"
+    out.put_text(paths.API_SUBJECT_SCHEMA, schema)
+
+
+def is_page(path: str) -> bool:
+    """An HTML page (``…/`` of a Markdown page or a bulk ``.html``), as opposed to a data or API file."""
+    return path == "" or path.endswith(("/", ".html"))
 
 
 def latest(views: list[DatasetView], base_url: str, size: int) -> list[dict[str, Any]]:
@@ -75,7 +90,7 @@ def _entry(view: DatasetView, record_id: str, r: dict[str, str], base_url: str) 
     }  # fmt: skip
 
 
-def _write_sitemaps(out: Outputs, locations: list[str], base_url: str) -> None:
+def _write_sitemaps(out: Outputs, locations: list[tuple[str, str]], base_url: str) -> None:
     env = environment()
     if len(locations) <= SITEMAP_LIMIT:
         out.put_text(SITEMAP, env.get_template("feeds/sitemap.xml").render(urls=locations))
@@ -85,5 +100,5 @@ def _write_sitemaps(out: Outputs, locations: list[str], base_url: str) -> None:
         name = f"sitemap-{k // SITEMAP_LIMIT + 1}.xml"
         text = env.get_template("feeds/sitemap.xml").render(urls=locations[k : k + SITEMAP_LIMIT])
         out.put_text(name, text)
-        parts.append(base_url + name)
+        parts.append((base_url + name, max((d for _, d in locations[k : k + SITEMAP_LIMIT]), default="")))
     out.put_text(SITEMAP, env.get_template("feeds/sitemapindex.xml").render(urls=parts))

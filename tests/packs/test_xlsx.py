@@ -76,7 +76,7 @@ def test_rich_text_lookalikes_are_escaped_not_injected(tmp_path: Path) -> None:
 def test_records_past_the_row_limit_go_to_numbered_workbooks_each_with_the_header(tmp_path: Path) -> None:
     layout, table = _typed([penalty(n) for n in range(1, 8)])
     paths = xlsx.write(layout, table, tmp_path, max_rows=3)
-    assert [p.name for p in paths] == ["penalties-1.xlsx", "penalties-2.xlsx", "penalties-3.xlsx"]
+    assert [p.name for p in paths] == ["penalties.xlsx", "penalties-2.xlsx", "penalties-3.xlsx"]
     ids = []
     for path in paths:
         sheet = openpyxl.load_workbook(path).active

@@ -1,0 +1,98 @@
+"""The ``lastmod`` of each sitemap URL, from the records' own dates — never the clock.
+
+Stage: render site (for the sitemap, ``feeds``). Guarantees: a record page's date is its record's date (the
+decision, listing or check date: the ``date`` role, when a well-formed ISO date); an archive's, a month
+listing's (every page and department filter of that month), a department summary's and a list page's is the
+newest date among the records it shows or summarises; a dataset's pages take the newest date of its records,
+the portal-wide data pages (home, catalogue, lists, measures, statistics, releases) the newest of all; a page
+with no dated record behind it (guides, search, commitment letters, undated datasets) has no ``lastmod``. So the
+same data give the same sitemap, whatever the build date, and a rebuild without change rewrites no sitemap.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from generator.model import RECORD_ID
+from generator.site import urls
+from generator.site.view import ARCHIVE, DEPT, MONTH, DatasetView
+
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+MONTH_PAGE = re.compile(r"^datasets/([^/]+)/(?:d([0-9a-f]{10})-)?(\d{4}-\d{2}|undated)(?:-\d+)?\.html$")
+DEPT_PAGE = re.compile(r"^datasets/([^/]+)/d([0-9a-f]{10})\.html$")
+LIST_PAGE = re.compile(r"^lists/([^/]+)/p\d+\.html$")
+DATASET_DOC = re.compile(r"^datasets/([^/]+)/(?:dictionary/)?$")
+PORTAL_DOCS = ("", "catalog/", "lists/", "measures/", "stats/", "releases/")
+
+
+def lastmods(views: list[DatasetView], pages: list[str]) -> dict[str, str]:
+    """``pages`` (relative to site/) that have a date → that date (ISO)."""
+    dated = [(view, _dates(view)) for view in views]
+    found = _records(dated) | _archives(dated)
+    groups = _groups(dated)
+    newest = max((d for d in groups.get("dataset", {}).values()), default="")
+    result = {}
+    for page in pages:
+        date = found.get(page) or _grouped(page, groups) or (newest if page in PORTAL_DOCS else "")
+        if date:
+            result[page] = date
+    return result
+
+
+def _dates(view: DatasetView) -> pd.Series:
+    """The view's record dates where well-formed, else empty."""
+    dates = view.column("date").astype("str")
+    return dates.where(dates.str.match(ISO_DATE).fillna(False).astype(bool), "")
+
+
+def _records(dated: list[tuple[DatasetView, pd.Series]]) -> dict[str, str]:
+    parts = []
+    for view, dates in dated:
+        if view.is_record_set:
+            ids = view.frame[RECORD_ID]
+            parts.append(pd.Series(dates.to_numpy(), index="r/" + ids.str[:2] + "/" + ids + ".html"))
+    return _nonempty(pd.concat(parts)) if parts else {}
+
+
+def _archives(dated: list[tuple[DatasetView, pd.Series]]) -> dict[str, str]:
+    frames = [pd.DataFrame({"code": view.frame[ARCHIVE], "date": dates}) for view, dates in dated]
+    if not frames:
+        return {}
+    table = pd.concat(frames, ignore_index=True)
+    newest = table[table["code"] != ""].groupby("code")["date"].max()
+    return _nonempty(newest.set_axis([urls.subject_page(str(c)) for c in newest.index]))
+
+
+def _groups(dated: list[tuple[DatasetView, pd.Series]]) -> dict[str, dict[tuple[str, ...], str]]:
+    """Newest date per dataset, per (dataset, month), per (dataset, department, month), per (dataset, dept)."""
+    groups: dict[str, dict[tuple[str, ...], str]] = {"dataset": {}, "month": {}, "dept-month": {}, "dept": {}}
+    for view, dates in dated:
+        frame = pd.DataFrame({"month": view.frame[MONTH], "dept": view.frame[DEPT], "date": dates})
+        groups["dataset"][(view.id,)] = str(dates.max()) if len(dates) else ""
+        for name, keys in (("month", ["month"]), ("dept-month", ["dept", "month"]), ("dept", ["dept"])):
+            for key, value in frame.groupby(keys)["date"].max().items():
+                groups[name][(view.id, *(key if isinstance(key, tuple) else (key,)))] = str(value)
+    return groups
+
+
+def _grouped(page: str, groups: dict[str, dict[tuple[str, ...], str]]) -> str:
+    """The date of a listing, summary, list or dataset page, by its path."""
+    if match := MONTH_PAGE.match(page):
+        dataset, dept, month = match.groups()
+        return (
+            groups["dept-month"].get((dataset, dept, month), "")
+            if dept
+            else groups["month"].get((dataset, month), "")
+        )
+    if match := DEPT_PAGE.match(page):
+        return groups["dept"].get(match.groups(), "")
+    if (match := LIST_PAGE.match(page)) or (match := DATASET_DOC.match(page)):
+        return groups["dataset"].get((match.group(1),), "")
+    return ""
+
+
+def _nonempty(dates: pd.Series) -> dict[str, str]:
+    kept: dict[str, str] = dates[dates != ""].astype("str").to_dict()
+    return kept

@@ -19,6 +19,9 @@ previous portal exactly as it was. Guarantees:
   inode and mtime; before the report the staging site is sealed into the new digest map, and
   ``report/changes.json`` lists the site paths added, changed and removed (all empty when the site was not
   replaced). A missing, damaged or foreign map gives a warning and a full write; ``full`` ignores the map;
+- nothing is done when nothing changed: a build of the very inputs the published portal came from (same
+  input fingerprint, sound state: ``generator.unchanged``) returns that build's summary and problems and writes
+  only ``report/changes.json``;
 - nothing is rendered that did not change: bulk pages whose inputs have the previous build's keys
   (``generator.site.units``, kept in ``state/page-units.*``) are linked without rendering.
 """
@@ -27,7 +30,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -42,8 +45,10 @@ from generator.model import Publication
 from generator.outputs import Outputs, Previous, changes
 from generator.packs import write_packs
 from generator.precompress import precompress
-from generator.problems import Problem, fatal, has_errors, problem
+from generator.problems import Problem, fatal, has_config_errors, has_errors, problem
 from generator.release import make_release
+from generator.release.reasons import Withdrawals
+from generator.release.seal import signing_key
 from generator.report import assemble_ledger, published_rows, summarise, write_report
 from generator.rules import RulesResult, apply_rules
 from generator.search import build_search_index
@@ -57,7 +62,8 @@ from generator.state import (
     write_site_digests,
 )
 from generator.subjects import subjects_for_search
-from generator.swap import discard, new_staging, swap_in
+from generator.swap import discard, new_staging, swap_in, tidy
+from generator.unchanged import fingerprint, recall, remember, report_nothing_changed
 
 Progress = Callable[[str], None]
 
@@ -82,6 +88,7 @@ class BuildOptions:
     jobs: int = 2
     strict: bool = False
     full: bool = False  # ignore the previous site's digest map: write every file new
+    signing_key: Path | None = None  # Ed25519 private key (PEM) that signs the releases; None: unsigned
 
 
 @dataclass
@@ -94,6 +101,7 @@ class BuildResult:
     config_ok: bool = True
     swapped: bool = False
     outputs: dict[str, Any] = field(default_factory=dict)
+    unchanged: bool = False  # the published portal was built from these very inputs: nothing was done
 
     @property
     def failed(self) -> bool:
@@ -132,9 +140,19 @@ def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildRe
 
 def _build(options: BuildOptions, stage: _Stages) -> BuildResult:
     stage("load")
+    print_ = fingerprint(_settings(options))
+    remembered = None if options.full else recall(options.out, print_)
+    if remembered is not None:  # the published portal was built from these very inputs
+        tidy(options.out)
+        report_nothing_changed(options.out)
+        return BuildResult(remembered.problems, remembered.summary, unchanged=True)
     inputs = read_inputs(options.catalog, options.out / paths.STATE_DIR)
     if not inputs.ok:
         return BuildResult(inputs.problems, config_ok=False)
+    assert inputs.catalog is not None
+    unusable = signing_key(options.signing_key, inputs.catalog.portal)[1]
+    if has_config_errors(unusable):  # checked before anything is written: no half-signed release
+        return BuildResult(inputs.problems + unusable, config_ok=False)
     stage("rules")
     ruled = _rules(inputs, options)
     previous, found = read_previous(options.out, options.full)
@@ -143,9 +161,16 @@ def _build(options: BuildOptions, stage: _Stages) -> BuildResult:
     staging = new_staging(options.out)
     try:
         outputs = Outputs(staging / paths.SITE_DIR, previous)
-        return _write(inputs, ruled, options, _Writing(outputs, Units(units)), stage)
+        return _write(inputs, ruled, options, _Writing(outputs, Units(units), print_), stage)
     finally:
         discard(staging)
+
+
+def _settings(options: BuildOptions) -> dict[str, object]:
+    """The options that change a build's output (all but where it goes, how many jobs, and ``--full``)."""
+    return {
+        f.name: getattr(options, f.name) for f in fields(options) if f.name not in ("out", "jobs", "full")
+    }
 
 
 def _rules(inputs: Inputs, options: BuildOptions) -> RulesResult:
@@ -160,6 +185,7 @@ class _Writing:
 
     outputs: Outputs
     units: Units
+    fingerprint: str  # of the build's inputs (generator.unchanged)
 
 
 def _write(
@@ -174,7 +200,7 @@ def _write(
     stage("packs")
     pub.files = write_packs(pub, site)
     stage("release")
-    _release(pub, options, outputs)
+    _release(pub, options, outputs, ruled)
     stage("site")
     problems = inputs.problems + ruled.problems + _render(inputs, pub, writing, options.jobs)
     if fatal(problems):
@@ -193,6 +219,7 @@ def _write(
     problems += check_site(site, len(subjects))
     if fatal(problems):
         return BuildResult(problems, summary)
+    remember(staging / paths.STATE_DIR, writing.fingerprint, summary, problems)
     names = _swapped(options, summary, problems)
     replaced = paths.SITE_DIR in names
     report = _changes(outputs.previous, digests, replaced, staging / paths.REPORT_DIR)
@@ -218,12 +245,17 @@ def _changes(
     return report
 
 
-def _release(pub: Publication, options: BuildOptions, outputs: Outputs) -> None:
+def _release(pub: Publication, options: BuildOptions, outputs: Outputs, ruled: RulesResult) -> None:
     previous = options.out / paths.SITE_DIR
     staging = outputs.site.parent
+    signer, found = signing_key(options.signing_key, pub.catalog.portal)
+    if has_config_errors(found):  # the key file changed since it was checked: fail rather than sign half
+        raise ValueError(found[0].message)
+    pub.problems.extend(found)
     pub.releases, release_files = make_release(
         pub, pub.files, previous if previous.is_dir() else None, outputs.site,
         options.out / paths.STATE_DIR, staging / paths.STATE_DIR, outputs,
+        withdrawals=Withdrawals(ruled.ledger, ruled.decided), signer=signer,
     )  # fmt: skip
     pub.files = pub.files + release_files
 

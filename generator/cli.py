@@ -2,10 +2,11 @@
 
 Stage: none (entry point). Guarantees: the only place that reads the system clock (the ``--as-of`` default,
 today in Asia/Shanghai) and the only place that turns problems into exit codes:
-0 success; 1 input rejected (``check``, or ``build --strict``: a rejected row or any ``error`` problem);
-2 bad usage or unreadable catalog configuration; 3 the build failed (a stage error, disk full, another build
-holding the output folder — a second build does not wait, it stops at once naming the holder's PID) and the
-previous site was kept, said in one line without a traceback.
+0 success; 1 input rejected (``check``, or ``build --strict``: a rejected row or any ``error`` problem;
+``verify``/``mirror``: a signature or checksum that does not match — the mirror's copy is left as it was);
+2 bad usage or unreadable catalog configuration (or an unusable signing key); 3 the build failed (a stage
+error, disk full, another build holding the output folder — a second build does not wait, it stops at once
+naming the holder's PID) and the previous site was kept, said in one line without a traceback.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from generator.problems import Level, Problem, fatal, has_errors
 
 if TYPE_CHECKING:
     from generator.inputs import Inputs
+    from generator.signing import PublicKey
 
 console = Console(stderr=True, highlight=False)
 SHOWN_PROBLEMS = 30
@@ -87,7 +89,17 @@ def main() -> None:
 @click.option(
     "--full", is_flag=True, help="不使用上一版的文件摘要表，重新写出全部文件（不沿用任何未变文件）。"
 )
-def build(catalog: Path, out: Path, as_of: date, jobs: int, strict: bool, full: bool) -> None:
+@click.option(
+    "--signing-key",
+    "signing_key",
+    type=click.Path(path_type=Path),
+    envvar="GONGSHI_SIGNING_KEY",
+    show_envvar=True,
+    help="为数据版本签名的 Ed25519 私钥（PEM，gongshi keygen 生成；放在目录之外）。不给则不签名并警告。",
+)
+def build(
+    catalog: Path, out: Path, as_of: date, jobs: int, strict: bool, full: bool, signing_key: Path | None
+) -> None:
     """构建门户网站、开放数据包和构建报告。
 
     构建失败（某阶段出错、磁盘已满、另一个构建正在使用同一输出文件夹）时退出码为 3，网站保持上一版不变。"""
@@ -96,7 +108,8 @@ def build(catalog: Path, out: Path, as_of: date, jobs: int, strict: bool, full: 
 
     with console.status("构建中…") as status:
         result = run_build(
-            BuildOptions(catalog, out, as_of, jobs, strict, full), lambda s: status.update(s + "…")
+            BuildOptions(catalog, out, as_of, jobs, strict, full, signing_key=signing_key),
+            lambda s: status.update(s + "…"),
         )
     if result.failed:
         failure = "；".join(p.message for p in fatal(result.problems))
@@ -111,7 +124,9 @@ def build(catalog: Path, out: Path, as_of: date, jobs: int, strict: bool, full: 
         f"输入 {totals['rows']} 行：已公示 {totals['published']}，暂不公示 {totals['withheld']}，退回 {totals['rejected']}。"
     )
     console.print(f"构建报告：{out / paths.REPORT_DIR / paths.BUILD_REPORT_HTML}")
-    if not result.swapped:
+    if result.unchanged:
+        console.print("输入与上次构建完全相同，网站无需更新。")
+    elif not result.swapped:
         console.print("[red]--strict：有退回的行或文件，网站未更新。[/red]")
         sys.exit(1)
     console.print(f"网站：{out / paths.SITE_DIR}（预览：gongshi serve --out {out}）")
@@ -167,6 +182,91 @@ def sample(records: int, out: Path, seed: int) -> None:
         console.print(f"[red]{out} 中已有目录文件，不会覆盖：{escape(str(exc))}[/red]")
         sys.exit(2)
     console.print(f"已写出 {out}：{summary}")
+
+
+def _key(_ctx: click.Context, param: click.Parameter, value: str | None) -> PublicKey | None:
+    """``--key``: the public key's one line (RWQ…), or a file holding it (a signify .pub file)."""
+    if value is None:
+        return None
+    from generator.signing import UnusableKey, parse_public_key
+
+    path = Path(value)
+    try:
+        text = path.read_text(encoding="ascii", errors="replace") if path.is_file() else value
+        return parse_public_key(text)
+    except (UnusableKey, OSError) as exc:
+        raise click.BadParameter(f"{value}: {exc}", param=param) from None
+
+
+KEY_OPTION = click.option(
+    "--key",
+    callback=_key,
+    metavar="KEY|FILE",
+    help="信任的公钥：门户“发布历史”页面或 portal.yaml 公布的一行 RWQ… 文本，或保存它的 .pub 文件。",
+)
+
+
+@main.command()
+@click.argument("source")
+@KEY_OPTION
+def verify(source: str, key: PublicKey | None) -> None:
+    """核验网址或文件夹 SOURCE 上的开放数据：签名和每个文件的 SHA-256；有不符时退出码为 1。"""
+    from generator.mirror import open_source
+    from generator.mirror import verify as run_verify
+
+    with console.status("核验中…"):
+        check = run_verify(open_source(source), key)
+    _show(check.problems)
+    if has_errors(check.problems):
+        console.print(f"[red]核验未通过：已核对 {check.files} 个文件，{len(check.problems)} 条问题。[/red]")
+        sys.exit(1)
+    used = f"公钥编号 {check.key.fingerprint}" if check.key else "无公钥"
+    console.print(f"核验通过：{check.files} 个文件的签名与 SHA-256 均相符（{used}）。")
+
+
+@main.command()
+@click.argument("source")
+@click.argument("dest", type=click.Path(path_type=Path))
+@KEY_OPTION
+def mirror(source: str, dest: Path, key: PublicKey | None) -> None:
+    """把 SOURCE（网址或文件夹）的开放数据同步到本地文件夹 DEST：核验后应用增量，增量无法衔接时重新下载完整数据。"""
+    from generator.mirror import mirror as run_mirror
+    from generator.mirror import open_source
+
+    with console.status("同步中…"):
+        done = run_mirror(open_source(source), dest, key)
+    _show(done.check.problems)
+    if done.failed:
+        console.print(f"[red]同步失败，副本保持版本 {done.held or '（无）'} 不变。[/red]")
+        sys.exit(1)
+    for line in done.summary():
+        console.print(escape(line), soft_wrap=True)
+
+
+@main.command()
+@click.option(
+    "--out", type=click.Path(path_type=Path), required=True, help="私钥文件（PEM）；公钥写到同名 .pub。"
+)
+def keygen(out: Path) -> None:
+    """生成为数据版本签名的 Ed25519 密钥对：私钥（只有本人可读，放在目录之外），公钥（填入 portal.yaml）。"""
+    from generator.signing import generate, write_signing_key
+
+    public = Path(f"{out}.pub")
+    if out.exists() or public.exists():
+        console.print(f"[red]{escape(str(out))} 或 {escape(str(public))} 已存在，不会覆盖。[/red]")
+        sys.exit(2)
+    key = generate()
+    try:
+        write_signing_key(key, out)
+        public.write_bytes(key.public.pub_file("gongshi release signing key (Ed25519)"))
+    except OSError as exc:
+        console.print(f"[red]无法写出密钥：{escape(str(exc))}[/red]")
+        sys.exit(2)
+    console.print(
+        f"私钥：{out}（构建时用 --signing-key 或环境变量 GONGSHI_SIGNING_KEY 指定；切勿放进目录或网站）"
+    )
+    console.print(f"公钥：{public}；填入 portal.yaml：")
+    print(f"release_public_key: {key.public.text}")
 
 
 def _decision_problems(inputs: Inputs) -> list[Problem]:

@@ -51,6 +51,8 @@ PRECOMPRESSED_DIRS = ("assets", "search-index")
 PRECOMPRESSED_SUFFIXES = (".css", ".js", ".json", ".svg")
 ALL_DATA_ZIP = "data/latest/all-data.zip"  # under site/: every dataset's latest CSV + one data package
 RELEASES_ATOM = "data/releases.atom"  # under site/: Atom feed of data releases
+API_SUBJECTS_DIR = "api/subjects"  # under site/: <统一社会信用代码>.json per archive subject (site.api)
+API_SUBJECT_SCHEMA = "api/subject.schema.json"  # under site/: the JSON Schema of those files
 DATAPACKAGE_FILE = "datapackage.json"  # in each data/latest/<dataset>/ and data/releases/<id>/<dataset>/
 DELTA_FILE = "delta.jsonl"  # in each data/releases/<id>/
 RELEASE_INDEX_FILE = "release-index.parquet"  # under state/: record content hashes of the newest release
@@ -62,7 +64,17 @@ PAGE_UNITS_FILE = "page-units.parquet"  # under state/: each bulk page unit's pa
 PAGE_UNITS_SEAL = (
     "page-units.json"  # under state/: the table's checksum, fingerprint and the site it describes
 )
+BUILD_MEMORY_FILE = "build.json"  # under state/: the build's input fingerprint, summary, problems (unchanged)
 CHANGES_JSON = "changes.json"  # under report/: site paths added, changed, removed by this build
+RELEASE_MANIFEST_FILE = "manifest.json"  # in each data/releases/<id>/: its files with bytes and SHA-256
+RELEASE_PACKAGE_FILE = "datapackage.json"  # in each data/releases/<id>/: describes delta.jsonl (Table Schema)
+SIGNATURE_SUFFIX = ".sig"  # FILE.sig beside each signed file: releases.json, catalog.json, each manifest
+SIGNING_KEY_PUB = "data/signing-key.pub"  # under site/: the public key that verifies the signatures
+
+# ---- a consumer's copy (gongshi mirror DEST) -----------------------------------------------------------------
+MIRROR_COPY_DIR = "copy"  # under DEST: the mirrored records, replaced as a whole after each verified update
+MIRROR_STATE_FILE = "mirror.json"  # in DEST/copy/: the release held, the source, the pinned public key
+MIRROR_RECORDS_SUFFIX = ".jsonl"  # DEST/copy/<dataset>.jsonl: the dataset's records, sorted by 记录ID
 
 # ---- packaged resources ----------------------------------------------------------------------------------
 PACKAGE_DIR = Path(__file__).resolve().parent

@@ -159,6 +159,16 @@ def read_previous(out: Path, full: bool = False) -> tuple[Previous, list[Problem
     return Previous(site), [problem("build-digests-unusable", text, file=where)]
 
 
+def site_sealed(out: Path) -> bool:
+    """The published site is the one its digest map describes (by the seal alone; the map is not read)."""
+    state = out / STATE_DIR
+    try:
+        seal = json.loads((state / SITE_DIGESTS_SEAL).read_text(encoding="utf-8"))
+        return not _seal_mismatch(seal, state / SITE_DIGESTS_FILE, out / SITE_DIR)
+    except (OSError, ValueError, TypeError, AttributeError):
+        return False
+
+
 def read_site_digests(out: Path) -> tuple[DigestMap | None, str]:
     """The digest map of ``out``'s published site, or None and why not (``""``: there is none at all)."""
     state = out / STATE_DIR

@@ -12,11 +12,11 @@ Stage: last. Guarantees:
   detached background process (``generator.trash``): the build — and the command line — return at once, and
   the site is complete before the removal starts. The same happens to a failed build's staging folder and to
   stale ones found at the start of a build; an empty staging folder is simply removed.
-- The next build's start (``new_staging``, holding the lock) sweeps the output folder: every ``.trash-*`` that
-  no live removal holds (its remover was killed, or could not be started) gets a new removal, and one still
-  being removed is left to its remover (each removal holds ``flock`` on its trash folder; concurrent removal of
-  one tree would be harmless anyway, ``rmtree`` with ``ignore_errors`` being idempotent). A removal never holds
-  the output lock, so it is never taken for a build.
+- The next build's start (``tidy``, holding the lock; a build with nothing to do included) sweeps the output
+  folder: every ``.trash-*`` that no live removal holds (its remover was killed, or could not be started) gets
+  a new removal, and one still being removed is left to its remover (each removal holds ``flock`` on its trash
+  folder; concurrent removal of one tree would be harmless anyway, ``rmtree`` with ``ignore_errors`` being
+  idempotent). A removal never holds the output lock, so it is never taken for a build.
 - Once the exchange has happened nothing can fail the build: trouble moving or removing the old tree leaves it
   for the next sweep.
 """
@@ -38,14 +38,19 @@ _RENAME_EXCHANGE = 2
 
 
 def new_staging(out: Path) -> Path:
-    """A fresh staging folder inside ``out`` (same filesystem, so the final rename is atomic), after sweeping
-    the trash and handing the staging folders that killed builds left behind to background removal; call it
-    only while holding ``out``'s lock."""
+    """A fresh staging folder inside ``out`` (same filesystem, so the final rename is atomic), after ``tidy``;
+    call it only while holding ``out``'s lock."""
     out.mkdir(parents=True, exist_ok=True)
+    tidy(out)
+    return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+
+
+def tidy(out: Path) -> None:
+    """Sweep the trash and hand the staging folders that killed builds left behind to background removal;
+    call it only while holding ``out``'s lock."""
     sweep(out)
     for stale in sorted(out.glob(STAGING_PREFIX + "*")):
         discard(stale)
-    return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
 
 
 def swap_in(staging: Path, out: Path, names: tuple[str, ...]) -> None:

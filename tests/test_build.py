@@ -14,6 +14,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from generator import paths
 from generator.build import BuildOptions, build
 from generator.loading.csvfile import decode
 from tests.buildproc import catalog_with_an_empty_batch_file_only, tree_digest
@@ -76,6 +77,9 @@ def test_same_catalog_and_as_of_give_byte_identical_output(demo_build: Path, tmp
 def test_rebuilding_unchanged_input_in_place_changes_nothing(tmp_path: Path) -> None:
     out = run_build(DEMO_CATALOG, tmp_path / "published")
     before = tree_digest(out / "site")
+    (
+        out / paths.STATE_DIR / paths.BUILD_MEMORY_FILE
+    ).unlink()  # a real build, not the unchanged-inputs shortcut
     run_build(DEMO_CATALOG, out)
     assert tree_digest(out / "site") == before
 

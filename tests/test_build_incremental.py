@@ -41,6 +41,10 @@ def snapshot(site: Path) -> Snapshot:
 
 
 def run(catalog: Path, out: Path, *, full: bool = False) -> BuildResult:
+    """A real build, even of the inputs the published portal came from: the previous build's input fingerprint
+    is forgotten first, so the shortcut for unchanged inputs (``generator.unchanged``, tested in
+    ``test_unchanged.py``) does not apply — these tests are about what a build that does run carries over."""
+    (out / paths.STATE_DIR / paths.BUILD_MEMORY_FILE).unlink(missing_ok=True)
     result = build(BuildOptions(catalog=catalog, out=out, as_of=AS_OF, full=full))
     assert result.swapped, [p.message for p in result.problems if p.level in ("fatal", "config")]
     return result

@@ -4,7 +4,8 @@ Stage: render site (after the rules, data-pack and release stages have filled th
 - hand-written pages (home, 信用信息目录, dataset and dictionary pages, lists, measures, statistics, release
   history, guidance, search) are built by real mkdocs-material from generated Markdown, with an explicit nav;
 - pages per record, per subject (信用档案), per month/department and per list page are rendered with jinja2 into
-  the theme shell cut from one mkdocs page, as flat files in small shard folders, in ``jobs`` processes;
+  the theme shell cut from one mkdocs page, as flat files in small shard folders, in ``jobs`` processes; each
+  archive's subject gets its static JSON beside it (``api/subjects/<code>.json``, ``generator.site.api``);
 - every value from the records is HTML-escaped; natural persons have no page addressed by their ID number and
   show only the masked ID they arrive with; META columns are never shown;
 - nothing is loaded from a third-party host (fonts off, no CDN, no analytics, theme search off);
@@ -62,6 +63,7 @@ def render_site(
     portal = pub.catalog.portal
     data = BulkData(site_dir, portal.base_url, views, find_subjects(views), measure_links(views))
     data.previous = out.previous
+    data.release = pub.releases[-1].id if pub.releases else ""
     docs = portal_docs(pub, data, pages or {}, repair_page)
     shell, found = build_pages(docs, portal, site_dir, nav, out)
     problems += found

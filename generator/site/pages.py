@@ -2,7 +2,8 @@
 lists, measures, statistics, release history, guidance, search.
 
 Stage: render site. Guarantees: every value from the catalog or the records reaches the Markdown HTML-escaped
-(autoescaping templates; data tables are raw HTML blocks, so Markdown never reinterprets record text); page
+(autoescaping templates; data tables are raw HTML blocks, so Markdown never reinterprets record text; the
+catalogue's schema.org JSON-LD is escaped for its script element by ``schemaorg``); page
 paths match the explicit nav in mkdocs.yml; nothing here reads the clock.
 """
 
@@ -12,15 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from markupsafe import Markup
 
 from generator import paths
-from generator.model import RECORD_ID, Publication
+from generator.model import RECORD_ID, Publication, ReleaseInfo
 from generator.schema import Field
 from generator.site import urls
 from generator.site.datasets import dataset_docs
 from generator.site.feeds import latest
 from generator.site.jinja import environment
 from generator.site.rulespage import rules_facts
+from generator.site.schemaorg import catalog_jsonld
 from generator.site.stats import statistics
 from generator.site.view import FREQUENCIES, KIND_TITLES, DatasetView, split_values
 from generator.site.work import BulkData, list_label
@@ -50,7 +53,7 @@ def portal_docs(
     ``repair_doc`` is the 信用修复承诺书 page among them, if any)."""
     docs = dict(extra_docs)
     for vi in range(len(data.views)):
-        docs.update(dataset_docs(data, vi, pub.catalog.portal, pub.files, pub.as_of))
+        docs.update(dataset_docs(data, vi, pub.catalog.portal, pub.files, _newest(pub)))
     context = _context(pub, data, docs, repair_doc)
     env = environment()
     for doc, name in PAGES.items():
@@ -77,11 +80,25 @@ def _context(
         "search_index": paths.SEARCH_INDEX_DIR, "search_script": paths.SEARCH_SCRIPT,
         "rules": rules_facts(pub.rules),
         "releases_atom": paths.RELEASES_ATOM if _exists(data.site_dir, paths.RELEASES_ATOM) else "",
+        "catalog_jsonld": Markup(catalog_jsonld(portal, views, _newest(pub))),
+        "signing": _signing(data.site_dir),
     }  # fmt: skip
+
+
+def _newest(pub: Publication) -> ReleaseInfo | None:
+    return pub.releases[-1] if pub.releases else None
 
 
 def _exists(site_dir: Path, path: str) -> bool:
     return (site_dir / path).is_file()
+
+
+def _signing(site_dir: Path) -> dict[str, Any]:
+    """The release signing key the release stage published (its one line), and whether releases are signed."""
+    key = site_dir / paths.SIGNING_KEY_PUB
+    lines = key.read_text(encoding="ascii").split("\n") if key.is_file() else []
+    signed = _exists(site_dir, paths.RELEASES_JSON + paths.SIGNATURE_SUFFIX)
+    return {"key": lines[1] if len(lines) > 1 else "", "file": paths.SIGNING_KEY_PUB, "signed": signed}
 
 
 def _summary(view: DatasetView) -> dict[str, Any]:

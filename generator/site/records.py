@@ -1,16 +1,17 @@
-"""Record detail pages and organisations' credit archives (信用档案), stamped into the theme shell.
+"""Record detail pages and organisations' credit archives (信用档案), stamped into the theme shell, each archive
+with its per-subject JSON (``api``).
 
 Stage: render site. Guarantees: a record page shows the record's public schema fields only (never META
 columns), in schema order, empty ones left out; an archive exists only for a subject with a 统一社会信用代码,
 lists its records grouped by dataset with an anchor per record, and its list status; all text is escaped by
-the templates.
+the templates; an archive and its JSON file are one page unit: carried together or rendered together.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.site import urls
+from generator.site import api, urls
 from generator.site.listings import month_page_of
 from generator.site.view import LIST_TYPES
 from generator.site.work import (
@@ -58,10 +59,12 @@ def subject_pages(data: BulkData, start: int, stop: int) -> list[str]:
     page = template("bulk/subject.html")
     written = []
     fresh = data.fresh.subjects
+    rows: api.Rows | None = None  # the records' values, looked up once a subject is rendered
     for i in range(start, stop):
         code, name = str(data.subjects.codes[i]), str(data.subjects.names[i])
-        if i < len(fresh) and fresh[i] and carry_pages(data, [urls.subject_page(code)]):
-            written.append(urls.subject_page(code))
+        unit = [urls.subject_page(code), api.subject_path(code)]
+        if i < len(fresh) and fresh[i] and carry_pages(data, unit):
+            written += unit
             continue
         records = [(vi, brief(data, vi, p)) for vi, p in data.subjects.records(i)]
         groups = _groups(data, records)
@@ -71,6 +74,8 @@ def subject_pages(data: BulkData, start: int, stop: int) -> list[str]:
         )  # fmt: skip
         text = f"{name}（统一社会信用代码 {code}）的信用档案：本门户公示的 {len(records)} 条信息及名单状态。"
         written.append(write_page(data, urls.subject_page(code), f"{name} - 信用档案", text, body))
+        rows = rows if rows is not None else api.subject_rows(data, start, stop)
+        written.append(api.write_subject(data, i, records, rows))
     return written
 
 

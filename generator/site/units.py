@@ -2,19 +2,23 @@
 inputs changed and carries the others from the previous site as hard links.
 
 Stage: render site (keys computed before the workers start; the key table written into the staging state by
-the build). A unit is a record page, a subject's credit archive, or one month of a dataset's listing (its
-pages for all departments and for each department); the unit is named by its (first) page's path. Guarantees:
+the build). A unit is a record page, a subject's credit archive with its JSON file (``api``), or one month of a
+dataset's listing (its pages for all departments and for each department); the unit is named by its (first)
+page's path. Guarantees:
 - a unit's key is computed from everything its pages show, vectorised: a record's key hashes every column of
   its view row (public fields, record ID, month, department slug, archive code) and the listing page it sits
   on; an archive's key hashes, in order, its records' keys and views, its code and its name; a month's key
   hashes, in order, its rows' keys, its month and its neighbouring months. Everything the rows do not carry —
-  the theme shell (nav, portal name), the templates and the render code, gongshi's and the libraries'
-  versions, the base URL, the views' configuration and schemas, the measures linked from list entries — is one
+  the theme shell (nav, portal name), the templates and the render code (with the data packs' column naming,
+  which the subject JSON shares), gongshi's and the libraries' versions, the base URL, the views'
+  configuration and schemas, the measures linked from list entries — is one
   ``fingerprint``; when it differs from the previous build's, no unit is carried (a template edit re-renders
   every page of every template: they share the shell);
 - a unit is carried only when the previous build's key table is sound (``state``: sealed like the digest map
   and read with it) and lists the same path with the same key under the same fingerprint — and then only if
   each of its files is still in the previous site as its digest map says (else it is rendered after all);
+- the subject JSON's ``release`` is in no key, by design: it names the release since which the file is
+  unchanged, so a unit whose key is unchanged keeps it when carried — what rendering it would give too;
 - department summaries and list pages are few and always rendered (unchanged bytes are still linked).
 Keys are 64-bit (pandas' ``hash_pandas_object``, SipHash with a fixed key, mixed with SplitMix64): a change
 that keeps a key is a 2⁻⁶⁴ accident per page. The property test builds incrementally and afresh after random
@@ -40,6 +44,7 @@ from generator.site.view import MONTH, DatasetView
 from generator.site.work import BulkData, Fresh
 
 KEY_LIBRARIES = ("jinja2", "markupsafe", "mkdocs", "mkdocs-material", "numpy", "pandas")
+SHARED_CODE = ("packs/layout.py",)  # the column headers of the per-subject JSON
 U64 = np.uint64
 
 
@@ -108,6 +113,8 @@ def _code_fingerprint() -> str:
     root = paths.PACKAGE_DIR / "site"
     for source in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".pyc"):
         digest.update(source.relative_to(root).as_posix().encode() + b"\0" + source.read_bytes())
+    for shared in SHARED_CODE:  # outside site/ but shaping what bulk files show
+        digest.update(shared.encode() + b"\0" + (paths.PACKAGE_DIR / shared).read_bytes())
     return digest.hexdigest()
 
 

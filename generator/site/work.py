@@ -2,7 +2,8 @@
 
 Stage: render site. Guarantees: a bulk page is written as one flat file at a path from ``urls`` (two folders
 deep, like the shell), stamped into the theme shell with its canonical URL under the portal's base URL — or,
-when the previous site has exactly those bytes there, hard-linked from it (``generator.outputs``); each page
+when the previous site has exactly those bytes there, hard-linked from it (``generator.outputs``); a unit's
+other files (the per-subject JSON) are written the same way by ``write_file``; each file
 written is noted in the process's ``cache["written"]`` for its task to return (never shared state); the columns
 a worker reads are converted from the tables once per process and then only indexed.
 """
@@ -52,6 +53,9 @@ class BulkData:
     shell: Shell | None = None  # set once mkdocs has built the placeholder page
     previous: Previous = field(default_factory=Previous)  # the previous site, to link unchanged pages from
     fresh: Fresh = field(default_factory=Fresh)  # units to carry from the previous site without rendering
+    release: str = (
+        ""  # the newest release's ID: the per-subject JSON of a subject whose content changed names it
+    )
     cache: dict[Any, Any] = field(default_factory=dict)  # per process: columns, month groups, folders made
 
 
@@ -126,11 +130,17 @@ def template(name: str) -> jinja2.Template:
 
 def write_page(data: BulkData, path: str, title: str, description: str, body: str) -> str:
     """Stamp ``body`` into the shell and write it at ``path`` (relative to site/); returns ``path``."""
-    _folder(data, path)
     assert data.shell is not None, "bulk pages need the theme shell"
     html = data.shell.stamp(title, description[:160], data.base_url + path, body)
+    return write_file(data, path, html.encode("utf-8"))
+
+
+def write_file(data: BulkData, path: str, content: bytes) -> str:
+    """Write ``content`` at ``path`` (relative to site/; linked when the previous site has those bytes there);
+    returns ``path``."""
+    _folder(data, path)
     written: list[Written] = data.cache.setdefault("written", [])
-    written.append(put_bytes(data.site_dir, data.previous, path, html.encode("utf-8")))
+    written.append(put_bytes(data.site_dir, data.previous, path, content))
     return path
 
 

@@ -125,7 +125,7 @@ def test_catalog_jsonld_is_dcat_with_checksums(tmp_path: Path) -> None:
     builds = run_story(tmp_path, builds=2)
     site = builds[-1].site
     dcat = json.loads((site / "data/catalog.jsonld").read_text(encoding="utf-8"))
-    assert dcat["@type"] == "dcat:Catalog" and dcat["dct:identifier"] == "2026-11-21"
+    assert dcat["@type"] == "dcat:Catalog" and dcat["dcat:version"] == "2026-11-21"
     datasets = {d["dct:identifier"]: d for d in dcat["dcat:dataset"]}
     assert set(datasets) == {"licences", "penalties"}
     for dist in datasets["penalties"]["dcat:distribution"]:

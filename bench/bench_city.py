@@ -28,7 +28,6 @@ Writes ``<work>/`` (catalog and published/, default bench/out/city/) and bench/o
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import random
@@ -43,6 +42,9 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from treemem import tree_pss  # noqa: E402
 
 from generator import paths  # noqa: E402
 
@@ -58,27 +60,6 @@ TARGETS = {
 
 
 # ---- measuring a child process ----------------------------------------------------------------------------
-def tree(pid: int) -> list[int]:
-    """``pid`` and all its descendants."""
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        for task in Path(f"/proc/{current}/task").glob("*/children"):
-            with contextlib.suppress(OSError):
-                todo += [int(c) for c in task.read_text().split()]
-    return found
-
-
-def pss(pid: int) -> int:
-    try:
-        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
-    except OSError:
-        return 0
-    found = [line.split()[1] for line in text.splitlines() if line.startswith("Pss:")]
-    return int(found[0]) * 1024 if found else 0
-
-
 @dataclass
 class Measured:
     wall_s: float
@@ -97,7 +78,7 @@ def measure(args: list[str], result: Path, every: float = 0.25) -> Measured:
     child = subprocess.Popen([sys.executable, *args], cwd=REPO)
     peak = 0
     while child.poll() is None:
-        peak = max(peak, sum(pss(p) for p in tree(child.pid)))
+        peak = max(peak, tree_pss(child.pid))
         time.sleep(every)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)

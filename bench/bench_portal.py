@@ -16,7 +16,6 @@ Writes bench/out/portal/ (catalog, published/, results.json) and prints the resu
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import shutil
@@ -36,6 +35,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from bench_site import mkdocs_comparison, page_bytes  # noqa: E402
+from treemem import tree_pss  # noqa: E402
 
 import generator.build as build_module  # noqa: E402
 import generator.site as site_module  # noqa: E402
@@ -65,27 +65,7 @@ class TreeMemory:
 
     def _run(self) -> None:
         while not self._stop.wait(self.every):
-            self.peak = max(self.peak, sum(_pss(p) for p in _tree(os.getpid())))
-
-
-def _tree(pid: int) -> list[int]:
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        for task in Path(f"/proc/{current}/task").glob("*/children"):
-            with contextlib.suppress(OSError):
-                todo += [int(c) for c in task.read_text().split()]
-    return found
-
-
-def _pss(pid: int) -> int:
-    try:
-        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
-    except OSError:
-        return 0
-    found = [line.split()[1] for line in text.splitlines() if line.startswith("Pss:")]
-    return int(found[0]) * 1024 if found else 0
+            self.peak = max(self.peak, tree_pss(os.getpid()))
 
 
 class Clock:

@@ -79,7 +79,7 @@ def code_fingerprint() -> str:
     a checkout edited without a version bump must not take outcomes computed by other code."""
     digest = hashlib.sha256(f"{__version__} {platform.python_version()}".encode())
     for name in OUTCOME_LIBRARIES:
-        digest.update(f" {name} {_version(name)}".encode())
+        digest.update(f" {name} {library_version(name)}".encode())
     for item in OUTCOME_CODE:
         root = PACKAGE_DIR / item
         for source in sorted(root.rglob("*.py")) if root.is_dir() else [root]:
@@ -87,7 +87,8 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _version(name: str) -> str:
+def library_version(name: str) -> str:
+    """The installed version of distribution ``name`` (``-`` when it is not installed)."""
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:

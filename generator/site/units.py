@@ -30,12 +30,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import metadata
 
 import numpy as np
 import pandas as pd
 
 from generator import __version__, paths
+from generator.loading.keys import library_version
 from generator.model import RECORD_ID
 from generator.site import urls
 from generator.site.listings import PAGE_SIZE, month_groups
@@ -109,20 +109,13 @@ def _code_fingerprint() -> str:
     """gongshi's version, the render stage's code and templates, and the versions of the libraries it uses."""
     digest = hashlib.sha256(__version__.encode())
     for name in KEY_LIBRARIES:
-        digest.update(f" {name} {_version(name)}".encode())
+        digest.update(f" {name} {library_version(name)}".encode())
     root = paths.PACKAGE_DIR / "site"
     for source in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".pyc"):
         digest.update(source.relative_to(root).as_posix().encode() + b"\0" + source.read_bytes())
     for shared in SHARED_CODE:  # outside site/ but shaping what bulk files show
         digest.update(shared.encode() + b"\0" + (paths.PACKAGE_DIR / shared).read_bytes())
     return digest.hexdigest()
-
-
-def _version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "-"
 
 
 def _row_keys(data: BulkData, vi: int) -> np.ndarray:

@@ -41,20 +41,6 @@ def month_groups(data: BulkData, vi: int) -> list[tuple[str, np.ndarray]]:
     return result
 
 
-def month_page_of(data: BulkData, vi: int, p: int, month: str) -> str:
-    """The page of ``month``'s listing that shows row ``p`` of view ``vi``."""
-    positions = month_positions(data, vi)[month]
-    return urls.month_page(data.views[vi].id, month, int(np.searchsorted(positions, p)) // PAGE_SIZE + 1)
-
-
-def month_positions(data: BulkData, vi: int) -> dict[str, np.ndarray]:
-    key = ("month-positions", vi)
-    if key not in data.cache:
-        data.cache[key] = dict(month_groups(data, vi))
-    result: dict[str, np.ndarray] = data.cache[key]
-    return result
-
-
 def month_pages(data: BulkData, vi: int, start: int, stop: int) -> list[str]:
     """All pages of months ``start:stop`` (by ``month_groups`` order): all departments, then each one."""
     groups = month_groups(data, vi)

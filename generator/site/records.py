@@ -2,7 +2,8 @@
 with its per-subject JSON (``api``).
 
 Stage: render site. Guarantees: a record page shows the record's public schema fields only (never META
-columns), in schema order, empty ones left out; an archive exists only for a subject with a 统一社会信用代码,
+columns), in schema order, empty ones left out, and links its dataset and its month's listing (first page: a
+record page depends on its own row alone); an archive exists only for a subject with a 统一社会信用代码,
 lists its records grouped by dataset with an anchor per record, and its list status; all text is escaped by
 the templates; an archive and its JSON file are one page unit: carried together or rendered together.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator.site import api, urls
-from generator.site.listings import month_page_of
 from generator.site.view import LIST_TYPES
 from generator.site.work import (
     Brief,
@@ -46,7 +46,7 @@ def record_pages(data: BulkData, vi: int, start: int, stop: int) -> list[str]:
         body = page.render(
             view=view, r=r, rel=urls.BULK_REL, heading=heading, date_title=date_title,
             fields=[(t, v) for t, v in zip(titles, row, strict=True) if v], measures=r.measures,
-            month_title=month_title(r.month), month_url=month_page_of(data, vi, p, r.month),
+            month_title=month_title(r.month), month_url=urls.month_page(view.id, r.month),
         )  # fmt: skip
         title = f"{heading} - {view.title}"
         text = "，".join(x for x in (view.title, r.name, r.summary, r.document, r.date) if x)

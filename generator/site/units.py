@@ -6,9 +6,10 @@ the build). A unit is a record page, a subject's credit archive with its JSON fi
 dataset's listing (its pages for all departments and for each department); the unit is named by its (first)
 page's path. Guarantees:
 - a unit's key is computed from everything its pages show, vectorised: a record's key hashes every column of
-  its view row (public fields, record ID, month, department slug, archive code) and the listing page it sits
-  on; an archive's key hashes, in order, its records' keys and views, its code and its name; a month's key
-  hashes, in order, its rows' keys, its month and its neighbouring months. Everything the rows do not carry —
+  its view row (public fields, record ID, month, department slug, archive code; its page links its month's
+  first listing page, not the page it sits on, so rows coming and going before it leave it alone); an
+  archive's key hashes, in order, its records' keys and views, its code and its name; a month's key hashes,
+  in order, its rows' keys, its month and its neighbouring months. Everything the rows do not carry —
   the theme shell (nav, portal name), the templates and the render code (with the data packs' column naming,
   which the subject JSON shares), gongshi's and the libraries' versions, the base URL, the views'
   configuration and schemas, the measures linked from list entries — is one
@@ -38,9 +39,9 @@ from generator import __version__, paths
 from generator.loading.keys import library_version
 from generator.model import RECORD_ID
 from generator.site import urls
-from generator.site.listings import PAGE_SIZE, month_groups
+from generator.site.listings import month_groups
 from generator.site.shell import Shell
-from generator.site.view import MONTH, DatasetView
+from generator.site.view import DatasetView
 from generator.site.work import BulkData, Fresh
 
 KEY_LIBRARIES = ("jinja2", "markupsafe", "mkdocs", "mkdocs-material", "numpy", "pandas")
@@ -119,11 +120,9 @@ def _code_fingerprint() -> str:
 
 
 def _row_keys(data: BulkData, vi: int) -> np.ndarray:
-    """A key per row of view ``vi``: all its columns and, for dated views, the month page it is listed on."""
-    frame = data.views[vi].frame
-    if data.views[vi].is_record_set:
-        frame = frame.assign(_page=frame.groupby(MONTH, sort=False).cumcount() // PAGE_SIZE)
-    keys: np.ndarray = pd.util.hash_pandas_object(frame, index=False).to_numpy(dtype=U64)
+    """A key per row of view ``vi``: all its columns (a record page shows nothing else of the listings: it links
+    its month's first page, so rows coming and going before it leave it alone)."""
+    keys: np.ndarray = pd.util.hash_pandas_object(data.views[vi].frame, index=False).to_numpy(dtype=U64)
     return keys
 
 

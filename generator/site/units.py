@@ -72,23 +72,33 @@ def plan_units(data: BulkData, shell: Shell, units: Units) -> Fresh:
 
 
 def page_units(data: BulkData, shell: Shell) -> PageUnits:
-    """This build's units and keys (the views are sorted and the subjects found already)."""
+    """This build's units and keys, in build order: each record view's rows, then the subjects, then each
+    record view's months (the views are sorted and the subjects found already)."""
     rows = [_row_keys(data, vi) for vi in range(len(data.views))]
     parts = [_record_units(data, rows), _subject_units(data, rows), _month_units(data, rows)]
-    return PageUnits(fingerprint(data, shell), pd.concat(parts).sort_index())
+    return PageUnits(fingerprint(data, shell), pd.concat(parts))
 
 
 def fresh_units(data: BulkData, units: PageUnits, previous: PageUnits) -> Fresh:
-    """The units whose key the previous build had under the same fingerprint."""
-    if not previous.fingerprint or previous.fingerprint != units.fingerprint:
+    """The units whose key the previous build had under the same fingerprint, read off ``units`` by position
+    (it is in build order), so no page path is made twice."""
+    if not previous.fingerprint or previous.fingerprint != units.fingerprint or not len(previous.keys):
         return Fresh(subjects=np.zeros(len(data.subjects), dtype=bool))
-    same = previous.keys.reindex(units.keys.index) == units.keys
-    records = {vi: same.reindex(_record_paths(view)).fillna(False).to_numpy(dtype=bool)
-               for vi, view in enumerate(data.views) if view.is_record_set}  # fmt: skip
-    subjects = same.reindex([urls.subject_page(str(c)) for c in data.subjects.codes]).fillna(False)
-    months = {vi: {m for m, _ in month_groups(data, vi) if same.get(urls.month_page(view.id, m), False)}
-              for vi, view in enumerate(data.views) if view.is_record_set}  # fmt: skip
-    return Fresh(records, months, subjects.to_numpy(dtype=bool))
+    found = previous.keys.index.get_indexer(units.keys.index)
+    same = (found >= 0) & (previous.keys.to_numpy()[found] == units.keys.to_numpy())  # exact uint64 compare
+    at, records, months = 0, {}, {}
+    for vi in _record_views(data):
+        records[vi], at = same[at : at + len(data.views[vi].frame)], at + len(data.views[vi].frame)
+    subjects, at = same[at : at + len(data.subjects)], at + len(data.subjects)
+    for vi in _record_views(data):
+        groups = month_groups(data, vi)
+        months[vi] = {m for (m, _), ok in zip(groups, same[at : at + len(groups)], strict=True) if ok}
+        at += len(groups)
+    return Fresh(records, months, subjects)
+
+
+def _record_views(data: BulkData) -> list[int]:
+    return [vi for vi, view in enumerate(data.views) if view.is_record_set]
 
 
 def fingerprint(data: BulkData, shell: Shell) -> str:
@@ -133,8 +143,7 @@ def _record_paths(view: DatasetView) -> pd.Index:
 
 
 def _record_units(data: BulkData, rows: list[np.ndarray]) -> pd.Series:
-    parts = [pd.Series(rows[vi], index=_record_paths(view))
-             for vi, view in enumerate(data.views) if view.is_record_set]  # fmt: skip
+    parts = [pd.Series(rows[vi], index=_record_paths(data.views[vi])) for vi in _record_views(data)]
     return pd.concat(parts) if parts else pd.Series(dtype="uint64")
 
 
@@ -151,7 +160,7 @@ def _subject_units(data: BulkData, rows: list[np.ndarray]) -> pd.Series:
 
 
 def _month_units(data: BulkData, rows: list[np.ndarray]) -> pd.Series:
-    parts = [_view_months(data, vi, rows[vi]) for vi, view in enumerate(data.views) if view.is_record_set]
+    parts = [_view_months(data, vi, rows[vi]) for vi in _record_views(data)]
     return pd.concat(parts) if parts else pd.Series(dtype="uint64")
 
 

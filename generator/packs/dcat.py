@@ -47,6 +47,16 @@ EXTRA_MEDIA = {"datapackage": "application/json", "zip": "application/zip", "rel
 RELEASES_DATASET = "releases"
 THEME = EU + "data-theme/GOVE"  # Government and public sector
 PUBLISHER_TYPE = "http://purl.org/adms/publishertype/LocalAuthority"
+ADMS_LICENCE = "http://purl.org/adms/licencetype/"
+# The preferred labels of the controlled-vocabulary terms used (as the EU vocabularies and ADMS spell them):
+# DCAT-AP wants every skos:Concept to carry one, and a consumer need not fetch the vocabularies to show them.
+LABELS = {
+    THEME: "Government and public sector", EU + "data-theme": "Data theme", PUBLISHER_TYPE: "Local Authority",
+    EU + "planned-availability/STABLE": "stable", EU + "planned-availability/TEMPORARY": "temporary",
+    ADMS_LICENCE + "Attribution": "Attribution", ADMS_LICENCE + "PublicDomain": "Public domain",
+}  # fmt: skip
+LICENCE_TYPES = {"CC-BY-4.0": "Attribution", "CC0-1.0": "PublicDomain", "PDDL-1.0": "PublicDomain",
+                 "ODC-By-1.0": "Attribution"}  # SPDX licence id -> ADMS licence type; others say none  # fmt: skip
 
 
 def dcat_document(pub: Publication, files: list[DataFile], releases: list[ReleaseInfo]) -> dict[str, Any]:
@@ -55,13 +65,14 @@ def dcat_document(pub: Publication, files: list[DataFile], releases: list[Releas
     portal, current = pub.catalog.portal, releases[-1]
     issued = sorted(s.config.issued.isoformat() for s in _specs(pub) if s.config.issued)
     datasets = [_dataset(pub, spec, files, releases) for spec in _specs(pub)]
-    datasets += [_all_data(portal, files, current), _releases(portal, releases)]
+    starts = [start for spec in _specs(pub) if (start := date_span(pub.tables[spec.id])[0])]
+    datasets += [_all_data(portal, files, current, min(starts, default="")), _releases(portal, releases)]
     catalog = {
         "@context": CONTEXT, "@id": portal.base_url + paths.CATALOG_JSONLD, "@type": "dcat:Catalog",
         "dct:title": _zh(f"{portal.name} 开放数据目录"), "dct:description": _zh(_catalog_text(portal)),
         "dct:publisher": _agent(portal.publisher), "dct:language": _language(), "dct:license": _licence(portal),
         "dct:spatial": _region(portal), "foaf:homepage": _typed(portal.base_url, "foaf:Document"),
-        "dcat:themeTaxonomy": _typed(EU + "data-theme", "skos:ConceptScheme"),
+        "dcat:themeTaxonomy": _scheme(EU + "data-theme"),
         "dct:modified": _date(current.as_of), "dcat:version": current.id, "dcat:dataset": datasets,
     }  # fmt: skip
     return catalog | ({"dct:issued": _date(issued[0])} if issued else {})
@@ -100,7 +111,7 @@ def _common(portal: Portal, spec: DatasetSpec | None, title: str = "") -> dict[s
         "@type": "dcat:Dataset", "dct:title": _zh(title or (config.title if config else portal.name)),
         "dct:publisher": _agent(config.publisher if config else portal.publisher),
         "dcat:contactPoint": _contact(portal), "dcat:keyword": [_zh(k) for k in (config.keywords if config else ["信用信息"])],
-        "dcat:theme": _typed(THEME, "skos:Concept"), "dct:spatial": _region(portal),
+        "dcat:theme": _concept(THEME), "dct:spatial": _region(portal),
     }  # fmt: skip
 
 
@@ -124,12 +135,12 @@ def _version_iri(portal: Portal, release: ReleaseInfo, dataset: str) -> str:
     return f"{portal.base_url}{paths.RELEASES_DIR}/{release.id}/{dataset}/"
 
 
-def _all_data(portal: Portal, files: list[DataFile], current: ReleaseInfo) -> dict[str, Any]:
+def _all_data(portal: Portal, files: list[DataFile], current: ReleaseInfo, start: str) -> dict[str, Any]:
     return _common(portal, None, f"{portal.name} 全部公开数据（打包下载）") | {
         "@id": dataset_iri(portal.base_url, PACKAGE_NAME), "dct:identifier": PACKAGE_NAME,
         "dct:description": _zh("全部数据集的最新公开记录：每个数据集一个 CSV 文件，附一个描述它们的数据包（datapackage.json）。"
                                "CSV 供程序读取，请把所有列当作文本读取。"),
-        "dct:modified": _date(current.as_of), "dcat:version": current.id, **_temporal("", current.as_of),
+        "dct:modified": _date(current.as_of), "dcat:version": current.id, **_temporal(start, current.as_of),
         "dcat:distribution": [_file(f, portal, None) for f in files if not f.dataset and f.format == "zip"],
     }  # fmt: skip
 
@@ -145,7 +156,8 @@ def _releases(portal: Portal, releases: list[ReleaseInfo]) -> dict[str, Any]:
         "@id": dataset_iri(portal.base_url, RELEASES_DATASET), "dct:identifier": RELEASES_DATASET,
         "dct:description": _zh("每个保留的数据版本及其变更明细：delta.jsonl 逐行列出相对上一版新增、更正的完整记录和撤下的记录ID；"
                                "使用本门户数据的机构按顺序应用，即与最新数据一致，并应删除已撤下的记录。"),
-        "dct:modified": _date(current.as_of), "dcat:version": current.id, **_temporal("", current.as_of),
+        "dct:modified": _date(current.as_of), "dcat:version": current.id,
+        **_temporal(releases[0].as_of, current.as_of),
         "dcat:distribution": [_link(portal, path, fmt, title, None, "STABLE" if fmt != "delta" else "TEMPORARY")
                               for path, fmt, title in links + deltas],
     }  # fmt: skip
@@ -156,7 +168,7 @@ def _file(f: DataFile, portal: Portal, spec: DatasetSpec | None) -> dict[str, An
     node = _link(portal, f.path, f.format, f.path.rsplit("/", 1)[-1], spec, "STABLE")
     return node | {
         "dcat:byteSize": {"@value": str(f.bytes), "@type": "xsd:nonNegativeInteger"},
-        "spdx:checksum": {"@type": "spdx:Checksum", "spdx:algorithm": {"@id": "spdx:checksumAlgorithm_sha256"},
+        "spdx:checksum": {"@type": "spdx:Checksum", "spdx:algorithm": _typed("spdx:checksumAlgorithm_sha256", "spdx:ChecksumAlgorithm"),
                           "spdx:checksumValue": {"@value": f.sha256, "@type": "xsd:hexBinary"}},
     }  # fmt: skip
 
@@ -172,7 +184,7 @@ def _link(
         "@type": "dcat:Distribution", "dcat:accessURL": url, "dcat:downloadURL": url, "dct:title": _zh(title),
         "dct:description": _zh(_describe(fmt)), "dcat:mediaType": _typed(iana, "dct:MediaType"),
         "dct:format": _typed(EU + "file-type/" + FILE_TYPES[fmt] if fmt in FILE_TYPES else iana, "dct:MediaTypeOrExtent"),
-        "dct:license": _licence(portal, spec), "dcatap:availability": _typed(EU + "planned-availability/" + availability, "skos:Concept"),
+        "dct:license": _licence(portal, spec), "dcatap:availability": _concept(EU + "planned-availability/" + availability),
     }  # fmt: skip
     return node | ({"dct:conformsTo": _typed(PROFILE, "dct:Standard")} if fmt == "datapackage" else {})
 
@@ -192,7 +204,7 @@ def _agent(name: str) -> dict[str, Any]:
     return {
         "@type": ["foaf:Agent", "foaf:Organization"],
         "foaf:name": _zh(name),
-        "dct:type": _typed(PUBLISHER_TYPE, "skos:Concept"),
+        "dct:type": _concept(PUBLISHER_TYPE),
     }
 
 
@@ -227,12 +239,22 @@ def _temporal(start: str, end: str) -> dict[str, Any]:
 
 def _licence(portal: Portal, spec: DatasetSpec | None = None) -> dict[str, Any]:
     licence = (spec.config.licence if spec else None) or portal.licence
-    return {"@id": licence.url or f"https://spdx.org/licenses/{licence.id}", "@type": "dct:LicenseDocument",
+    node = {"@id": licence.url or f"https://spdx.org/licenses/{licence.id}", "@type": "dct:LicenseDocument",
             "dct:title": _zh(licence.title), "dct:identifier": licence.id}  # fmt: skip
+    kind = LICENCE_TYPES.get(licence.id)
+    return node | ({"dct:type": _concept(ADMS_LICENCE + kind)} if kind else {})
 
 
 def _language() -> dict[str, str]:
     return _typed(EU + "language/ZHO", "dct:LinguisticSystem")
+
+
+def _concept(iri: str) -> dict[str, Any]:
+    return _typed(iri, "skos:Concept") | {"skos:prefLabel": {"@value": LABELS[iri], "@language": "en"}}
+
+
+def _scheme(iri: str) -> dict[str, Any]:
+    return _typed(iri, "skos:ConceptScheme") | {"dct:title": {"@value": LABELS[iri], "@language": "en"}}
 
 
 def _typed(iri: str, kind: str) -> dict[str, str]:

@@ -4,6 +4,7 @@ Stage: report (written into the staging folder's report/, never deployed). Guara
 in the ledger exactly once — published, withheld (reason) or rejected (file, row, field, value, message) — and
 the totals in build-report.json add up to the ledger's length (tests check it); ``masked_in_text`` counts, per
 dataset and field, the personal numbers (身份证号, mobile numbers) masked inside free text by the rules stage.
+The HTML page (Chinese, for the credit office) is ``generator.report.html``.
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from jinja2 import Environment, PackageLoader, select_autoescape
 
 from generator import paths
 from generator.model import FILE, LEDGER_COLUMNS, PUBLISHED, RECORD_ID, REJECTED, ROW, WITHHELD, Table
-from generator.problems import Level, Problem
+from generator.problems import Problem
+from generator.report.html import render
 
 MASKED_IN_TEXT = "privacy-numbers-in-text"  # rules.privacy's warning per (dataset, field); value = count
-HTML_PROBLEM_CAP = 2000  # the HTML page shows this many problems; the JSON has them all
 
 
 def published_rows(tables: dict[str, Table]) -> pd.DataFrame:
@@ -96,15 +96,4 @@ def write_report(report_dir: Path, ledger: pd.DataFrame, summary: dict[str, Any]
     text = json.dumps(summary, ensure_ascii=False, indent=1, sort_keys=True, default=str)
     (report_dir / paths.BUILD_REPORT_JSON).write_text(text + "\n", encoding="utf-8")
     ledger.to_parquet(report_dir / paths.LEDGER_FILE, index=False, compression="zstd")
-    (report_dir / paths.BUILD_REPORT_HTML).write_text(_html(summary), encoding="utf-8")
-
-
-def _html(summary: dict[str, Any]) -> str:
-    env = Environment(loader=PackageLoader("generator", "templates"), autoescape=select_autoescape(["html"]))
-    problems = summary["problems"]
-    shown = sorted(
-        problems, key=lambda p: (p["level"] != Level.CONFIG.value, p["level"] != Level.ERROR.value)
-    )
-    return env.get_template("report.html").render(
-        s=summary, problems=shown[:HTML_PROBLEM_CAP], cap=HTML_PROBLEM_CAP
-    )
+    (report_dir / paths.BUILD_REPORT_HTML).write_text(render(summary), encoding="utf-8")

@@ -11,7 +11,8 @@ share count once) belong to that build alone:
 3. one day's changes (``generator.sample.day.apply_day``, in a child process too, not timed as a build): new
    batches of ≈ 0.7 % of N new records, ``--repairs`` + ``--revocations`` (150 + 150), ``--corrections`` (200),
    ``--list-exits`` (0), dated on the next day;
-4. the incremental rebuild as of the next day: wall, CPU, peak, files written (``BuildResult.outputs``) and the
+4. the incremental rebuild as of the next day (steps 3–4 repeat for ``--days`` days: the kept releases grow,
+   and with them the release stage's purge; each day's wall and stage times are listed, the last is judged): wall, CPU, peak, files written (``BuildResult.outputs``) and the
    bytes of the site files that are new inodes (written, not hard-linked from the previous site), and
    ``report/changes.json``'s counts;
 5. a rebuild with the same inputs and as-of date: wall, files written.
@@ -192,13 +193,13 @@ def by_folder(changed: dict[str, Any]) -> dict[str, int]:
     return dict(sorted(found.items(), key=lambda item: -item[1]))
 
 
-def day_step(args: argparse.Namespace, as_of: date) -> dict[str, Any]:
+def day_step(args: argparse.Namespace, as_of: date, seed: int) -> dict[str, Any]:
     result = args.work / "day.json"
     counts = {"new_records": round(args.records * args.new_share), "repairs": args.repairs,
               "revocations": args.revocations, "corrections": args.corrections, "list_exits": args.list_exits}  # fmt: skip
     command = [__file__, "--child-day", "--catalog", str(args.work / "catalog"), "--out",
                str(args.work / "published"), "--as-of", as_of.isoformat(), "--result", str(result),
-               "--day-counts", json.dumps(counts), "--seed", str(args.seed)]  # fmt: skip
+               "--day-counts", json.dumps(counts), "--seed", str(seed)]  # fmt: skip
     measured = measure(command, result)
     return {"asked": counts, "wall_s": measured.wall_s, "peak_bytes": measured.peak_bytes, **measured.result}
 
@@ -236,6 +237,10 @@ def table(figures: dict[str, Any]) -> str:
         lines.append(f"{name} stages (s, in the build process): {stages}")
     folders = ", ".join(f"{k} {v:,}" for k, v in figures["incremental"]["changes_by_folder"].items())
     lines.append(f"incremental: site paths added or changed, by folder: {folders}")
+    for n, d in enumerate(figures["days"], start=1):
+        stages = d["stages_s"]
+        lines.append(f"day {n} ({d['as_of']}): wall {d['wall_s']:.1f} s, CPU {d['cpu_s']:.1f} s; release "
+                     f"{stages.get('release', 0):.1f} s, packs {stages.get('packs', 0):.1f} s, site {stages.get('site', 0):.1f} s")  # fmt: skip
     day = figures["day"]
     lines.append(f"day's changes ({day['wall_s']:.1f} s to make, not a build): {day['counts']}")
     lines.append(f"sample: {figures['sample']['records']:,} records in {figures['sample']['wall_s']:.1f} s")
@@ -258,6 +263,9 @@ def main() -> None:
     parser.add_argument("--corrections", type=int, default=200)
     parser.add_argument("--list-exits", type=int, default=0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--days", type=int, default=1, help="working days of changes, each rebuilt (the last judged)"
+    )
     parser.add_argument("--child-build", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--child-day", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--catalog", type=Path, help=argparse.SUPPRESS)
@@ -279,9 +287,14 @@ def run(args: argparse.Namespace) -> None:
     figures: dict[str, Any] = {"records": args.records, "jobs": args.jobs, "cpus": os.cpu_count()}
     figures["sample"] = sample(args.records, args.work / "catalog")
     figures["full"] = build_step(args, args.as_of, "full")
-    next_day = args.as_of + timedelta(days=1)
-    figures["day"] = day_step(args, next_day)
-    figures["incremental"] = build_step(args, next_day, "incremental")
+    figures["days"] = []
+    for n in range(1, args.days + 1):  # each day's changes, then its incremental build; the last is judged
+        next_day = args.as_of + timedelta(days=n)
+        figures["day"] = day_step(args, next_day, args.seed + n - 1)
+        figures["incremental"] = build_step(args, next_day, "incremental")
+        figures["days"].append(
+            {k: figures["incremental"][k] for k in ("as_of", "wall_s", "cpu_s", "stages_s")}
+        )
     figures["no_change"] = build_step(args, next_day, "no-change")
     figures["targets"] = verdicts(figures)
     figures["load_average"] = [round(x, 2) for x in os.getloadavg()]

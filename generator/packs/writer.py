@@ -1,7 +1,8 @@
 """Writing every format of some datasets, using both cores when there is a lot to write.
 
 Stage: write data packs (also used by the release stage to rewrite a purged release). Guarantees: each
-dataset folder gets every registered format plus ``datapackage.json`` describing exactly those files. Parquet
+dataset folder gets every registered format (or the ones the caller names) plus ``datapackage.json``
+describing exactly those files. Parquet
 is written first; the slow format (XLSX, typed) then runs in a second process reading that Parquet file while
 this process writes CSV and JSON Lines, the caller's extra work (the all-data zip) and the checksums — the
 bytes are the same either way. Any failure propagates: the caller's build fails and the previous site stays.
@@ -63,15 +64,18 @@ class Job:
 
 
 def write_datasets(
-    jobs: list[Job], meanwhile: Callable[[], None] = lambda: None, offload_rows: int = OFFLOAD_ROWS
+    jobs: list[Job],
+    meanwhile: Callable[[], None] = lambda: None,
+    offload_rows: int = OFFLOAD_ROWS,
+    formats: tuple[Format, ...] = FORMATS,
 ) -> None:
-    """Write every format and the data package of each job; ``meanwhile`` runs while the slow formats are
-    being written in the background (a second process from ``offload_rows`` records on)."""
+    """Write ``formats`` (all by default) and the data package of each job; ``meanwhile`` runs while the slow
+    formats are being written in the background (a second process from ``offload_rows`` records on)."""
     for job in jobs:
         job.folder.mkdir(parents=True, exist_ok=True)
-    _write([f for f in FORMATS if f.typed and not f.slow], jobs)  # Parquet first: the slow formats read it
-    with _slow_formats(jobs, offload_rows) as wait:
-        _write([f for f in FORMATS if not f.typed and not f.slow], jobs)
+    _write([f for f in formats if f.typed and not f.slow], jobs)  # Parquet first: the slow formats read it
+    with _slow_formats(jobs, offload_rows, [f for f in formats if f.slow]) as wait:
+        _write([f for f in formats if not f.typed and not f.slow], jobs)
         meanwhile()
         for path in (p for job in jobs for p in job.written):
             facts(path)  # checksums for the data package, while the slow formats are still being written
@@ -87,9 +91,8 @@ def _write(formats: list[Format], jobs: list[Job]) -> None:
 
 
 @contextmanager
-def _slow_formats(jobs: list[Job], offload_rows: int) -> Iterator[Callable[[], None]]:
-    slow = [f for f in FORMATS if f.slow]
-    if sum(job.table.num_rows for job in jobs) < offload_rows:
+def _slow_formats(jobs: list[Job], offload_rows: int, slow: list[Format]) -> Iterator[Callable[[], None]]:
+    if not slow or sum(job.table.num_rows for job in jobs) < offload_rows:
         yield lambda: _write(slow, jobs)
         return
     pool = ProcessPoolExecutor(

@@ -157,7 +157,8 @@ def _carry(
     keep = pub.catalog.portal.keep_releases - (1 if new else 0)
     older = history.releases[-keep:] if keep > 0 else []
     removal = _removal(diff, files, site_dir, new.as_of) if new else Removal()
-    purge = carry(previous, site_dir, older, removal) if previous else None
+    current = older[-1].id if older and new is None else ""  # no new release: the newest stays current
+    purge = carry(previous, site_dir, older, removal, current) if previous else None
     releases = (purge.releases if purge else []) + ([new] if new else [])
     purges = list(history.purges)
     if purge and purge.records:

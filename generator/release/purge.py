@@ -9,8 +9,11 @@ and delta package) are not carried: the release stage writes them anew for the r
 are those withdrawn now (DEL in the new delta) and those whose public content changed now (MOD: a correction,
 or a catalog change such as a field dropped or masked for privacy) — their old content must not outlive them in
 older releases; the new release carries the new content. A dataset folder whose columns include any that the
-dataset no longer publishes is written afresh without those columns, even if no record had to go. Symbolic
-links and odd names in the previous site are not followed.
+dataset no longer publishes is written afresh without those columns, even if no record had to go. A release
+keeps its XLSX workbooks only while it is the current one: once older, its dataset folders are written afresh
+in the machine formats (``packs.rewrite.KEPT_FORMATS``) the first time they are carried, and any later purge
+rewrites only those — a daily purge across ten kept releases would otherwise rewrite ten workbooks per dataset.
+Symbolic links and odd names in the previous site are not followed.
 """
 
 from __future__ import annotations
@@ -70,18 +73,22 @@ class Purge:
         return sum(1 for dataset, rid in self.records if rid in ids.get(dataset, ()))
 
 
-def carry(previous_site: Path, site_dir: Path, kept: list[ReleaseInfo], removal: Removal) -> Purge:
-    """Bring the releases ``kept`` from ``previous_site`` into ``site_dir``, purged as ``removal`` says."""
+def carry(
+    previous_site: Path, site_dir: Path, kept: list[ReleaseInfo], removal: Removal, current: str = ""
+) -> Purge:
+    """Bring the releases ``kept`` from ``previous_site`` into ``site_dir``, purged as ``removal`` says;
+    ``current`` names the kept release that stays the current one (when no new release is made): it keeps its
+    workbooks."""
     purge = Purge()
     tasks: list[Rewrite] = []
     owners: list[int] = []  # index in kept of each rewrite task
     for i, release in enumerate(kept):
         source = previous_site / paths.RELEASES_DIR / release.id
         target = site_dir / paths.RELEASES_DIR / release.id
-        rewrites, delta_purged = _carry_release(source, target, removal, purge)
+        rewrites, removed = _carry_release(source, target, removal, purge, release.id != current)
         tasks += rewrites
         owners += [i] * len(rewrites)
-        if rewrites or delta_purged:
+        if removed:
             purge.rewritten.append(release.id)
     counts: dict[int, dict[str, int]] = {}
     for i, task, left in zip(owners, tasks, rewrite_without(tasks) if tasks else [], strict=True):
@@ -90,36 +97,45 @@ def carry(previous_site: Path, site_dir: Path, kept: list[ReleaseInfo], removal:
     return purge
 
 
-def _carry_release(source: Path, target: Path, removal: Removal, purge: Purge) -> tuple[list[Rewrite], bool]:
-    """Link what stays, purge the delta; return the dataset folders to rewrite and whether the delta was."""
+def _carry_release(
+    source: Path, target: Path, removal: Removal, purge: Purge, older: bool
+) -> tuple[list[Rewrite], bool]:
+    """Link what stays, purge the delta; return the dataset folders to rewrite and whether anything of the
+    release was removed (records, or delta lines). An ``older`` release's folders that still hold workbooks are
+    rewritten without them."""
     rewrites: list[Rewrite] = []
-    delta_purged = False
+    removed = False
     drop = removal.records()
     target.mkdir(parents=True, exist_ok=True)
     for entry in sorted(source.iterdir()):
         if entry.is_symlink() or entry.name in DESCRIBING:
             continue
-        task = _rewrite(entry, target / entry.name, drop, removal.columns, purge) if entry.is_dir() else None
+        task = (
+            _rewrite(entry, target / entry.name, drop, removal.columns, purge, older)
+            if entry.is_dir()
+            else None
+        )
         if task is not None:
             rewrites.append(task)
+            removed = removed or task.hits
         elif entry.name == paths.DELTA_FILE and purge_delta(entry, target / entry.name, removal.why):
-            delta_purged = True
+            removed = True
         else:
             link_tree(entry, target / entry.name)
-    return rewrites, delta_purged
+    return rewrites, removed
 
 
 def _rewrite(
-    folder: Path, target: Path, drop: Ids, columns: dict[str, frozenset[str]], purge: Purge
+    folder: Path, target: Path, drop: Ids, columns: dict[str, frozenset[str]], purge: Purge, older: bool
 ) -> Rewrite | None:
     """The rewrite a release's dataset folder needs (None: it can be linked as it is)."""
     ids = drop.get(folder.name, set())
     hits = _present(folder, ids)
     narrow = _narrowing(folder, columns.get(folder.name))
-    if not hits and narrow is None:
+    if not hits and narrow is None and not (older and any(folder.glob("*.xlsx"))):
         return None
     purge.records |= {(folder.name, rid) for rid in hits}
-    return Rewrite(folder, target, ids, narrow)
+    return Rewrite(folder, target, ids, narrow, hits=bool(hits))
 
 
 def _narrowing(folder: Path, today: frozenset[str] | None) -> frozenset[str] | None:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.release.consumer import read_snapshot, releases, replay
-from tests.release.scenario import Build, run_story
+from tests.release.scenario import Build, build, run_story
+from tests.release.scenario import story as scenario_story
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +122,34 @@ def test_manifests_list_releases_and_every_current_file(story: list[Build]) -> N
     assert [d["records"] for d in catalog["datasets"]] == [1, 8]
     assert catalog["all_data"][0]["path"] == "data/latest/all-data.zip"
     assert _tree(site)  # the site exists and is readable
+
+
+def _data_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name != "datapackage.json")
+
+
+def _described(folder: Path) -> list[str]:
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    return sorted(str(r["path"]) for r in package["resources"])
+
+
+def test_older_releases_keep_the_machine_formats_and_describe_exactly_those(story: list[Build]) -> None:
+    releases_dir = story[-1].site / "data" / "releases"
+    older = [r.id for r in story[-1].releases[:-1]]
+    for rid in older:
+        for folder in (f for f in (releases_dir / rid).iterdir() if f.is_dir()):
+            assert [Path(n).suffix for n in _data_files(folder)] == [".csv", ".jsonl", ".parquet"], folder
+            assert _described(folder) == _data_files(folder), folder
+    current = releases_dir / story[-1].releases[-1].id / "penalties"
+    assert "penalties.xlsx" in _data_files(current) and _described(current) == _data_files(current)
+
+
+def test_a_rebuild_without_a_new_release_keeps_the_current_releases_workbooks(
+    story: list[Build], tmp_path: Path
+) -> None:
+    final = story[-1]
+    as_of, records = scenario_story()[-1]
+    again = build(tmp_path, "again", as_of, records, final)
+    assert [r.id for r in again.releases] == [r.id for r in final.releases]
+    current = f"data/releases/{final.releases[-1].id}/penalties/penalties.xlsx"
+    assert (again.site / current).stat().st_ino == (final.site / current).stat().st_ino

@@ -155,7 +155,7 @@ def test_a_dataset_the_tightening_does_not_touch_stays_hard_linked(story: list[B
 
 def test_narrowed_releases_are_not_rewritten_again_by_later_builds(story: list[Build]) -> None:
     tightened, later = _tightened(story).site, story[TIGHTENED_IN_BUILD].site
-    path = "data/releases/2026-11-20/penalties/penalties.xlsx"
+    path = "data/releases/2026-11-20/penalties/penalties.parquet"
     assert (tightened / path).stat().st_ino == (later / path).stat().st_ino
 
 

@@ -3,23 +3,32 @@
 Stage: search (input). Guarantees: uses the site's own subject derivation (``generator.site.subjects``), so
 every organisation hit opens an archive page that exists; a natural person is one entry per published record,
 named and shown with the already-masked ID only, linking to that record's page — never addressed by ID.
+Each entry also says what a result should show up front: the list types (``generator.site.view.LIST_TYPES``,
+the archive's vocabulary) the subject is on now — a public list record is a current one, the rules having
+taken out every expired or delisted entry — and its public records counted by dataset kind; a person's entry
+adds its record's date, authority (机关) and 事由, so that people of the same name can be told apart.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from generator.model import RECORD_ID, Publication
+from generator.search import COUNTED_KINDS, OTHER_KIND
 from generator.site import urls
 from generator.site.subjects import Subjects, find_subjects
-from generator.site.view import NATURAL_PERSON, DatasetView, dataset_views
+from generator.site.view import LIST_TYPES, NATURAL_PERSON, DatasetView, dataset_views
 
-COLUMNS = ["name", "code", "kind", "url", "masked_id", "records"]
+COLUMNS = [
+    "name", "code", "kind", "url", "masked_id", "records", "lists", *COUNTED_KINDS, "date", "authority", "reason",
+]  # fmt: skip
 INDIVIDUAL_BUSINESS = "个体工商户"
+LIST_BITS = {t: 1 << i for i, t in enumerate(LIST_TYPES)}  # punishment, watch, incentive
 
 
 def subjects_for_search(pub: Publication) -> pd.DataFrame:
-    """One row per searchable subject: name, code, kind, url (site-relative), masked_id, records."""
+    """One row per searchable subject (``COLUMNS``; see ``generator.search.build_search_index``)."""
     views, _ = dataset_views(pub.tables)
     parts = [
         _organisations(views),
@@ -31,15 +40,20 @@ def subjects_for_search(pub: Publication) -> pd.DataFrame:
 
 def _organisations(views: list[DatasetView]) -> pd.DataFrame:
     subjects = find_subjects(views)
-    kinds = _kinds(views, subjects)
+    owner = np.repeat(np.arange(len(subjects), dtype=np.int64), np.diff(subjects.starts))
     return pd.DataFrame(
         {
             "name": subjects.names.astype(str),
             "code": subjects.codes.astype(str),
-            "kind": kinds,
+            "kind": _kinds(views, subjects),
             "url": [urls.subject_page(c) for c in subjects.codes],
             "masked_id": "",
-            "records": (subjects.starts[1:] - subjects.starts[:-1]).astype("int64"),
+            "records": np.diff(subjects.starts).astype("int64"),
+            "lists": _lists(views, subjects, owner),
+            **_counts(views, subjects, owner),
+            "date": "",
+            "authority": "",
+            "reason": "",
         }
     )
 
@@ -55,15 +69,51 @@ def _kinds(views: list[DatasetView], subjects: Subjects) -> list[str]:
     ]
 
 
+def _slot(view: DatasetView) -> int:
+    """Where ``view``'s records are counted: its kind, or ``OTHER_KIND`` for a kind not counted apart."""
+    return COUNTED_KINDS.index(view.kind if view.kind in COUNTED_KINDS else OTHER_KIND)
+
+
+def _list_type(view: DatasetView) -> str:
+    """The list type of a list dataset as the archive reads it (an unknown type counts as punishment)."""
+    list_type = view.spec.config.list_type or ""
+    return list_type if list_type in LIST_TYPES else "punishment"
+
+
+def _counts(views: list[DatasetView], subjects: Subjects, owner: np.ndarray) -> dict[str, np.ndarray]:
+    """Per counted kind, how many public records each subject has."""
+    slots = np.array([_slot(v) for v in views] or [0], dtype=np.int64)[subjects.view]
+    width = len(COUNTED_KINDS)
+    table = np.bincount(owner * width + slots, minlength=len(subjects) * width).reshape(-1, width)
+    return {kind: table[:, i].astype("int64") for i, kind in enumerate(COUNTED_KINDS)}
+
+
+def _lists(views: list[DatasetView], subjects: Subjects, owner: np.ndarray) -> list[str]:
+    """Per subject, the list types it is on now, space-separated in ``LIST_TYPES`` order ("" for none)."""
+    bits = np.array(
+        [LIST_BITS[_list_type(v)] if v.kind == "list" else 0 for v in views] or [0], dtype=np.int64
+    )
+    mask = np.zeros(len(subjects), dtype=np.int64)
+    np.bitwise_or.at(mask, owner, bits[subjects.view])
+    names = [" ".join(t for t, bit in LIST_BITS.items() if m & bit) for m in range(1 << len(LIST_BITS))]
+    return [names[m] for m in mask.tolist()]
+
+
 def _persons(view: DatasetView) -> pd.DataFrame:
     rows = view.frame[view.column("subject_type").eq(NATURAL_PERSON)]
+    pick = rows.index
     return pd.DataFrame(
         {
-            "name": view.column("subject_name").loc[rows.index].to_numpy(),
+            "name": view.column("subject_name").loc[pick].to_numpy(),
             "code": "",
             "kind": "person",
             "url": [urls.record_page(i) for i in rows[RECORD_ID]],
-            "masked_id": view.column("id_number").loc[rows.index].to_numpy(),
+            "masked_id": view.column("id_number").loc[pick].to_numpy(),
             "records": 1,
+            "lists": _list_type(view) if view.kind == "list" else "",
+            **{kind: int(i == _slot(view)) for i, kind in enumerate(COUNTED_KINDS)},
+            "date": view.column("date").loc[pick].to_numpy(),
+            "authority": view.column("department").loc[pick].to_numpy(),
+            "reason": view.column("summary").loc[pick].to_numpy(),
         }
     )

@@ -6,11 +6,16 @@ same subjects give byte-identical files, each put through ``generator.outputs`` 
 site when unchanged); the file count is bounded (``MAX_CHUNKS`` document chunks, at most
 ``MAX_SHARDS`` posting shards, a code directory of one file per ``FANOUT`` chunks, and ``meta.json``).
 
-Layout (``FORMAT`` 1; the browser script reads it):
-- ``meta.json``: counts, shard and chunk sizes, the stop bigrams, display limits.
+Layout (``FORMAT`` 2; the browser script reads it):
+- ``meta.json``: counts, shard and chunk sizes, the stop bigrams, display limits, and the legends of the facts:
+  ``kinds`` (``[[kind, title], …]`` in count order) and ``lists`` (``{letter: [list type, label]}``).
 - ``n/<shard>.json``: ``{bigram: postings}`` (see ``_postings._encode``).
-- ``d/<chunk>.json``: subjects ``chunk*size …`` as ``[name, code, masked ID, kind letter, records, url]``; in the
-  url, ``*`` stands for the code (``*`` never occurs in a site-relative url, see ``_subjects.SAFE_URL``).
+- ``d/<chunk>.json``: subjects ``chunk*size …`` as ``[name, code, masked ID, kind letter, records, url, list
+  letters, counts by kind, date, authority, 事由]``, trailing empty fields left out (an organisation usually
+  ends at its counts); counts follow ``kinds``, comma-separated, trailing zeros left out (``"3,5"``: 3
+  penalties, 5 licences; text, because pandas makes it without a Python loop);
+  a person's entry is one record, so its counts say which kind. In the url, ``*`` stands for the code (``*``
+  never occurs in a site-relative url, see ``_subjects.SAFE_URL``).
 - ``c/root.json`` and ``c/<page>.json``: the first code of each page of chunks, and of each chunk — subjects
   with a code come first and in code order, so the chunks are also the sorted code index.
 """
@@ -23,14 +28,17 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from generator import paths
 from generator.outputs import Outputs
 from generator.search._postings import Postings
-from generator.search._subjects import KINDS
+from generator.search._subjects import COUNTED_KINDS, KINDS, LIST_LETTERS
+from generator.site.view import KIND_TITLES, LIST_TYPES
 
-FORMAT = 1
+FORMAT = 2
+FACT_FIELDS = ("lists", "counts", "date", "authority", "reason")  # a document row's optional last fields
 CHUNK_MIN = 64  # subjects per document chunk (about 6 KB): a first page of 20 results fetches ≤ 20 chunks
 MAX_CHUNKS = 16384
 FANOUT = 256  # chunks per code-directory page
@@ -65,14 +73,30 @@ def _dump(out: Outputs, name: str, value: Any) -> None:
 
 
 def _write_chunks(frame: pd.DataFrame, size: int, out: Outputs) -> None:
-    columns = [frame[c].tolist() for c in ("name", "code", "masked_id", "kind", "records", "url")]
+    frame = frame.assign(counts=_counts(frame))
+    columns = [
+        frame[c].tolist() for c in ("name", "code", "masked_id", "kind", "records", "url", *FACT_FIELDS)
+    ]
     columns[3] = [KINDS[k] for k in columns[3]]
     columns[5] = [
         url.replace(code, "*") if code else url for code, url in zip(columns[1], columns[5], strict=True)
     ]
-    rows = list(zip(*columns, strict=True))
+    present = np.column_stack([frame[c] != "" for c in FACT_FIELDS])
+    width = len(FACT_FIELDS)
+    lengths = (len(columns) - width + (present * np.arange(1, width + 1)).max(axis=1, initial=0)).tolist()
+    rows = [
+        row[:n] for row, n in zip(zip(*columns, strict=True), lengths, strict=True)
+    ]  # tuples: JSON arrays
     for number, start in enumerate(range(0, len(rows), size)):
-        _dump(out, f"d/{number}.json", [list(row) for row in rows[start : start + size]])
+        _dump(out, f"d/{number}.json", rows[start : start + size])
+
+
+def _counts(frame: pd.DataFrame) -> pd.Series:
+    """Each subject's counts by kind as text, ``COUNTED_KINDS`` order, trailing zeros left out ("" for none)."""
+    text = frame[COUNTED_KINDS[0]].astype(str)
+    for kind in COUNTED_KINDS[1:]:
+        text = text + "," + frame[kind].astype(str)
+    return text.str.replace(r"(?:^0)?(?:,0)*$", "", regex=True)
 
 
 def _write_codes(codes: list[str], size: int, out: Outputs) -> None:
@@ -94,6 +118,8 @@ def _meta(frame: pd.DataFrame, postings: Postings, size: int) -> dict[str, Any]:
         "stop": postings.stop,
         "show": SHOW,
         "cap": CAP,
+        "kinds": [[k, KIND_TITLES[k]] for k in COUNTED_KINDS],
+        "lists": {letter: [t, LIST_TYPES[t]] for t, letter in LIST_LETTERS.items()},
     }
 
 

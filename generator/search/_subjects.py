@@ -1,9 +1,12 @@
 """Check and order the subjects handed to the search stage.
 
 Stage: search (internal). Guarantees: a natural person keeps only a name and a *masked* ID (an ID without a mask is
-masked here and reported; a code is dropped and reported); a link is always site-relative (otherwise the subject
-is left out and reported); subjects with a 统一社会信用代码 come first, sorted by code, so that the document
-chunks double as the sorted code index; the order depends only on the data.
+masked here and reported; a code is dropped and reported; an ID number inside the 事由 or 机关 text is masked and
+reported); a link is always site-relative (otherwise the subject is left out and reported); the optional facts
+(list types, counts by kind, date, authority, 事由) default to empty, unknown list types are ignored and a 事由
+is cut to ``REASON_MAX`` characters; subjects with a 统一社会信用代码 come first, sorted by code, so that the
+document chunks double as the sorted code index; people of the same name sit together, by masked ID, newest
+record first; the order depends only on the data.
 """
 
 from __future__ import annotations
@@ -18,6 +21,13 @@ from generator.search._text import USCC_CHARS, normalize
 
 COLUMNS = ("name", "code", "kind", "url", "masked_id", "records")
 KINDS = {"org": "o", "individual-business": "i", "person": "p"}
+# Public records are counted by dataset kind, in this order; a kind not named here counts as OTHER_KIND.
+COUNTED_KINDS = ("penalty", "licensing", "other-act", "list")
+OTHER_KIND = "other-act"
+LIST_LETTERS = {"punishment": "p", "watch": "w", "incentive": "i"}  # the keys of LIST_TYPES, one letter each
+FACTS = ("lists", "date", "authority", "reason")  # optional text columns
+REASON_MAX = 60  # characters of a 事由 shown in a result
+ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
 SAFE_URL = re.compile(r"^(?![/\\])(?!.*(?:^|/)\.\.(?:/|$))[A-Za-z0-9._~/%-]+(?:#[A-Za-z0-9._~-]+)?$")
 
 
@@ -28,23 +38,41 @@ def clean_subjects(subjects: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]
         return _empty(), [problem("search-missing-column", f"搜索主体表缺少列：{'、'.join(missing)}")]
     frame = _as_text(subjects)
     problems: list[Problem] = []
-    for step in (_known_kind, _named, _safe_url, _person_privacy, _well_formed_code):
+    for step in (_known_kind, _named, _safe_url, _person_privacy, _ids_in_text, _well_formed_code):
         frame, found = step(frame)
         problems += found
     return _ordered(frame), problems
 
 
 def _empty() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="str") for c in (*COLUMNS, "norm")})
+    frame = pd.DataFrame({c: pd.Series(dtype="str") for c in (*COLUMNS, *FACTS, "norm")})
+    return frame.assign(**{c: pd.Series(dtype="int64") for c in ("records", *COUNTED_KINDS)})
 
 
 def _as_text(subjects: pd.DataFrame) -> pd.DataFrame:
-    frame = subjects.loc[:, list(COLUMNS)].copy()
-    for column in ("name", "code", "kind", "url", "masked_id"):
+    absent = {c: "" for c in FACTS} | dict.fromkeys(COUNTED_KINDS, 0)
+    frame = subjects.loc[:, list(COLUMNS)].assign(**{c: subjects.get(c, v) for c, v in absent.items()})
+    for column in ("name", "code", "kind", "url", "masked_id", *FACTS):
         frame[column] = frame[column].fillna("").astype(str).str.strip()
-    frame["records"] = pd.to_numeric(frame["records"], errors="coerce").fillna(0).astype("int64")
+    for column in ("records", *COUNTED_KINDS):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").fillna(0).astype("int64")
     frame["code"] = frame["code"].str.upper()
+    frame["lists"] = _list_letters(frame["lists"])
+    frame["reason"] = _cut(frame["reason"])
     return frame.reset_index(drop=True)
+
+
+def _list_letters(lists: pd.Series) -> pd.Series:
+    """Space-separated list types as their letters, in ``LIST_LETTERS`` order (unknown words are ignored)."""
+    table = {
+        v: "".join(c for t, c in LIST_LETTERS.items() if t in v.split()) for v in lists.unique().tolist()
+    }
+    return lists.map(table)
+
+
+def _cut(reason: pd.Series) -> pd.Series:
+    long = reason.str.len() > REASON_MAX
+    return reason.where(~long, reason.str.slice(0, REASON_MAX - 1) + "…")
 
 
 def _report(frame: pd.DataFrame, bad: pd.Series, code: str, what: str, field: str) -> list[Problem]:
@@ -66,7 +94,7 @@ def _named(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
 
 
 def _safe_url(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
-    bad = ~pd.Series([bool(SAFE_URL.match(u)) for u in frame["url"].tolist()], index=frame.index)
+    bad = ~pd.Series([bool(SAFE_URL.match(u)) for u in frame["url"].tolist()], index=frame.index, dtype=bool)
     found = _report(frame, bad, "search-bad-url", "链接不是站内相对地址，未编入搜索", "url")
     return frame[~bad], found
 
@@ -96,10 +124,25 @@ def _person_privacy(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     return frame, found
 
 
+def _ids_in_text(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """Mask an ID number written into the 事由 or 机关 text (the pages show that text too; the index never
+    adds a clear ID)."""
+    found: list[Problem] = []
+    for field in ("reason", "authority"):
+        bad = frame[field].str.contains(ID_IN_TEXT)
+        if bad.any():
+            masked = frame.loc[bad, field].str.replace(ID_IN_TEXT, lambda m: mask_id(m.group(0)), regex=True)
+            frame = frame.assign(**{field: frame[field].where(~bad, masked)})
+            found += _report(
+                frame, bad, "search-unmasked-id", "文字中有未遮蔽的证件号码，已遮蔽后编入搜索", field
+            )
+    return frame, found
+
+
 def _well_formed_code(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     code = frame["code"]
     shaped = (code.str.len() == 18) & pd.Series(
-        [set(c) <= USCC_CHARS for c in code.tolist()], index=frame.index
+        [set(c) <= USCC_CHARS for c in code.tolist()], index=frame.index, dtype=bool
     )
     bad = (code != "") & ~shaped
     found = _report(frame, bad, "search-bad-code", "统一社会信用代码格式不对，仅按名称编入", "code")
@@ -108,8 +151,10 @@ def _well_formed_code(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]
 
 
 def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
-    """Coded subjects by code, then the rest by name; ties broken by every other column (stable for equal rows)."""
+    """Coded subjects by code, then the rest by name and masked ID, newest first; ties broken by kind, link and
+    count (a link names one subject or record, so the order is total)."""
     frame = frame.assign(uncoded=frame["code"] == "")
-    keys = ["uncoded", "code", "norm", "name", "masked_id", "kind", "url", "records"]
-    frame = frame.sort_values(keys, kind="stable").drop(columns="uncoded")
+    keys = ["uncoded", "code", "norm", "name", "masked_id", "date", "kind", "url", "records"]
+    ascending = [k != "date" for k in keys]
+    frame = frame.sort_values(keys, ascending=ascending, kind="stable").drop(columns="uncoded")
     return frame.reset_index(drop=True)

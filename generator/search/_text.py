@@ -64,5 +64,7 @@ def fingerprint(norm: str) -> int:
 
 
 def is_code_query(norm: str) -> bool:
-    """A normalised query that reads as (the start of) a 统一社会信用代码: 4–18 code characters with a digit."""
-    return bool(CODE_QUERY.match(norm)) and any(c.isdigit() for c in norm) and set(norm.upper()) <= USCC_CHARS
+    """A normalised query that reads as (the start of) a 统一社会信用代码: 4–18 code characters with a digit, or
+    18 letters and digits (then the answer says why it is no valid code)."""
+    shaped = bool(CODE_QUERY.match(norm)) and any(c.isdigit() for c in norm)
+    return shaped and (set(norm.upper()) <= USCC_CHARS or len(norm) == 18)

@@ -93,3 +93,28 @@ def read_index(site: Path) -> dict[str, Any]:
         str(p.relative_to(root)): json.loads(p.read_text(encoding="utf-8"))
         for p in sorted(root.rglob("*.json"))
     }
+
+
+WANG_CHAO = [  # two records of two different people of the same name
+    {"masked_id": "330902********1234", "date": "2026-03-02", "authority": "临江市市场监督管理局",
+     "reason": "未取得食品经营许可从事食品经营活动", "penalty": 1, "url": "r/aa/aa00000000000001.html"},
+    {"masked_id": "330903********5678", "date": "2025-07-15", "authority": "临江市交通运输局",
+     "reason": "未取得道路运输经营许可擅自从事经营", "penalty": 1, "url": "r/bb/bb00000000000002.html"},
+]  # fmt: skip
+
+
+def subjects_with_facts() -> pd.DataFrame:
+    """``subjects()`` with what results show up front: 恒盛建材 on the punishment list (2 penalties, 1 licence),
+    华泰 on no list (2 licences), and two people named 王超, one record each."""
+    frame = subjects().assign(lists="", penalty=0, licensing=0, date="", authority="", reason="")
+    frame.loc[frame["code"] == HENGSHENG, ["lists", "penalty", "licensing"]] = ["punishment", 2, 1]
+    frame.loc[frame["code"] == HUATAI, "licensing"] = 2
+    people = [{"name": "王超", "code": "", "kind": "person", "records": 1, **r} for r in WANG_CHAO]
+    return pd.concat([frame, pd.DataFrame(people)], ignore_index=True)
+
+
+def write_release_history(site: Path, as_of: str) -> None:
+    """``site/data/releases.json`` as the release stage writes it, reduced to what the search script reads."""
+    history = {"current": "r1", "releases": [{"id": "r1", "as_of": as_of}]}
+    (site / "data").mkdir(parents=True, exist_ok=True)
+    (site / "data" / "releases.json").write_text(json.dumps(history), encoding="utf-8")

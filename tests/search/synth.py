@@ -113,3 +113,34 @@ def _row(
         return name, "", kind, f"records/{digest[:2]}/{digest}.html", masked, records
     key = code or hashlib.sha256(name.encode()).hexdigest()[:18].upper()
     return name, code, kind, f"subjects/{key[-2:]}/{key}.html", "", records
+
+
+AUTHORITIES = "市场监督管理局 交通运输局 生态环境局 应急管理局 住房和城乡建设局 税务局 卫生健康委员会 农业农村局 公安局 城市管理局".split()  # noqa: SIM905
+REASONS = [
+    "未取得食品经营许可从事食品经营活动",
+    "销售不符合保障人体健康和人身、财产安全的国家标准、行业标准的产品",
+    "未按规定办理道路运输经营许可擅自从事道路运输经营",
+    "生产经营单位主要负责人未履行安全生产管理职责",
+    "违反规定排放大气污染物",
+    "在禁渔期内进行捕捞",
+]
+
+
+def with_facts(frame: pd.DataFrame, seed: int = 1) -> pd.DataFrame:
+    """``frame`` with what results show up front: about 2 % of organisations on a list, counts by kind that add
+    up to ``records``, and for each person's record a date, an authority and a 事由 of realistic length."""
+    rng = random.Random(seed)
+    person = (frame["kind"] == "person").tolist()
+    lists = [rng.choices(["", "punishment", "watch", "incentive"], [98, 1, 0.5, 0.5])[0] for _ in person]
+    penalty = [rng.randint(0, r) for r in frame["records"].tolist()]
+    return frame.assign(
+        lists=["" if p else t for p, t in zip(person, lists, strict=True)],
+        penalty=penalty,
+        licensing=[r - p for r, p in zip(frame["records"].tolist(), penalty, strict=True)],
+        date=[
+            f"20{rng.randint(21, 26)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" if p else ""
+            for p in person
+        ],
+        authority=[CITY + rng.choice(AUTHORITIES) if p else "" for p in person],
+        reason=[rng.choice(REASONS) if p else "" for p in person],
+    )

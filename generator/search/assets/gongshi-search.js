@@ -1,12 +1,17 @@
 /*
  * gongshi subject search (信用主体查询) — plain JavaScript, no third-party code, nothing loaded from another host.
  *
- * Reads the static index that generator/search writes under search-index/ (format 1, see generator/search/_files.py)
+ * Reads the static index that generator/search writes under search-index/ (format 2, see generator/search/_files.py)
  * and fetches only what a query needs: meta.json, the posting shards of the query's selective bigrams (four at a
  * time, more only while the matches are too many to show), or the code directory for a 统一社会信用代码, and the
  * document chunks of the results shown.
  * The text rules (normalise, bigrams, FNV-1a shard hash, posting encoding) are twins of generator/search/_text.py.
  * Progressive: reads ?q= on load; typing in the search box updates the results and the address.
+ * A result shows the lists the subject is on now as text badges (class gs-badge gs-badge--<list type>, as on the
+ * credit archive) and its public records counted by kind; natural persons have no page of their own, so entries of
+ * the same name are grouped and each record shows its masked ID, authority, date and 事由. "Nothing found" says what
+ * the portal covers and as of when (data-asof on the host element, else data/releases.json) and links to the
+ * national 信用中国 search (a plain link: nothing is loaded from another host).
  */
 (function () {
   "use strict";
@@ -16,6 +21,9 @@
   var USCC = /^[0-9A-HJ-NPQRTUWXY]+$/;
   var MAX_GRAMS = 4;
   var KIND = { o: "法人及非法人组织", i: "个体工商户", p: "自然人" };
+  var WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]; // GB 32100-2015 check character
+  var CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+  var NATIONAL = "https://www.creditchina.gov.cn/";
   var host = document.getElementById("gongshi-search");
   if (!host) return;
   var script = document.currentScript;
@@ -50,8 +58,20 @@
     return sum;
   }
 
+  // A query read as (the start of) a 统一社会信用代码; 18 letters and digits are one even with letters a code
+  // never has, so that the answer can say what is wrong with it.
   function isCodeLike(norm) {
-    return /^[0-9a-z]+$/.test(norm) && /[0-9]/.test(norm) && USCC.test(norm.toUpperCase());
+    if (!/^[0-9a-z]+$/.test(norm) || !/[0-9]/.test(norm)) return false;
+    return USCC.test(norm.toUpperCase()) || norm.length === 18;
+  }
+
+  // An 18-character query that is not a valid 统一社会信用代码: the reason in words, or "" when it is valid.
+  function codeProblem(code) {
+    if (code.length !== 18) return "";
+    if (!USCC.test(code)) return "统一社会信用代码不含字母 I、O、S、V、Z";
+    var total = 0;
+    for (var i = 0; i < 17; i++) total += CODE_ALPHABET.indexOf(code.charAt(i)) * WEIGHTS[i];
+    return CODE_ALPHABET.charAt((31 - (total % 31)) % 31) === code.charAt(17) ? "" : "第 18 位校验码与前 17 位不符";
   }
 
   /* ---- fetching (each file once per visit) ---- */
@@ -93,8 +113,13 @@
     });
   }
 
+  // A document row (trailing empty fields left out by the index writer) as an object.
   function toSubject(id, row) {
-    return { id: id, name: row[0], code: row[1], masked: row[2], kind: row[3], records: row[4], url: row[5].split("*").join(row[1]) };
+    return {
+      id: id, name: row[0], code: row[1], masked: row[2], kind: row[3], records: row[4], url: row[5].split("*").join(row[1]),
+      lists: row[6] || "", counts: row[7] ? row[7].split(",").map(Number) : [], date: row[8] || "", authority: row[9] || "",
+      reason: row[10] || "",
+    };
   }
 
   /* ---- name search: intersect the posting lists, check positions, rank ---- */
@@ -258,9 +283,10 @@
     var status = el("p", { class: "gongshi-search__status", role: "status", "aria-live": "polite" });
     var list = el("ol", { class: "gongshi-search__results", "aria-label": "搜索结果" });
     var more = el("button", { type: "button", class: "gongshi-search__more md-button", hidden: "" }, "显示更多");
+    var note = el("div", { class: "gongshi-search__note", hidden: "" });
     form.append(label, input, button, hint);
-    host.replaceChildren(form, status, list, more);
-    return { form: form, input: input, status: status, list: list, more: more };
+    host.replaceChildren(form, status, list, more, note);
+    return { form: form, input: input, status: status, list: list, more: more, note: note };
   })();
 
   function mark(name, raw) {
@@ -271,26 +297,130 @@
     return frag;
   }
 
-  function item(s, raw) {
-    var li = el("li", { class: "gongshi-search__item" });
+  // The lists a subject is on now, as text badges (the archive's classes: colour is never the only cue).
+  function badges(meta, letters) {
+    var box = el("span", { class: "gongshi-search__badges" });
+    Array.from(letters).forEach(function (c) {
+      var list = (meta.lists || {})[c];
+      if (list) box.append(el("span", { class: "gs-badge gs-badge--" + list[0] }, list[1]));
+    });
+    return box;
+  }
+
+  function countsText(meta, counts) {
+    var parts = [];
+    counts.forEach(function (n, k) { if (n && meta.kinds && meta.kinds[k]) parts.push(meta.kinds[k][1] + " " + n + " 条"); });
+    return parts.join(" · ");
+  }
+
+  function factsOf(texts) {
+    var facts = el("span", { class: "gongshi-search__facts" });
+    texts.forEach(function (t) { if (t) facts.append(el("span", {}, t)); });
+    return facts;
+  }
+
+  function organisation(meta, s, raw) {
+    var li = el("li", { class: "gongshi-search__item gongshi-search__entry" });
+    var head = el("span", { class: "gongshi-search__head" });
     var link = el("a", { href: new URL(s.url, siteRoot).href, class: "gongshi-search__name" });
     link.append(mark(s.name, raw));
-    var facts = el("span", { class: "gongshi-search__facts" });
-    facts.append(el("span", {}, KIND[s.kind] || ""));
-    if (s.code) facts.append(el("span", {}, "统一社会信用代码 " + s.code));
-    if (s.masked) facts.append(el("span", {}, "证件号码 " + s.masked));
-    facts.append(el("span", {}, "公示信息 " + s.records + " 条"));
-    li.append(link, facts);
+    head.append(link);
+    if (s.lists) head.append(badges(meta, s.lists));
+    var kinds = countsText(meta, s.counts);
+    li.append(head, factsOf([
+      KIND[s.kind] || "", s.code ? "统一社会信用代码 " + s.code : "",
+      "公示信息 " + s.records + " 条" + (kinds ? "：" + kinds : ""),
+    ]));
     return li;
+  }
+
+  // A natural person has no page: each of their records is listed under a group of everyone of that name.
+  function personGroup(s, raw) {
+    var li = el("li", { class: "gongshi-search__item gongshi-search__group" });
+    var head = el("span", { class: "gongshi-search__head" });
+    var name = el("span", { class: "gongshi-search__name" });
+    name.append(mark(s.name, raw));
+    head.append(name, el("span", { class: "gongshi-search__count" }));
+    li.append(head, el("ol", { class: "gongshi-search__records", "aria-label": "姓名为“" + s.name + "”的公示记录" }));
+    li.gongshiName = s.name;
+    li.gongshiIds = new Set();
+    return li;
+  }
+
+  function personRecord(meta, s) {
+    var k = s.counts.findIndex(function (n) { return n > 0; });
+    var kind = k >= 0 && meta.kinds && meta.kinds[k] ? meta.kinds[k][1] : "公示";
+    var li = el("li", { class: "gongshi-search__record gongshi-search__entry" });
+    var head = el("span", { class: "gongshi-search__head" });
+    head.append(el("a", { href: new URL(s.url, siteRoot).href, class: "gongshi-search__record-link" }, s.reason || kind + "记录"));
+    if (s.lists) head.append(badges(meta, s.lists));
+    li.append(head, factsOf([
+      kind, "证件号码 " + (s.masked || "未公示"), s.authority ? "机关 " + s.authority : "", s.date ? "日期 " + s.date : "",
+    ]));
+    return li;
+  }
+
+  function groupCount(group) {
+    var n = group.lastElementChild.children.length;
+    if (n < 2) return "1 条记录";
+    var people = group.gongshiIds.size > 1 ? "证件号码不同，至少涉及 " + group.gongshiIds.size + " 人" : "可能涉及不同的人";
+    return n + " 条记录，" + people + "，请按证件号码、机关、日期和事由区分";
+  }
+
+  // Entries of one name are next to each other in the results (the index orders them so), also across pages.
+  function addPerson(meta, s, raw) {
+    var group = ui.list.lastElementChild;
+    if (!group || group.gongshiName !== s.name) ui.list.append(group = personGroup(s, raw));
+    group.lastElementChild.append(personRecord(meta, s));
+    if (s.masked) group.gongshiIds.add(s.masked);
+    group.querySelector(".gongshi-search__count").textContent = groupCount(group);
   }
 
   var seq = 0;
   var pending = null;
+  var asOf = null;
 
   function say(text) { ui.status.textContent = text; }
 
-  function show(subjects, raw) {
-    subjects.forEach(function (s) { ui.list.append(item(s, raw)); });
+  function show(meta, subjects, raw) {
+    subjects.forEach(function (s) {
+      if (s.kind === "p") addPerson(meta, s, raw); else ui.list.append(organisation(meta, s, raw));
+    });
+  }
+
+  function entries() { return ui.list.querySelectorAll(".gongshi-search__entry").length; }
+
+  // The date the published data are as of: given by the page, else read from the release history.
+  function dataDate() {
+    if (asOf) return asOf;
+    var given = host.getAttribute("data-asof");
+    asOf = given ? Promise.resolve(given) : fetch(new URL("data/releases.json", siteRoot)).then(function (r) {
+      return r.ok ? r.json() : null;
+    }).then(function (history) {
+      var current = history && (history.releases || []).filter(function (r) { return r.id === history.current; })[0];
+      return current && current.as_of ? String(current.as_of) : "";
+    }).catch(function () { return ""; });
+    return asOf;
+  }
+
+  // What "nothing found" means here, and where to look next.
+  function explainEmpty(my) {
+    return dataDate().then(function (date) {
+      if (my !== seq) return;
+      var first = el("p");
+      first.append("“未找到”只表示本门户目前公示的信息中没有相符的主体，并不说明该主体没有其他信用记录：");
+      var points = el("ul");
+      var covered = el("li", {}, "本门户只收录本地信用办目前公示的行政许可、行政处罚、信用主体名单等信息");
+      if (date) covered.append("，数据截至 ", el("span", { "data-gs-asof": "" }, date), "。");
+      else covered.append("；数据截至日期见", el("a", { href: new URL("releases/", siteRoot).href }, "发布历史"), "。");
+      points.append(covered,
+        el("li", {}, "公示期满、已信用修复、被撤销或已移出名单的记录不再显示。"),
+        el("li", {}, "自然人只能按姓名查询，不能按证件号码查询；名称可只输入字号等一部分，请检查是否有错别字。"));
+      var next = el("p");
+      next.append("查询全国的信用信息，请到", el("a", { href: NATIONAL, class: "gongshi-search__national" }, "信用中国网站（www.creditchina.gov.cn）"), "。");
+      ui.note.replaceChildren(first, points, next);
+      ui.note.hidden = false;
+    });
   }
 
   function tooCommonMessage(raw) {
@@ -312,16 +442,17 @@
     }
     return step().then(function (rows) {
       if (my !== seq) return;
-      show(rows, state.raw);
-      var shown = ui.list.children.length;
+      show(meta, rows, state.raw);
+      var shown = entries();
       var total = state.candidates.length - state.dropped;
       var about = !state.exact && state.next < state.candidates.length ? "约 " : ""; // some names not checked yet
-      var text = "找到 " + about + total + " 个主体" + (shown < total ? "，已显示 " + shown + " 个。" : "。");
-      if (state.capped) text = "匹配的主体超过 " + meta.cap + " 个，仅列出最相关的，已显示 " + shown + " 个。请输入更完整的名称以缩小范围。";
-      if (!total) text = "未找到名称包含“" + state.raw + "”的主体。请检查输入，或只输入名称中的一部分（如字号）。";
+      var text = "找到 " + about + total + " 个结果" + (shown < total ? "，已显示 " + shown + " 个。" : "。");
+      if (state.capped) text = "匹配的结果超过 " + meta.cap + " 个，仅列出最相关的，已显示 " + shown + " 个。请输入更完整的名称以缩小范围。";
+      if (!total) text = "未找到名称包含“" + state.raw + "”的主体。";
       say(text);
       ui.more.hidden = state.next >= state.candidates.length;
       ui.more.onclick = function () { nextPage(meta, state, my); };
+      if (!total) return explainEmpty(my);
     });
   }
 
@@ -329,9 +460,14 @@
     return codeSearch(meta, code).then(function (r) {
       if (my !== seq) return;
       if (r.message) return say(r.message);
-      show(r.subjects, raw.toUpperCase());
-      if (!r.subjects.length) say("未找到统一社会信用代码为“" + code + "”或以其开头的主体。");
+      show(meta, r.subjects, raw.toUpperCase());
+      var problem = codeProblem(code);
+      var personal = /^[0-9]{17}[0-9X]$/.test(code); // shaped like a resident ID number: not echoed back
+      if (!r.subjects.length && problem && personal) say("未找到相符的主体。自然人只能按姓名查询，不能按证件号码查询；如输入的是统一社会信用代码，请核对（" + problem + "）。");
+      else if (!r.subjects.length && problem) say("“" + code + "”不是有效的统一社会信用代码（" + problem + "），请核对后重新输入。");
+      else if (!r.subjects.length) say("未找到统一社会信用代码为“" + code + "”或以其开头的主体。");
       else say("找到 " + r.subjects.length + (r.more ? " 个以上" : " 个") + "统一社会信用代码以“" + code + "”开头的主体" + (r.more ? "，请输入更多位数以缩小范围。" : "。"));
+      if (!r.subjects.length) return explainEmpty(my);
     });
   }
 
@@ -351,6 +487,7 @@
     raw = raw.trim();
     ui.list.replaceChildren();
     ui.more.hidden = true;
+    ui.note.hidden = true;
     var norm = normalize(raw);
     if (!norm) return say("请输入企业名称、字号、统一社会信用代码或自然人姓名。");
     say("正在查询…");

@@ -53,6 +53,10 @@ ALL_DATA_ZIP = "data/latest/all-data.zip"  # under site/: every dataset's latest
 RELEASES_ATOM = "data/releases.atom"  # under site/: Atom feed of data releases
 API_SUBJECTS_DIR = "api/subjects"  # under site/: <统一社会信用代码>.json per archive subject (site.api)
 API_SUBJECT_SCHEMA = "api/subject.schema.json"  # under site/: the JSON Schema of those files
+REPORT_SCRIPT = "assets/javascripts/gongshi-report.js"  # under site/: credit report print time and check page
+SHA256_FALLBACK = (
+    "assets/javascripts/vendor/js-sha256/sha256.min.js"  # under site/: where crypto.subtle is absent
+)
 DATAPACKAGE_FILE = "datapackage.json"  # in each data/latest/<dataset>/ and data/releases/<id>/<dataset>/
 DELTA_FILE = "delta.jsonl"  # in each data/releases/<id>/
 RELEASE_INDEX_FILE = "release-index.parquet"  # under state/: record content hashes of the newest release

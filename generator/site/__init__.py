@@ -30,6 +30,7 @@ from generator.site import urls
 from generator.site.bulk import render_bulk
 from generator.site.feeds import write_feeds
 from generator.site.pages import REPAIR_COMMITMENT_DOC, portal_docs
+from generator.site.periods import with_periods
 from generator.site.shell import build_pages
 from generator.site.subjects import find_subjects
 from generator.site.units import Units, plan_units
@@ -60,10 +61,12 @@ def render_site(
     rendering — and receives this build's."""
     out = outputs or Outputs(site_dir)
     views, problems = dataset_views(pub.tables)
+    views = with_periods(views, pub.tables, pub.rules)  # the dates the rules compute: view columns, so keyed
     portal = pub.catalog.portal
     data = BulkData(site_dir, portal.base_url, views, find_subjects(views), measure_links(views))
     data.previous = out.previous
     data.release = pub.releases[-1].id if pub.releases else ""
+    data.issuer = (portal.name, portal.publisher)
     docs = portal_docs(pub, data, pages or {}, repair_page)
     shell, found = build_pages(docs, portal, site_dir, nav, out)
     problems += found

@@ -9,6 +9,7 @@ paths match the explicit nav in mkdocs.yml; nothing here reads the clock.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from generator import paths
+from generator.config import Contacts
 from generator.model import RECORD_ID, Publication, ReleaseInfo
 from generator.schema import Field
 from generator.site import urls
@@ -33,13 +35,16 @@ from generator.site.work import BulkData, list_label
 REPAIR_COMMITMENT_DOC: str | None = None
 MEASURE_GROUP_FIELD = "CS_FL"  # measures are grouped by this field when the schema has it
 HOME_LATEST = 10
+NATIONAL_REPAIR = (
+    "https://www.creditchina.gov.cn/xinyongxiufu/"  # 信用中国's credit repair column (a link only)
+)
 
 PAGES = {  # Markdown path → template (pages whose context is the common one plus a few values)
     "index.md": "home.md", "catalog/index.md": "catalog.md", "lists/index.md": "lists.md",
     "measures/index.md": "measures.md", "stats/index.md": "stats.md", "releases/index.md": "releases.md",
     "guide/index.md": "guide_index.md", "guide/rules.md": "rules.md", "guide/objection.md": "objection.md",
     "guide/repair.md": "repair.md", "guide/privacy.md": "privacy.md", "guide/licence.md": "licence.md",
-    "search/index.md": "search.md",
+    "search/index.md": "search.md", "check/index.md": "check.md",
 }  # fmt: skip
 
 
@@ -82,7 +87,21 @@ def _context(
         "releases_atom": paths.RELEASES_ATOM if _exists(data.site_dir, paths.RELEASES_ATOM) else "",
         "catalog_jsonld": Markup(catalog_jsonld(portal, views, _newest(pub))),
         "signing": _signing(data.site_dir),
+        "contact": _contact_links(portal.contacts), "national_repair": NATIONAL_REPAIR,
+        "report_script": paths.REPORT_SCRIPT,
     }  # fmt: skip
+
+
+def _contact_links(contacts: Contacts) -> dict[str, str]:
+    """Tappable links to the credit office from portal.yaml: ``mailto:`` its e-mail and ``tel:`` the number its
+    phone text starts with (``12345（…热线）`` → ``tel:12345``, ``0576-88001234`` → ``tel:057688001234``);
+    '' where there is none."""
+    number = re.match(r"\+?[\d\s-]*\d", contacts.phone.strip())
+    digits = re.sub(r"[^\d+]", "", number.group(0)) if number else ""
+    return {
+        "mailto": f"mailto:{contacts.email}" if contacts.email else "",
+        "tel": f"tel:{digits}" if digits else "",
+    }
 
 
 def _newest(pub: Publication) -> ReleaseInfo | None:

@@ -3,17 +3,22 @@ with its per-subject JSON (``api``).
 
 Stage: render site. Guarantees: a record page shows the record's public schema fields only (never META
 columns), in schema order, empty ones left out, and links its dataset and its month's listing (first page: a
-record page depends on its own row alone); an archive exists only for a subject with a 统一社会信用代码,
-lists its records grouped by dataset with an anchor per record, and its list status; all text is escaped by
-the templates; an archive and its JSON file are one page unit: carried together or rendered together.
+record page depends on its own row alone); above them the dates the rules compute (``periods``: 公示截止期 —
+replacing the department's own 公示截止期 field, which the rules may have cut short — and 可申请信用修复日期);
+an archive exists only for a subject with a 统一社会信用代码, carries its list badges and counts by kind in
+its heading, lists its records grouped by dataset (jump links to each group) with their key facts and an
+anchor per record, and its list status; all text is escaped by
+the templates; an archive, its JSON file and its credit report (``credit_report``, made from the JSON file's
+final bytes) are one page unit: carried together or rendered together.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.site import api, urls
-from generator.site.view import LIST_TYPES
+from generator.rules.periods import PUBLISH_UNTIL
+from generator.site import api, credit_report, urls
+from generator.site.view import KIND_TITLES, LIST_TYPES
 from generator.site.work import (
     Brief,
     BulkData,
@@ -32,7 +37,8 @@ def record_pages(data: BulkData, vi: int, start: int, stop: int) -> list[str]:
     """The detail pages of rows ``start:stop`` of view ``vi``."""
     view = data.views[vi]
     titles = [f.title for f in view.fields]
-    rows = view.frame.iloc[start:stop][[f.name for f in view.fields]].to_numpy(dtype=object)
+    names = [f.name for f in view.fields]
+    rows = view.frame.iloc[start:stop][names].to_numpy(dtype=object)
     page = template("bulk/record.html")
     date_title = field_title(view, "date", "日期")
     ids, fresh = columns(data, vi)["id"], data.fresh.records.get(vi)
@@ -45,13 +51,20 @@ def record_pages(data: BulkData, vi: int, start: int, stop: int) -> list[str]:
         heading = r.name or r.document or r.id
         body = page.render(
             view=view, r=r, rel=urls.BULK_REL, heading=heading, date_title=date_title,
-            fields=[(t, v) for t, v in zip(titles, row, strict=True) if v], measures=r.measures,
+            fields=_fields(names, titles, row, r), measures=r.measures,
             month_title=month_title(r.month), month_url=urls.month_page(view.id, r.month),
         )  # fmt: skip
         title = f"{heading} - {view.title}"
         text = "，".join(x for x in (view.title, r.name, r.summary, r.document, r.date) if x)
         written.append(write_page(data, urls.record_page(r.id), title, text, body))
     return written
+
+
+def _fields(names: list[str], titles: list[str], row: list[str], r: Brief) -> list[tuple[str, str]]:
+    """The record's non-empty fields; the department's own 公示截止期 gives way to the one the rules computed
+    (the earlier of it and the maximum period's end), which the page states above the fields."""
+    shown = zip(names, titles, row, strict=True)
+    return [(t, v) for n, t, v in shown if v and not (r.last_day and n == PUBLISH_UNTIL)]
 
 
 def subject_pages(data: BulkData, start: int, stop: int) -> list[str]:
@@ -62,7 +75,7 @@ def subject_pages(data: BulkData, start: int, stop: int) -> list[str]:
     rows: api.Rows | None = None  # the records' values, looked up once a subject is rendered
     for i in range(start, stop):
         code, name = str(data.subjects.codes[i]), str(data.subjects.names[i])
-        unit = [urls.subject_page(code), api.subject_path(code)]
+        unit = [urls.subject_page(code), api.subject_path(code), urls.report_page(code)]
         if i < len(fresh) and fresh[i] and carry_pages(data, unit):
             written += unit
             continue
@@ -76,6 +89,7 @@ def subject_pages(data: BulkData, start: int, stop: int) -> list[str]:
         written.append(write_page(data, urls.subject_page(code), f"{name} - 信用档案", text, body))
         rows = rows if rows is not None else api.subject_rows(data, start, stop)
         written.append(api.write_subject(data, i, records, rows))
+        written.append(credit_report.write_report(data, code, written[-1], records))  # from the JSON's bytes
     return written
 
 
@@ -92,7 +106,12 @@ class Group:
     date_title: str
     document_title: str
     department_title: str
+    kind: str  # the kind's title (行政处罚 …): archives count records by kind
     rows: list[Brief] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
 
 
 def _groups(data: BulkData, records: list[tuple[int, Brief]]) -> list[Group]:
@@ -121,6 +140,6 @@ def _group(data: BulkData, vi: int) -> Group:
         data.cache[key] = (
             vi, view.id, view.title, view.kind == "list", list_type if list_type in LIST_TYPES else "punishment",
             list_label(view), field_title(view, "date", "日期"), field_title(view, "document", "文号"),
-            field_title(view, "department", "部门"),
+            field_title(view, "department", "部门"), KIND_TITLES.get(view.kind, view.title),
         )  # fmt: skip
     return Group(*data.cache[key])

@@ -2,7 +2,8 @@
 and timeliness per department.
 
 Stage: render site. Guarantees: figures count only published records (the tables handed in); ties are broken
-by label so the order never changes between builds; each figure becomes a chart with its data table.
+by label so the order never changes between builds; time axes run month by month without gaps (a month with
+no record counts 0); each figure becomes a chart with its data table.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def _ranked(counts: pd.Series) -> list[tuple[str, float]]:
 
 
 def _dataset_section(view: DatasetView) -> Section:
-    months = view.frame[MONTH][view.frame[MONTH] != UNDATED].value_counts().sort_index()
+    months = _every_month(view.frame[MONTH][view.frame[MONTH] != UNDATED].value_counts())
     charts = [
         column_chart(
             f"{view.id}-months", f"{view.title}：各月公示数量", _pairs(months), " 条", ("月份", "公示数量")
@@ -73,6 +74,15 @@ def _dataset_section(view: DatasetView) -> Section:
         )
     intro = f"共公示 {len(view.frame):,} 条，按决定日期所在月份和作出决定的部门统计。"
     return Section(view.title, intro, charts)
+
+
+def _every_month(counts: pd.Series) -> pd.Series:
+    """Counts by ``YYYY-MM``, oldest first, with the months between that have none as 0 — so the time axis is
+    even and a month without records shows as a gap, not as a missing column."""
+    if counts.empty:
+        return counts
+    months = pd.period_range(min(counts.index), max(counts.index), freq="M").strftime("%Y-%m")
+    return counts.reindex(months, fill_value=0)
 
 
 def _pairs(series: pd.Series) -> list[tuple[str, float]]:

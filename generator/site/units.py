@@ -10,8 +10,9 @@ page's path. Guarantees:
   first listing page, not the page it sits on, so rows coming and going before it leave it alone); an
   archive's key hashes, in order, its records' keys and views, its code and its name; a month's key hashes,
   in order, its rows' keys, its month and its neighbouring months. Everything the rows do not carry —
-  the theme shell (nav, portal name), the templates and the render code (with the data packs' column naming,
-  which the subject JSON shares), gongshi's and the libraries' versions, the base URL, the views'
+  the theme shell (nav, portal name), the portal's name and publisher (credit reports print them), the
+  templates and the render code (with the data packs' column naming, which the subject JSON shares),
+  gongshi's and the libraries' versions (segno draws the reports' QR codes), the base URL, the views'
   configuration and schemas, the measures linked from list entries — is one
   ``fingerprint``; when it differs from the previous build's, no unit is carried (a template edit re-renders
   every page of every template: they share the shell);
@@ -44,7 +45,7 @@ from generator.site.shell import Shell
 from generator.site.view import DatasetView
 from generator.site.work import BulkData, Fresh
 
-KEY_LIBRARIES = ("jinja2", "markupsafe", "mkdocs", "mkdocs-material", "numpy", "pandas")
+KEY_LIBRARIES = ("jinja2", "markupsafe", "mkdocs", "mkdocs-material", "numpy", "pandas", "segno")
 SHARED_CODE = ("packs/layout.py",)  # the column headers of the per-subject JSON
 U64 = np.uint64
 
@@ -106,6 +107,7 @@ def fingerprint(data: BulkData, shell: Shell) -> str:
     digest = hashlib.sha256(_code_fingerprint().encode())
     digest.update("\0".join(shell.parts).encode())
     digest.update(data.base_url.encode())
+    digest.update("\0".join(data.issuer).encode())  # printed on every credit report
     for view in data.views:
         spec = view.spec
         digest.update(

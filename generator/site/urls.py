@@ -35,6 +35,16 @@ def subject_page(code: str) -> str:
     return f"s/{code[-2:]}/{code}.html"
 
 
+def report_page(code: str) -> str:
+    """``reports/<last 2 chars>/<code>.html``: an archive subject's printable credit report (信用报告)."""
+    return f"reports/{code[-2:]}/{code}.html"
+
+
+def check_page() -> str:
+    """The static page that checks a printed credit report against the current data (``check/``)."""
+    return "check/"
+
+
 def record_anchor(record_id: str) -> str:
     """The anchor of a record inside its subject's archive."""
     return f"r-{record_id}"

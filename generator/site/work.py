@@ -22,6 +22,7 @@ from generator.model import RECORD_ID
 from generator.outputs import Previous, Written, carry_file, put_bytes
 from generator.site import urls
 from generator.site.jinja import environment
+from generator.site.periods import LAST_DAY, REPAIR_FROM
 from generator.site.shell import Shell
 from generator.site.subjects import Subjects
 from generator.site.view import ARCHIVE, DEPT, LIST_TYPES, MONTH, DatasetView, Measure
@@ -29,6 +30,9 @@ from generator.site.view import ARCHIVE, DEPT, LIST_TYPES, MONTH, DatasetView, M
 BRIEF_ROLES = (
     "date", "subject_name", "subject_type", "document", "summary", "department", "list_name", "valid_until",
 )  # fmt: skip
+DATES = (LAST_DAY, REPAIR_FROM)  # 公示截止期, 可申请信用修复日期 (``periods``; absent from unannotated views)
+# The key facts an archive entry shows besides its roles: content and amounts of the built-in schemas.
+FACTS = ("CF_NR", "CF_NR_FK", "CF_NR_WFFF", "XK_NR", "XK_XKBH", "MD_RDYJ")
 
 
 @dataclass
@@ -56,6 +60,7 @@ class BulkData:
     release: str = (
         ""  # the newest release's ID: the per-subject JSON of a subject whose content changed names it
     )
+    issuer: tuple[str, str] = ("", "")  # the portal's name and publisher, as credit reports print them
     cache: dict[Any, Any] = field(default_factory=dict)  # per process: columns, month groups, folders made
 
 
@@ -67,6 +72,8 @@ def columns(data: BulkData, vi: int) -> dict[str, list[str]]:
         cols = {role: view.column(role).tolist() for role in BRIEF_ROLES}
         for name, column in (("id", RECORD_ID), ("archive", ARCHIVE), ("month", MONTH), ("dept", DEPT)):
             cols[name] = view.frame[column].tolist()
+        for column in DATES + FACTS:
+            cols[column] = view.frame[column].tolist() if column in view.frame.columns else []
         data.cache[key] = cols
     result: dict[str, list[str]] = data.cache[key]
     return result
@@ -93,6 +100,9 @@ class Brief:
     list_label: str = ""
     view_title: str = ""
     fields: list[tuple[str, str]] = field(default_factory=list)  # set on list pages
+    last_day: str = ""  # 公示截止期 as the rules compute it (its last public day), or ""
+    repair_from: str = ""  # 可申请信用修复日期, or ""
+    facts: list[tuple[str, str]] = field(default_factory=list)  # (title, value) of the non-empty FACTS
 
 
 def brief(data: BulkData, vi: int, p: int) -> Brief:
@@ -105,7 +115,20 @@ def brief(data: BulkData, vi: int, p: int) -> Brief:
     if data.views[vi].kind == "list":
         record.list_name, record.valid_until = c["list_name"][p], c["valid_until"][p]
         record.measures = data.measures.get(record.list_name, [])
+    if c[DATES[0]]:
+        record.last_day, record.repair_from = c[DATES[0]][p], c[DATES[1]][p]
+    record.facts = [(title, c[name][p]) for name, title in fact_titles(data, vi) if c[name][p]]
     return record
+
+
+def fact_titles(data: BulkData, vi: int) -> list[tuple[str, str]]:
+    """(field name, title) of the FACTS view ``vi`` carries, worked out once per process."""
+    key = ("facts", vi)
+    if key not in data.cache:
+        view = data.views[vi]
+        data.cache[key] = [(f.name, f.title) for f in view.fields if f.name in FACTS]
+    result: list[tuple[str, str]] = data.cache[key]
+    return result
 
 
 def list_label(view: DatasetView) -> str:

@@ -143,7 +143,7 @@ def publication() -> Publication:
         name="信用临江", region="临江市", publisher="临江市社会信用体系建设领导小组办公室", base_url=BASE_URL,
         licence=Licence(id="CC-BY-4.0", title="知识共享署名 4.0 国际许可协议", url="https://creativecommons.org/licenses/by/4.0/"),
         contacts=Contacts(office="临江市信用办", phone="0576-88001234", email="xinyong@linjiang.example.cn",
-                          address="临江市人民路 1 号", objection_channel="信用临江网站“异议申诉”栏目或现场窗口",
+                          address="临江市人民路 1 号", objection_channel="电子邮件或现场窗口提交书面异议",
                           repair_channel="信用中国（临江）信用修复窗口"),
         description="临江市公共信用信息公示平台。",
     )  # fmt: skip

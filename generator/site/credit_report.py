@@ -1,0 +1,138 @@
+"""The printable credit report (信用报告) of a subject with a credit archive, and the number that lets anyone
+check a printed copy against the portal without a server.
+
+Stage: render site (written by the bulk workers right after the subject's ``api/subjects/<code>.json``, in the
+archive's page unit: carried with it or rendered with it). Guarantees:
+- a report exists exactly for the subjects that have an archive (organisations, 非法人组织 and 个体工商户 with a
+  valid 统一社会信用代码); never for a natural person, so no ID number is ever a path or a report;
+- it shows what the subject's JSON file holds, read back from the file's final bytes: every record of it (the
+  subject's identity fields once in the heading, every other non-empty public field per record), the list
+  entries with the measures that apply, and the release since which the file is unchanged — so a withdrawn
+  record can appear in no report; besides the JSON it shows only the portal's name and publisher and the dates
+  the rules compute from each record (公示截止期, 可申请信用修复日期: view columns, so in the unit's key; they
+  follow from the record and the catalog's rules, so they are not part of the hash);
+- its number is ``<release>-<first 16 hex of the SHA-256 of the JSON file's bytes>``; the QR code (SVG, drawn
+  by segno at build time) and the printed check URL carry the full hash: ``<base_url>check/?code=…&sha256=…``.
+  The check page hashes the current file in the browser: the same bytes mean the same public content;
+- nothing in it changes by the day: 数据截至 and the print time are filled in the browser (``data-gs-asof``,
+  ``data-gs-printed``), so an unchanged subject's report is never re-rendered; the rest depends on the JSON's
+  bytes (keyed by the unit, its ``release`` carried with it), the templates, the base URL and the portal's name
+  and publisher (in the units' fingerprint).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import segno
+from markupsafe import Markup
+
+from generator import paths
+from generator.packs.layout import RECORD_ID_HEADER, columns_for
+from generator.rules.periods import PUBLISH_UNTIL
+from generator.site import urls
+from generator.site.view import DatasetView
+from generator.site.work import Brief, BulkData, template, write_page
+
+IDENTITY_ROLES = ("subject_name", "subject_type", "subject_code", "id_type", "id_number")
+# record ID → (公示截止期, 可申请信用修复日期) as the rules compute them, each "" where none applies
+Dates = dict[str, tuple[str, str]]
+QR_MASK = 0  # a fixed mask: choosing the best of eight costs ~4× the time; any mask reads the same
+
+
+def report_number(release: str, sha256: str) -> str:
+    """``<release>-<16 hex>``: the release since which the subject's data are unchanged, and the start of the
+    SHA-256 of its JSON file."""
+    return f"{release or '0'}-{sha256[:16]}"
+
+
+def check_url(base_url: str, code: str, sha256: str) -> str:
+    """The check page's address for a report whose JSON file had ``sha256``."""
+    return f"{base_url}{urls.check_page()}?code={code}&sha256={sha256}"
+
+
+def qr_svg(url: str) -> Markup:
+    """A QR code of ``url`` as an inline SVG (sized by CSS), labelled for screen readers."""
+    out = io.BytesIO()
+    segno.make(url, error="m", mask=QR_MASK, boost_error=False).save(
+        out, kind="svg", xmldecl=False, svgns=True, omitsize=True, border=2, svgclass="gs-report__qr"
+    )
+    svg = out.getvalue().decode("ascii")
+    return Markup(svg.replace("<svg ", '<svg role="img" aria-label="核验本报告的二维码" ', 1))
+
+
+def write_report(data: BulkData, code: str, json_path: str, records: list[tuple[int, Brief]]) -> str:
+    """Render subject ``code``'s report from its JSON file just written at ``json_path`` (``records``: its
+    records as the archive shows them, for the dates the rules compute); returns its path."""
+    raw = (data.site_dir / json_path).read_bytes()
+    sha256 = hashlib.sha256(raw).hexdigest()
+    document: dict[str, Any] = json.loads(raw)
+    dates = {r.id: (r.last_day, r.repair_from) for _, r in records}
+    body = template("bulk/credit_report.html").render(**_context(data, document, sha256, dates))
+    name = str(document["name"])
+    text = f"{name}（统一社会信用代码 {code}）的信用报告：本门户公示的 {document['total']} 条信息及名单状态，可在线核验。"
+    return write_page(data, urls.report_page(code), f"{name} - 信用报告", text, body)
+
+
+def _context(data: BulkData, document: dict[str, Any], sha256: str, dates: Dates) -> dict[str, Any]:
+    code, release = str(document["code"]), str(document["release"] or "")
+    url = check_url(data.base_url, code, sha256)
+    portal, publisher = data.issuer
+    return {
+        "code": code, "name": document["name"], "kind": document["kind"], "release": release,
+        "total": document["total"], "number": report_number(release, sha256),
+        "check_url": url, "qr": qr_svg(url), "portal": portal, "publisher": publisher,
+        "base_url": data.base_url, "listed": document["listed"], "groups": _groups(data, document, dates),
+        "rel": urls.BULK_REL, "archive": urls.subject_page(code), "check_page": urls.check_page(),
+        "script": paths.REPORT_SCRIPT,
+    }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Headers:
+    """Where a dataset's JSON records hold what the report treats specially."""
+
+    identity: frozenset[str]  # the subject's name, kind and codes: shown once, in the report's heading
+    until: str  # the department's own 公示截止期, replaced by the one the rules compute
+    valid_until: str  # 有效期至: a computed 公示截止期 equal to it is not repeated
+
+
+def _groups(data: BulkData, document: dict[str, Any], dates: Dates) -> list[dict[str, Any]]:
+    """The JSON's datasets, each record as its ID and facts."""
+    headers = _headers(data)
+    return [
+        {"title": d["title"], "records": [_record(r, headers[d["id"]], dates) for r in d["records"]]}
+        for d in document["datasets"]
+    ]
+
+
+def _record(record: dict[str, Any], headers: Headers, dates: Dates) -> dict[str, Any]:
+    """A record's ID and its non-empty facts (identity fields left out), with the dates the rules compute."""
+    rid = record[RECORD_ID_HEADER]
+    last_day, repair_from = dates.get(rid, ("", ""))
+    skip = headers.identity | {RECORD_ID_HEADER} | ({headers.until} if last_day else set())
+    facts = [(k, str(v)) for k, v in record.items() if v not in (None, "") and k not in skip]
+    if last_day and last_day != record.get(headers.valid_until):
+        facts.append(("公示截止期", f"{last_day}（当日仍公示，次日起停止公示）"))
+    if repair_from:
+        facts.append(("可申请信用修复日期", f"{repair_from} 起"))
+    return {"id": rid, "facts": facts}
+
+
+def _headers(data: BulkData) -> dict[str, Headers]:
+    """Each dataset's ``Headers``, worked out once per process."""
+    key = "report-headers"
+    if key not in data.cache:
+        data.cache[key] = {view.id: _headers_of(view) for view in data.views}
+    found: dict[str, Headers] = data.cache[key]
+    return found
+
+
+def _headers_of(view: DatasetView) -> Headers:
+    header = {c.source: c.header for c in columns_for(view.spec, view.frame.columns)}
+    identity = frozenset(header[n] for role in IDENTITY_ROLES if (n := view.role(role)) and n in header)
+    return Headers(identity, header.get(PUBLISH_UNTIL, ""), header.get(view.role("valid_until") or "", ""))

@@ -96,7 +96,11 @@ def test_the_check_page_says_consistent_for_a_fresh_report_also_without_crypto_s
     company = a_company(portal_catalog, portal_out)
     site = portal_out / "site"
     digest, document = subject_json(site, company.code)
-    url = local(check_url(base_url_of(site), company.code, digest), base_url_of(site), portal)
+    url = local(
+        check_url(base_url_of(site), company.code, report_number(document["release"], digest)),
+        base_url_of(site),
+        portal,
+    )
     assert "一致" in verdict(page, url) and document["release"] in page.inner_text(".gs-check__result")
     nobody = "91350100M000100Y43"  # well-formed, no file on the portal (the server answers 404)
     assert not (site / api.subject_path(nobody)).exists()
@@ -140,7 +144,8 @@ def test_after_a_repair_and_a_rebuild_the_old_report_says_changed_with_the_date(
     site = run_build(catalog, out) / "site"
     code, penalty = a_repairable_subject(site)
     digest, document = subject_json(site, code)
-    old_url, number = check_url(base_url_of(site), code, digest), report_number(document["release"], digest)
+    number = report_number(document["release"], digest)
+    old_url = check_url(base_url_of(site), code, number)
     with serve(site) as portal:
         open_report(page, portal, code)
         assert number in page.inner_text(".gs-report") and old_url in page.inner_text(".gs-report")
@@ -175,8 +180,15 @@ def test_the_report_and_check_pages_fit_the_screen_with_no_serious_accessibility
         open_report(page, portal, company.code)
     else:
         site = portal_out / "site"
-        digest, _ = subject_json(site, company.code)
-        verdict(page, local(check_url(base_url_of(site), company.code, digest), base_url_of(site), portal))
+        digest, document = subject_json(site, company.code)
+        verdict(
+            page,
+            local(
+                check_url(base_url_of(site), company.code, report_number(document["release"], digest)),
+                base_url_of(site),
+                portal,
+            ),
+        )
     page.screenshot(path=str(artifacts / f"{which}-{size}.png"), full_page=True)
     width = page.evaluate("document.scrollingElement.scrollWidth")
     assert width <= SIZES[size]["width"], f"{which} is {width}px wide on a {SIZES[size]['width']}px screen"

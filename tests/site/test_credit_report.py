@@ -72,7 +72,7 @@ def test_the_number_qr_code_and_check_url_carry_the_sha256_of_the_subject_json(s
         assert f"data-gs-report-number>{number}</dd>" in page
         printed = CHECK_URL.search(page)
         assert printed is not None
-        assert html.unescape(printed.group(1)) == f"{BASE_URL}check/?code={code}&sha256={digest}"
+        assert html.unescape(printed.group(1)) == f"{BASE_URL}check/?code={code}&no={number}"
         assert re.search(r'<svg role="img" aria-label="[^"]+"[^>]*class="gs-report__qr"', page)
         assert str(credit_report.qr_svg(html.unescape(printed.group(1)))) in page  # the QR encodes that URL
 

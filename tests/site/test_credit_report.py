@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pytest
 from markupsafe import escape
 
 from generator import paths
 from generator.model import RECORD_ID
 from generator.site import api, credit_report, render_site, urls
+from generator.site.units import PageUnits
 from tests.conftest import DEMO_CATALOG
 from tests.site.conftest import (
     AS_OF,
@@ -130,6 +132,33 @@ def test_a_report_is_carried_with_its_archive_and_changes_with_its_json(tmp_path
     assert digest[:16] in report(again.site, COMPANY_CODE)
     assert digest[:16] not in report(first.site, COMPANY_CODE)
     assert "经复核" in report(again.site, COMPANY_CODE)
+
+
+def test_a_report_rendered_again_reuses_the_previous_qr_code_instead_of_drawing_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = render(publication(), tmp_path / "first")
+    previous, _ = first.previous()
+
+    def no_drawing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a QR code was drawn again")
+
+    monkeypatch.setattr(credit_report.segno, "make", no_drawing)
+    again = render(
+        publication(), tmp_path / "again", (previous, PageUnits())
+    )  # no units: every page rendered
+    assert urls.report_page(COMPANY_CODE) not in carried(again)
+    for code in (COMPANY_CODE, SHOP_CODE):
+        assert report(again.site, code) == report(first.site, code)
+
+
+def test_a_qr_code_drawn_another_way_is_drawn_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = render(publication(), tmp_path / "first")
+    previous, _ = first.previous()
+    assert f'data-qr="{credit_report.QR_DRAWN_BY}"' in report(first.site, COMPANY_CODE)
+    monkeypatch.setattr(credit_report, "QR_DRAWN_BY", "segno-0-l-7")
+    again = render(publication(), tmp_path / "again", (previous, PageUnits()))
+    assert 'data-qr="segno-0-l-7"' in report(again.site, COMPANY_CODE)
 
 
 def test_no_withdrawn_record_is_in_any_report_of_the_demo_build(demo_build: Path) -> None:

@@ -7,12 +7,10 @@ and the query agree. Change both together; ``tests/search`` queries indexes buil
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 # A 统一社会信用代码 uses these characters only (GB 32100-2015: no I, O, S, V, Z).
 USCC_CHARS = frozenset("0123456789ABCDEFGHJKLMNPQRTUWXY")
-CODE_QUERY = re.compile(r"^[0-9a-z]{4,18}$")
 # Position and length in a posting are single characters of this alphabet; 63 means "63 or more".
 SMALL = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"
 SMALL_MAX = len(SMALL) - 1
@@ -61,10 +59,3 @@ def fingerprint(norm: str) -> int:
     """A one-character summary of a whole normalised name: the sum of code point × (position + 1), mod 61.
     A query as long as a name whose fingerprint differs cannot be that name — no need to fetch it."""
     return sum(ord(c) * (i + 1) for i, c in enumerate(norm)) % FINGERPRINTS
-
-
-def is_code_query(norm: str) -> bool:
-    """A normalised query that reads as (the start of) a 统一社会信用代码: 4–18 code characters with a digit, or
-    18 letters and digits (then the answer says why it is no valid code)."""
-    shaped = bool(CODE_QUERY.match(norm)) and any(c.isdigit() for c in norm)
-    return shaped and (set(norm.upper()) <= USCC_CHARS or len(norm) == 18)

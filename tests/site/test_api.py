@@ -20,7 +20,7 @@ import pytest
 from generator import paths
 from generator.outputs import Outputs, Previous
 from generator.packs import write_packs
-from generator.site import Units, api, render_site, urls
+from generator.site import api, render_site, urls
 from tests.browser.kit import serve
 from tests.site.conftest import (
     BASE_URL,
@@ -32,7 +32,7 @@ from tests.site.conftest import (
     publication,
     with_data_files,
 )
-from tests.site.test_units import changed_fact
+from tests.site.test_units import changed_fact, render
 
 
 def subject(site: Path, code: str) -> dict[str, Any]:
@@ -147,35 +147,17 @@ def test_release_stays_while_a_subject_is_unchanged_and_moves_when_it_changes(tm
 
 
 def test_an_unchanged_archive_carries_its_json_unrendered(tmp_path: Path) -> None:
-    site = tmp_path / "one"
-    site.mkdir()
-    outputs, units = Outputs(site), Units()
-    render_site(with_data_files(publication(), site), site, jobs=1, outputs=outputs, units=units)
-    assert units.current is not None
-    before = (Previous(site, outputs.seal(), trusted=True), units.current)
-    again = tmp_path / "two"
-    again.mkdir()
-    outputs2 = Outputs(again, before[0])
-    render_site(
-        with_data_files(publication(), again), again, jobs=1, outputs=outputs2, units=Units(before[1])
-    )
+    first = render(publication(), tmp_path / "one")
+    again = render(publication(), tmp_path / "two", first.previous())
     path = api.subject_path(COMPANY_CODE)
-    assert outputs2.files[path].unmade and outputs2.files[urls.subject_page(COMPANY_CODE)].unmade
-    assert (again / path).stat().st_ino == (site / path).stat().st_ino
+    assert again.outputs.files[path].unmade and again.outputs.files[urls.subject_page(COMPANY_CODE)].unmade
+    assert (again.site / path).stat().st_ino == (first.site / path).stat().st_ino
 
 
 def test_a_changed_record_rerenders_its_subjects_json_only(tmp_path: Path) -> None:
-    site = tmp_path / "one"
-    site.mkdir()
-    outputs, units = Outputs(site), Units()
-    render_site(with_data_files(publication(), site), site, jobs=1, outputs=outputs, units=units)
-    assert units.current is not None
-    again = tmp_path / "two"
-    again.mkdir()
+    first = render(publication(), tmp_path / "one")
     changed, _ = changed_fact(publication())
-    outputs2 = Outputs(again, Previous(site, outputs.seal(), trusted=True))
-    render_site(with_data_files(changed, again), again, jobs=1, outputs=outputs2, units=Units(units.current))
-    files = outputs2.files
+    files = render(changed, tmp_path / "two", first.previous()).outputs.files
     assert not files[api.subject_path(COMPANY_CODE)].linked and files[api.subject_path(SHOP_CODE)].unmade
 
 

@@ -22,7 +22,10 @@ WINDOWS_DEVICE_NAMES = frozenset(
     {"con", "prn", "aux", "nul"} | {f"{port}{n}" for port in ("com", "lpt") for n in range(10)}
 )
 DATASET_ID = re.compile(rf"^(?!(?:{'|'.join(sorted(WINDOWS_DEVICE_NAMES))})\Z)[a-z0-9][a-z0-9-]{{0,62}}\Z")
-DatasetKind = Literal["penalty", "licensing", "other-act", "list", "measures", "commitment-items"]
+DatasetKind = Literal[
+    "penalty", "licensing", "other-act", "list", "measures", "commitment-items",
+    "evaluation", "registration", "fulfilment",
+]  # fmt: skip
 
 
 def is_device_name(name: str) -> bool:
@@ -110,11 +113,23 @@ class Portal(Strict):
         return value
 
 
+class Grade(Strict):
+    """One grade of an evaluation dataset's scale (公共信用综合评价 / 行业信用评价的信用等级)."""
+
+    code: str = Field(min_length=1, max_length=20, description="The grade as the records write it, e.g. A.")
+    title: str = Field(description="Its name on the portal, e.g. 诚信（A 级）.")
+    meaning: str = Field(description="What the grade means for the subject, shown on its archive and report.")
+    badge: bool = Field(
+        default=False, description="true: search results and archives show this grade as a badge."
+    )
+
+
 class DatasetConfig(Strict):
     """``datasets/<id>/dataset.yaml``: what a dataset is and how it is published."""
 
     kind: DatasetKind = Field(
-        description="penalty | licensing | other-act | list | measures | commitment-items."
+        description="penalty | licensing | other-act | list | measures | commitment-items | evaluation | "
+        "registration | fulfilment."
     )
     title: str = Field(description="Dataset title in Chinese, e.g. 行政处罚信息.")
     description: str = Field(description="What the dataset holds, for the catalogue page and data packages.")
@@ -134,6 +149,16 @@ class DatasetConfig(Strict):
     list_type: Literal["punishment", "watch", "incentive"] | None = Field(
         default=None,
         description="For kind list: punishment (失信), watch (重点关注) or incentive (守信激励).",
+    )
+    grades: list[Grade] = Field(
+        default_factory=list,
+        description="For kind evaluation (required there): the grade scale, best first; records with "
+        "another grade are rejected.",
+    )
+    unverified: Literal["show", "withhold"] = Field(
+        default="show",
+        description="For kind registration: unverified (未核验) items are shown labelled as self-declared "
+        "(show) or not published (withhold).",
     )
     keywords: list[str] = Field(default_factory=list, description="Search keywords for the data catalogue.")
     issued: date | None = Field(default=None, description="Date the dataset was first published.")

@@ -25,6 +25,7 @@ EXTENSIONS = ("aliases", "check", "requiredWhen", "privacy", "publicCode", "mult
 ROLES = (
     "date", "subject_name", "subject_type", "subject_code", "id_type", "id_number", "department",
     "department_code", "document", "summary", "valid_until", "removed_on", "list_name",
+    "grade", "sector", "category", "verification", "commitment_item", "checked_on", "result",
 )  # fmt: skip
 
 

@@ -97,6 +97,19 @@ class Validity(Strict):
     open_ended_from: date = Field(description="A valid-until date on or after this means 长期 (no end).")
 
 
+class Fulfilment(Strict):
+    """信用承诺履约: how long 失诺 (and, when public, 践诺) records are public, from their 核查日期."""
+
+    broken_min_months: int = Field(
+        ge=0, description="失诺: minimum publication period; a repair is possible after it (like a penalty)."
+    )
+    broken_max_months: int = Field(ge=1, description="失诺: taken down after this many months.")
+    kept: Literal["public", "counted"] = Field(
+        description="践诺: public (for kept_months) or only counted in the commitment column's figures."
+    )
+    kept_months: int = Field(ge=1, description="践诺, when public: taken down after this many months.")
+
+
 class Privacy(Strict):
     """Privacy, applied last (domain.md §6)."""
 
@@ -125,6 +138,20 @@ class PublicationRules(Strict):
     lists: Validity = Field(description="Lists: public until 移出日期 and while 有效期至 ≥ as-of.")
     other_acts: Validity = Field(
         description="Other acts: as licences when the schema has a valid-until role."
+    )
+    evaluations: Validity | None = Field(
+        default=None,
+        description="信用评价结果: public while 有效期至 ≥ as-of (only the subject's current grade). Required "
+        "when the catalog has an evaluation dataset.",
+    )
+    registrations: Validity | None = Field(
+        default=None,
+        description="自愿注册信息: public while 有效期至 ≥ as-of (empty = 长期). Required when the catalog has a "
+        "registration dataset.",
+    )
+    fulfilment: Fulfilment | None = Field(
+        default=None,
+        description="信用承诺履约信息: periods of 失诺 and 践诺. Required when the catalog has a fulfilment dataset.",
     )
     privacy: Privacy = Field(description="Masking, dropped fields, minors.")
     timeliness: Timeliness = Field(description="Working-day timeliness of first publication.")

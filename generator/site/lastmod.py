@@ -1,9 +1,9 @@
 """The ``lastmod`` of each sitemap URL, from the records' own dates — never the clock.
 
 Stage: render site (for the sitemap, ``feeds``). Guarantees: a record page's date is its record's date (the
-decision, listing or check date: the ``date`` role, when a well-formed ISO date); an archive's, a month
-listing's (every page and department filter of that month), a department summary's and a list page's is the
-newest date among the records it shows or summarises; a dataset's pages take the newest date of its records,
+decision, listing or check date: the ``date`` role, when a well-formed ISO date); a day page of a long month
+has its day; an archive's, a month listing's (every page and department filter of that month), a department
+summary's and a list page's is the newest date among the records it shows or summarises; a dataset's pages take the newest date of its records,
 the portal-wide data pages (home, catalogue, lists, measures, statistics, releases) the newest of all; a page
 with no dated record behind it (guides, search, commitment letters, undated datasets) has no ``lastmod``. So the
 same data give the same sitemap, whatever the build date, and a rebuild without change rewrites no sitemap.
@@ -21,6 +21,7 @@ from generator.site.view import ARCHIVE, DEPT, MONTH, DatasetView
 
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 MONTH_PAGE = re.compile(r"^datasets/([^/]+)/(?:d([0-9a-f]{10})-)?(\d{4}-\d{2}|undated)(?:-\d+)?\.html$")
+DAY_PAGE = re.compile(r"^datasets/[^/]+/(\d{4}-\d{2}-\d{2})(?:-\d+)?\.html$")
 DEPT_PAGE = re.compile(r"^datasets/([^/]+)/d([0-9a-f]{10})\.html$")
 LIST_PAGE = re.compile(r"^lists/([^/]+)/p\d+\.html$")
 DATASET_DOC = re.compile(r"^datasets/([^/]+)/(?:dictionary/)?$")
@@ -79,6 +80,8 @@ def _groups(dated: list[tuple[DatasetView, pd.Series]]) -> dict[str, dict[tuple[
 
 def _grouped(page: str, groups: dict[str, dict[tuple[str, ...], str]]) -> str:
     """The date of a listing, summary, list or dataset page, by its path."""
+    if match := DAY_PAGE.match(page):
+        return match.group(1)  # a day's page of a long month: every record on it has that date
     if match := MONTH_PAGE.match(page):
         dataset, dept, month = match.groups()
         return (

@@ -69,6 +69,11 @@ def month_page(dataset: str, month: str, page: int = 1, dept: str = "") -> str:
     return f"datasets/{dataset}/{stem}{'' if page == 1 else f'-{page}'}.html"
 
 
+def day_page(dataset: str, day: str, page: int = 1) -> str:
+    """A page of one day's records of a dataset whose month is too long for one page (``day``: YYYY-MM-DD)."""
+    return f"datasets/{dataset}/{day}{'' if page == 1 else f'-{page}'}.html"
+
+
 def dept_page(dataset: str, dept: str) -> str:
     """The months in which one department published records of a dataset."""
     return f"datasets/{dataset}/d{dept}.html"

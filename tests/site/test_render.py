@@ -338,14 +338,18 @@ def test_pages_of_other_stages_join_the_nav_and_the_repair_guide_links_the_commi
 def test_month_listings_hold_at_most_a_hundred_rows_and_each_record_links_its_month(
     tmp_path: Path,
 ) -> None:
-    rows = [penalty(f"临市监处罚〔2026〕{n}号", CF_JDRQ=f"2026-02-{n % 28 + 1:02d}") for n in range(1, 151)]
+    rows = [penalty(f"临市监处罚〔2026〕{n}号", CF_JDRQ="2026-02-05") for n in range(1, 151)]
     pub = publication()
     pub.tables = {"penalties": table("penalties", "penalty", rows, title="行政处罚信息")}
     assert render_site(pub, tmp_path, jobs=2) == []
-    first = (tmp_path / "datasets/penalties/2026-02.html").read_text(encoding="utf-8")
-    second = (tmp_path / "datasets/penalties/2026-02-2.html").read_text(encoding="utf-8")
+    month = (tmp_path / "datasets/penalties/2026-02.html").read_text(encoding="utf-8")
+    assert (
+        'href="../../datasets/penalties/2026-02-05.html">2026年2月5日</a>（150）' in month
+    )  # too long: by day
+    first = (tmp_path / "datasets/penalties/2026-02-05.html").read_text(encoding="utf-8")
+    second = (tmp_path / "datasets/penalties/2026-02-05-2.html").read_text(encoding="utf-8")
     assert first.count("<tr>") == 101 and second.count("<tr>") == 51
-    assert 'href="../../datasets/penalties/2026-02-2.html">第 2 页</a>' in first
+    assert 'href="../../datasets/penalties/2026-02-05-2.html">第 2 页</a>' in first
     on_second = re.findall(r'href="../../r/[0-9a-f]{2}/([0-9a-f]{16}).html"', second)
     assert len(on_second) == 50
     page = (tmp_path / urls.record_page(on_second[0])).read_text(encoding="utf-8")

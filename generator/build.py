@@ -196,6 +196,7 @@ def _write(
     pub = Publication(
         inputs.catalog, options.as_of, ruled.tables, ruled.timeliness, rules=inputs.rules.publication
     )
+    pub.fulfilment = ruled.fulfilment
     site, staging = outputs.site, outputs.site.parent
     stage("packs")
     pub.files = write_packs(pub, site)

@@ -7,6 +7,8 @@ on every system (lower-case letters, digits, hyphens; no Windows device name suc
 
 from __future__ import annotations
 
+import copy
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -42,11 +44,51 @@ def _load_dataset(root: Path, folder: Path) -> tuple[DatasetSpec | None, list[Pr
     config, problems = load_model(DatasetConfig, folder / paths.DATASET_FILE, shown)
     if config is None:
         return None, problems
-    schema, problems = _schema_for(config, folder, shown)
-    if schema is None:
-        return None, problems
+    problems = _kind_keys(config, shown)
+    schema, found = _schema_for(config, folder, shown)
+    if schema is None or problems or found:
+        return None, problems + found
+    schema = _with_grades(schema, config)
     batches = tuple(sorted(p for p in folder.iterdir() if p.suffix.lower() in paths.BATCH_SUFFIXES))
     return DatasetSpec(folder.name, config, schema, folder, batches), []
+
+
+def _kind_keys(config: DatasetConfig, shown: str) -> list[Problem]:
+    """``grades`` only on (and required by) an evaluation dataset, with unique codes; ``unverified`` only on a
+    registration dataset."""
+    given = config.model_fields_set
+    if config.kind == "evaluation":
+        codes = [g.code for g in config.grades]
+        if not codes:
+            text = f"{shown}: evaluation（信用评价结果）数据集必须用 grades 列出信用等级（如 A、B、C、D，最好的在前）"
+            return [problem("config-missing-key", text, file=shown, field="grades")]
+        if dup := sorted({c for c in codes if codes.count(c) > 1}):
+            text = f"{shown}: grades 中等级代码重复：{'、'.join(dup)}；每个等级代码只能出现一次"
+            return [problem("config-invalid-value", text, file=shown, field="grades", value="、".join(dup))]
+    elif "grades" in given:
+        text = f"{shown}: grades 只适用于 evaluation（信用评价结果）数据集，本数据集类型为 {config.kind}，请删除该键"
+        return [problem("config-invalid-value", text, file=shown, field="grades")]
+    if config.kind != "registration" and "unverified" in given:
+        text = f"{shown}: unverified 只适用于 registration（自愿注册信息）数据集，本数据集类型为 {config.kind}，请删除该键"
+        return [
+            problem("config-invalid-value", text, file=shown, field="unverified", value=config.unverified)
+        ]
+    return []
+
+
+def _with_grades(schema: Schema, config: DatasetConfig) -> Schema:
+    """An evaluation schema whose grade-role field admits exactly the declared grade codes (``enum``), so a
+    grade outside the scale is rejected by the ordinary enum check — ours and frictionless's alike."""
+    name = schema.role("grade")
+    if config.kind != "evaluation" or name is None:
+        return schema
+    codes = tuple(g.code for g in config.grades)
+    fields = tuple(replace(f, enum=codes) if f.name == name else f for f in schema.fields)
+    descriptor = copy.deepcopy(schema.descriptor)
+    for item in descriptor.get("fields", []):
+        if item.get("name") == name:
+            item.setdefault("constraints", {})["enum"] = list(codes)
+    return replace(schema, fields=fields, descriptor=descriptor)
 
 
 def _id_problems(name: str, shown: str) -> list[Problem]:

@@ -8,7 +8,9 @@ the batch cache (``generator.loading.cache``); the other files of a dataset are 
 and the result is cut back into each file's outcome for the next build (``generator.validate`` says why a
 file's outcome does not depend on the other files). Outcomes are joined in catalog order, so the result is the
 same as reading and validating every file (tested differentially, down to the report's bytes); a cached
-outcome that is missing, corrupt or made under another key is ignored and its file read. A batch file that
+outcome that is missing, corrupt or made under another key is ignored and its file read. The one check across
+datasets (a fulfilment row's 承诺事项编码 must be in a commitment-items dataset: ``validation.crossref``)
+runs on the joined outcomes, on every build. A batch file that
 gives no records now contributes the rows it gave then (``generator.loading.fallback``); ``write_batch_cache``
 writes the batch cache the next build will use.
 """
@@ -43,6 +45,7 @@ from generator.problems import Problem, has_config_errors
 from generator.report import assemble_ledger
 from generator.rules import RuleData, load_rules, rejected_departments
 from generator.validate import check_table
+from generator.validation.crossref import check_commitment_items, credit_config
 
 
 @dataclass
@@ -73,11 +76,11 @@ def read_inputs(catalog_dir: Path, previous_state: Path | None = None, *, cache:
     catalog, problems = load_catalog(catalog_dir)
     rules, rule_problems = load_rules(catalog_dir)
     commitments, commitment_problems = load_commitments(catalog_dir)
-    problems += rule_problems + commitment_problems
+    problems += rule_problems + commitment_problems + credit_config(catalog, rules)
     if catalog is None or rules is None or has_config_errors(problems):
         return Inputs(catalog, rules, problems=problems)
     batches = read_batches(catalog, PreviousCache.open(previous_state), keep=cache)
-    raw, valid = batches.raw, batches.valid
+    raw, valid = batches.raw, check_commitment_items(batches.valid, batches.departments)
     rejected = rejected_departments(batches.departments, assemble_ledger([raw.ledger, valid.ledger]))
     found = problems + raw.problems + valid.problems
     return Inputs(catalog, rules, raw, valid, commitments, rejected, found, batches.cache)

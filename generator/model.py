@@ -32,6 +32,9 @@ META = (FILE, ROW, BATCH, KEY, RECORD_ID)
 # Row fates in the ledger.
 PUBLISHED, WITHHELD, REJECTED = "published", "withheld", "rejected"
 LEDGER_COLUMNS = ("dataset", FILE, ROW, RECORD_ID, "fate", "reason", "field", "value", "message")
+# Commitment figures (信用承诺履约统计), one row per (fulfilment dataset, 事项编码, year of 承诺日期), sorted so;
+# the four counts are ints: made = all counted commitments, checked = 践诺 + 失诺, kept = 践诺, broken = 失诺.
+FULFILMENT_COLUMNS = ("dataset", "item", "year", "made", "checked", "kept", "broken")
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,13 @@ def empty_ledger() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="int64" if c == ROW else "str") for c in LEDGER_COLUMNS})
 
 
+def empty_fulfilment() -> pd.DataFrame:
+    """The commitment figures of a catalog without fulfilment rows: no rows, the right columns and dtypes."""
+    return pd.DataFrame(
+        {c: pd.Series(dtype="str" if c in ("dataset", "item") else "int64") for c in FULFILMENT_COLUMNS}
+    )
+
+
 @dataclass(frozen=True)
 class DataFile:
     """One file written under site/ by the data-pack stage."""
@@ -116,3 +126,5 @@ class Publication:
     releases: list[ReleaseInfo] = field(default_factory=list)  # newest last; filled by the release stage
     problems: list[Problem] = field(default_factory=list)  # warnings/notes added by the output stages
     rules: PublicationRules | None = None  # the publication rules applied (the 公示规则 page states them)
+    # commitment figures (FULFILMENT_COLUMNS) from the rules stage; empty when the catalog has no fulfilment data
+    fulfilment: pd.DataFrame = field(default_factory=lambda: empty_fulfilment())

@@ -151,7 +151,7 @@ def catalog_with_an_empty_batch_file_only(folder: Path) -> Path:
     """The demo catalog without the datasets holding its deliberately bad rows, plus one empty batch file: an
     ``error`` problem that rejects no row."""
     shutil.copytree(DEMO_CATALOG, folder)
-    for dataset in ("licences", "penalties", "inspections"):
+    for dataset in ("licences", "penalties", "inspections", "evaluations", "registrations", "fulfilment"):
         shutil.rmtree(folder / "datasets" / dataset)
     (folder / "datasets" / "measures" / "2099.csv").write_bytes(b"")
     return folder

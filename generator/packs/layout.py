@@ -119,7 +119,8 @@ def package_properties(spec: DatasetSpec, portal: Portal) -> dict[str, Any]:
         "title": config.title,
         "description": config.description + FORMAT_NOTE,
         "homepage": portal.base_url,
-        "keywords": list(config.keywords),
+        # Data Package v2 wants a non-empty keywords array when the property is present
+        **({"keywords": list(config.keywords)} if config.keywords else {}),
         "licenses": [licence_descriptor(licence.id, licence.title, licence.url)],
         "sources": [{"title": config.publisher}],
         "contributors": [{"title": portal.publisher, "roles": ["publisher"]}],

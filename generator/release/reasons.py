@@ -4,13 +4,15 @@ Stage: write release. Guarantees: every record a delta deletes, and every old li
 reason of ``REASONS`` and an ISO date ``since`` no later than the release's as-of date — nothing else of the
 record (no text, no number, no field of it):
 - ``repaired`` / ``revoked``: since the repair or revocation decision's date;
-- ``expired``: a penalty's publication period, or a licence's, list entry's or other act's validity ended —
+- ``expired``: a penalty's or 失诺's publication period, or a licence's, list entry's, other act's, credit
+  grade's or registration's validity ended —
   since the first day it was gone (the day after the last public day);
 - ``delisted``: removed from a list — since its 移出日期;
 - ``superseded``: (purged lines only) its old content was replaced by a correction or tightened publication
   rules — since the as-of date of the release that carries the new content;
 - ``withheld``: no longer public for any other reason (an invalid decision naming it, a rejected correction,
-  a not-published class, a minor's case, dropped from the catalog…) — deliberately vague, since the as-of date.
+  a not-published class, a minor's case, a grade replaced by a newer one, dropped from the catalog…) —
+  deliberately vague, since the as-of date.
 The rules stage's ledger gives the reason (each withheld record's current version: superseded older versions
 never decide), its ``value`` the dates of expiries and delistings, and its effective decisions the dates of
 repairs and revocations; without them (a release made from tables alone) every deletion is ``withheld``.
@@ -29,8 +31,11 @@ REASONS = ("expired", "repaired", "revoked", "delisted", "superseded", "withheld
 OF_LEDGER = {  # the rules' reason codes (generator.rules.withholding.REASONS) → the delta's
     "repaired": "repaired", "revoked": "revoked", "expired": "expired", "licence-expired": "expired",
     "list-expired": "expired", "delisted": "delisted", "superseded": "superseded",
+    "evaluation-expired": "expired", "registration-expired": "expired",
 }  # fmt: skip
-DAY_AFTER_VALUE = frozenset({"expired", "licence-expired", "list-expired"})  # value = the last public day
+DAY_AFTER_VALUE = frozenset(  # value = the last public day
+    {"expired", "licence-expired", "list-expired", "evaluation-expired", "registration-expired"}
+)
 ON_VALUE = frozenset({"delisted"})  # value = the day it was gone
 DECIDED = frozenset({"repaired", "revoked"})
 

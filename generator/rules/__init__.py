@@ -13,6 +13,9 @@ Guarantees (shared/design.md invariants 1–3, shared/domain.md §3–§7):
 - fail-safe: a repair or revocation row that cannot be read (date 2026-02-30, …) but names a known record, and
   a rejected later version of a record (a correction validation refused, read from ``valid.ledger``), withhold
   that record until fixed (``decision-invalid``, ``correction-rejected``; each an ERROR problem naming the row);
+- credit kinds (#15, ``credit``): only a subject's current, unexpired grade; unverified registrations held when
+  the dataset says so; 核查中 and counted-only 践诺 held; 失诺 (and public 践诺) public for their period from
+  the 核查日期; ``fulfilment`` = the commitment figures (made, checked, kept, broken by item and year);
 - periods: a penalty is public through its last public day, that day included (民法典 arts. 201–202);
   ``public_until`` is the day after it, the first day it is gone;
 - privacy last: ID numbers masked, ``privacy: drop`` fields and the configured private fields removed.
@@ -32,7 +35,7 @@ from datetime import date
 
 import pandas as pd
 
-from generator.model import RECORD_ID, REJECTED, StageResult, Table
+from generator.model import FULFILMENT_COLUMNS, RECORD_ID, REJECTED, StageResult, Table, empty_fulfilment
 from generator.problems import Problem
 from generator.rules.engine import Decisions, evaluate
 from generator.rules.matching import resolve, resolve_invalid
@@ -66,6 +69,9 @@ class RulesResult:
     # the effective repairs and revocations: dataset, ``_id``, kind (``repaired`` | ``revoked``), decided_on —
     # when a withdrawn record stopped being public (the release stage's ``since``)
     decided: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DECIDED_COLUMNS))
+    # commitment figures (``model.FULFILMENT_COLUMNS``: dataset, item, year, made, checked, kept, broken),
+    # over current fulfilment rows not withdrawn (expired, 核查中 and counted-only 践诺 rows count)
+    fulfilment: pd.DataFrame = field(default_factory=empty_fulfilment)
 
 
 def apply_rules(
@@ -84,19 +90,29 @@ def apply_rules(
     public: dict[str, Table] = {}
     ledgers: list[pd.DataFrame] = []
     until: list[pd.Series] = [pd.Series(dtype="str")]
+    figures: list[pd.DataFrame] = [empty_fulfilment()]
     for name in sorted(valid.tables):
         outcome = evaluate(name, valid.tables[name], rules, as_of, decisions)
         public[name] = Table(valid.tables[name].spec, outcome.public)
         ledgers.append(outcome.ledger)
         problems += outcome.problems
         until.append(outcome.until)
+        figures.append(outcome.figures)
     first = first_publication(public, first_published, as_of)
     timely, found = timeliness(public, first, rules.publication.timeliness, rules.calendar)
     counts = departments(valid.tables, public, timely, rejected_rows(valid.ledger, rejected))
     ids = as_series(public, first)
     ledger = concat_ledgers(ledgers)  # datasets in name order, rows in input order
     return RulesResult(public, ledger, problems + found, ids, timely, counts, pd.concat(until).astype("str"),
-                       _decided(repairs, revocations))  # fmt: skip
+                       _decided(repairs, revocations), _figures(figures))  # fmt: skip
+
+
+def _figures(pieces: list[pd.DataFrame]) -> pd.DataFrame:
+    """Every fulfilment dataset's figures in one frame, sorted by dataset, item, year."""
+    frame = pd.concat([p for p in pieces if len(p)] or pieces[:1], ignore_index=True)
+    return frame.sort_values(["dataset", "item", "year"], kind="stable", ignore_index=True)[
+        list(FULFILMENT_COLUMNS)
+    ]
 
 
 def _decided(repairs: pd.DataFrame, revocations: pd.DataFrame) -> pd.DataFrame:

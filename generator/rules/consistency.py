@@ -1,7 +1,8 @@
 """Cross-field checks of the rule files that a pydantic model cannot express on its own.
 
 Stage: rules (configuration half). Guarantees: an inconsistent rule file yields CONFIG problems naming the file
-and the key (``penalty.rule_sets[1].periods.一般``) — overlapping or gapped rule sets, min > max, unknown
+and the key (``penalty.rule_sets[1].periods.一般``) — overlapping or gapped rule sets, min > max (penalty periods
+and 失诺's ``fulfilment`` periods), unknown
 severities, sectors or categories, calendar dates outside their year — never an exception.
 """
 
@@ -18,7 +19,7 @@ from generator.rules.vocab import CATEGORIES, SEVERITIES
 
 def check_publication(rules: PublicationRules, shown: str) -> list[Problem]:
     """Every consistency problem of a publication rule file (empty when it is usable)."""
-    found = [*_severity_names(rules.penalty), *_set_order(rules.penalty.rule_sets)]
+    found = [*_severity_names(rules.penalty), *_set_order(rules.penalty.rule_sets), *_fulfilment(rules)]
     for i, rule_set in enumerate(rules.penalty.rule_sets):
         found += _set_periods(rule_set, f"penalty.rule_sets[{i}]", set(rules.penalty.sectors.keywords))
     return [problem(code, f"{shown}: {key}: {text}", file=shown, field=key) for code, key, text in found]
@@ -67,6 +68,13 @@ def _severity_names(penalty: PenaltyRules) -> Found:
                 key,
                 f"处罚类别 {category!r} 不是规范的处罚类别名（见 penalty.yaml 词表）",
             )
+
+
+def _fulfilment(rules: PublicationRules) -> Found:
+    """失诺's minimum publication period cannot exceed its maximum."""
+    if (own := rules.fulfilment) is not None and own.broken_min_months > own.broken_max_months:
+        text = f"失诺最短公示期 {own.broken_min_months} 个月大于最长公示期 {own.broken_max_months} 个月"
+        yield "rules-min-above-max", "fulfilment.broken_min_months", text
 
 
 def _set_periods(rule_set: RuleSet, key: str, sectors: set[str]) -> Found:

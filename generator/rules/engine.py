@@ -1,4 +1,5 @@
-"""One dataset through the rules: corrections, withdrawals, minors, periods/validity, then privacy last.
+"""One dataset through the rules: corrections, withdrawals, minors, periods/validity (penalties: ``periods``;
+the credit kinds of #15: ``credit``), then privacy last.
 
 Stage: rules. Guarantees: every input row of the dataset ends either in the public frame (current version, not
 held) or in exactly one ledger row with a reason — the first hold naming it, superseded versions first;
@@ -14,13 +15,14 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from generator.model import FILE, RECORD_ID, ROW, Table
+from generator.model import FILE, RECORD_ID, ROW, Table, empty_fulfilment
 from generator.problems import Problem, problem
 from generator.rules.columns import isin
 from generator.rules.corrections import latest_versions, rejected_corrections, superseded
-from generator.rules.dates import DayCache, iso
+from generator.rules.credit import CREDIT_KINDS, credit_rules, fulfilment_figures
+from generator.rules.dates import DayCache, Days, iso
 from generator.rules.matching import decision_hold, invalid_hold
-from generator.rules.periods import Periods, first_day_gone, penalty_holds, penalty_periods
+from generator.rules.periods import first_day_gone, penalty_holds, penalty_periods
 from generator.rules.privacy import apply_privacy, minors
 from generator.rules.ruleset import RuleData
 from generator.rules.validity import dated_holds, validity_holds
@@ -46,7 +48,10 @@ class Outcome:
     public: pd.DataFrame
     ledger: pd.DataFrame
     problems: list[Problem]
-    until: pd.Series  # penalties: record ID → ISO first day gone (the day after the last public day)
+    until: (
+        pd.Series
+    )  # penalties, fulfilment: record ID → ISO first day gone (the day after the last public day)
+    figures: pd.DataFrame  # fulfilment: the commitment figures (``FULFILMENT_COLUMNS``); others: empty
 
 
 def evaluate(name: str, table: Table, rules: RuleData, as_of: date, decisions: Decisions) -> Outcome:
@@ -56,9 +61,15 @@ def evaluate(name: str, table: Table, rules: RuleData, as_of: date, decisions: D
     repairs = decisions.repairs[decisions.repairs["dataset"] == name]
     holds, problems, until = _holds(name, table, frame, current, rules, as_of, decisions, repairs)
     public, ledger = settle(frame, name, holds)
+    figures = (
+        fulfilment_figures(name, frame, table.spec.schema, public, ledger["reason"])
+        if table.spec.config.kind == "fulfilment"
+        else empty_fulfilment()
+    )
     rows = np.flatnonzero(public)
     out, masked = apply_privacy(frame, rows, table.spec.schema, rules.publication.privacy, name)
-    return Outcome(out, ledger, problems + masked, until.iloc[rows].set_axis(out[RECORD_ID].to_numpy()))
+    ids = out[RECORD_ID].to_numpy()
+    return Outcome(out, ledger, problems + masked, until.iloc[rows].set_axis(ids), figures)
 
 
 def _holds(
@@ -82,18 +93,23 @@ def _holds(
     if kind == "penalty":
         periods = penalty_periods(frame, publication.penalty, days)
         holds += penalty_holds(frame, periods, publication.penalty, as_of)
-        problems += _early_repairs(frame, current, periods, repairs, name)
+        problems += _early_repairs(frame, current, periods.min_end, repairs, name)
         until = iso(first_day_gone(periods.end))
+    elif kind in CREDIT_KINDS:
+        own = credit_rules(table.spec.config, frame, schema, publication, as_of, days, holds)
+        holds += own.holds
+        problems += _early_repairs(frame, current, own.min_end, repairs, name)
+        until = iso(first_day_gone(own.end))
     holds += validity_holds(frame, schema, kind, publication, as_of, days)
     return holds, problems, until
 
 
 def _early_repairs(
-    frame: pd.DataFrame, current: np.ndarray, periods: Periods, repairs: pd.DataFrame, name: str
+    frame: pd.DataFrame, current: np.ndarray, min_end: Days, repairs: pd.DataFrame, name: str
 ) -> list[Problem]:
     """Warnings for repairs decided on or before the last day of the minimum period (they are honoured)."""
     rows = np.flatnonzero(current & isin(frame[RECORD_ID], repairs[RECORD_ID]))
-    minimum = iso(periods.min_end[rows]).set_axis(frame[RECORD_ID].iloc[rows].to_numpy())
+    minimum = iso(min_end[rows]).set_axis(frame[RECORD_ID].iloc[rows].to_numpy())
     ends = minimum.reindex(repairs[RECORD_ID].to_numpy()).fillna("").to_numpy(dtype=object)
     early = repairs[(ends != "") & (repairs["decided_on"].to_numpy(dtype=object) <= ends)]
     return [_early(r, str(minimum[r[RECORD_ID]]), name) for r in early.to_dict("records")]

@@ -33,6 +33,12 @@ REASONS: dict[str, str] = {
     "delisted": "已移出名单",
     "list-expired": "名单有效期已过",
     "licence-expired": "许可有效期已过",
+    "evaluation-expired": "信用评价结果有效期已过",
+    "grade-superseded": "该主体已有更新的信用评价结果，仅公示当前信用等级",
+    "unverified-withheld": "未经核验的自愿注册信息，按数据集设置不予公示",
+    "registration-expired": "自愿注册信息有效期已过",
+    "fulfilment-pending": "信用承诺核查中，仅计入履约统计",
+    "kept-counted": "已践诺，按公示规则仅计入履约统计，不单独公示",
 }
 
 Positions = npt.NDArray[np.intp]

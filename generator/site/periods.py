@@ -1,9 +1,10 @@
-"""The dates a record states beside its fields: its last public day (公示截止期) and, for a penalty with a
-minimum publication period, the first day credit repair (信用修复) may be applied for.
+"""The dates a record states beside its fields: its last public day (公示截止期) and, for a penalty (or a 失诺
+commitment) with a minimum publication period, the first day credit repair (信用修复) may be applied for.
 
 Stage: render site (views annotated before any page is keyed or rendered). Guarantees: the dates come from the
-rules' own code and the catalog's rule data (``generator.rules.periods.penalty_periods``; the validity settings
-of licences, lists and other acts), applied to the public table, so a page states the very day the rules take
+rules' own code and the catalog's rule data (``generator.rules.periods.penalty_periods``,
+``generator.rules.credit.fulfilment_periods``; the validity settings of licences, lists, other acts,
+evaluations and registrations), applied to the public table, so a page states the very day the rules take
 the record down after — that day included, as the rules count it; they become two derived view columns
 (``LAST_DAY``, ``REPAIR_FROM``, ISO dates or '') so the page-unit keys, which hash every view column, cover
 them; nothing depends on the clock: a date once stated stays right until the record itself changes. No rule
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from generator.model import RECORD_ID, Table
+from generator.rules.credit import fulfilment_periods
 from generator.rules.dates import NAT, DayCache, Days, day, iso
 from generator.rules.models import PublicationRules, Validity
 from generator.rules.periods import first_day_gone, penalty_periods
@@ -62,6 +64,8 @@ def _dates(
     ids = frame[RECORD_ID].to_numpy()
     if view.kind == "penalty":
         return _penalty_dates(frame, rules, ids)
+    if view.kind == "fulfilment":
+        return _fulfilment_dates(view, frame, rules, ids)
     last = _validity_end(view, frame, rules)
     return (empty, empty) if last is None else (iso(last).set_axis(ids), empty)
 
@@ -77,6 +81,20 @@ def _penalty_dates(
     return iso(periods.end).set_axis(ids), iso(repair).set_axis(ids)
 
 
+def _fulfilment_dates(
+    view: DatasetView, frame: pd.DataFrame, rules: PublicationRules, ids: np.ndarray
+) -> tuple[pd.Series, pd.Series]:
+    """失诺 (and public 践诺): the rules' last public day from the 核查日期; 失诺: the day after the minimum
+    period's last day, while the record is still public then (``generator.rules.credit.fulfilment_periods``)."""
+    if rules.fulfilment is None:
+        empty = pd.Series(dtype="str")
+        return empty, empty
+    end, min_end = fulfilment_periods(frame, view.spec.schema, rules.fulfilment, DayCache(frame))
+    repair = first_day_gone(min_end)
+    repair = np.where(~np.isnat(repair) & (repair <= end), repair, NAT)
+    return iso(end).set_axis(ids), iso(repair).set_axis(ids)
+
+
 def _validity_end(view: DatasetView, frame: pd.DataFrame, rules: PublicationRules) -> Days | None:
     """Licences, list entries, other acts: the last valid day (有效期至) unless open-ended or kept after it;
     a list entry with a removal date (移出日期) is public through the day before it."""
@@ -84,6 +102,8 @@ def _validity_end(view: DatasetView, frame: pd.DataFrame, rules: PublicationRule
         "licensing": rules.licensing,
         "list": rules.lists,
         "other-act": rules.other_acts,
+        "evaluation": rules.evaluations,
+        "registration": rules.registrations,
     }.get(view.kind)
     if config is None:
         return None

@@ -69,3 +69,15 @@ def test_since_is_never_after_the_release_and_an_unreadable_date_falls_back_to_i
 
 def test_reasons_are_the_six_the_issue_names() -> None:
     assert REASONS == ("expired", "repaired", "revoked", "delisted", "superseded", "withheld")
+
+
+def test_an_expired_grade_or_registration_is_expired_since_the_day_after_its_validity_and_a_replaced_grade_withheld() -> (
+    None
+):
+    found = Withdrawals(ledger(("ev", "a", "evaluation-expired", "2026-12-01"), ("ev", "b", "grade-superseded", "x"),
+                               ("rg", "c", "registration-expired", "2026-11-30"), ("rg", "d", "unverified-withheld", ""),
+                               ("ly", "e", "kept-counted", ""), ("ly", "f", "fulfilment-pending", "")))  # fmt: skip
+    got = {**found.explain("ev", ["a", "b"], AS_OF), **found.explain("rg", ["c", "d"], AS_OF)}
+    got |= found.explain("ly", ["e", "f"], AS_OF)
+    assert got["a"] == ("expired", "2026-12-02") and got["c"] == ("expired", "2026-12-01")
+    assert {got[r] for r in "bdef"} == {("withheld", "2026-12-20")}

@@ -50,7 +50,8 @@ def write_dataset(gen: Generator, ctx: Context, rows: int, folder: Path) -> Writ
         return Written()
     rng = np.random.default_rng([ctx.seed & 0xFFFFFFFF, salt(gen.id)])
     schema = gen.schema()
-    records, fixes, kinds = layout.counts(rows, spoil.kinds_for(schema), gen.fix_rate)
+    at_least = len(spoil.special_kinds(schema))
+    records, fixes, kinds = layout.counts(rows, spoil.kinds_for(schema), gen.fix_rate, at_least)
     while True:
         plan = gen.plan(ctx, rng, records)
         lay = layout.arrange(rng, plan, rows, fixes, kinds, eligible)

@@ -10,6 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator import paths
+from generator.sample import evaluations, fulfilment, registrations
+from generator.sample.credit_defs import ITEMS
+from generator.sample.departments import BY_KEY
+from generator.sample.writer import write_table
 
 PORTAL_YAML = """\
 # 信用临江 —— 门户基本信息（演示用虚构城市）
@@ -127,6 +131,53 @@ keywords: [失信惩戒, 措施清单, 联合惩戒]
 issued: 2022-01-01
 """,
 }
+
+
+DATASETS["evaluations"] = evaluations.dataset_yaml()
+DATASETS["registrations"] = registrations.REGISTRATION_YAML
+DATASETS["fulfilment"] = fulfilment.FULFILMENT_YAML
+COMMITMENT_ITEMS = "commitment-items"
+COMMITMENT_ITEMS_YAML = """\
+kind: commitment-items
+title: 告知承诺事项清单
+description: >-
+  临江市实行告知承诺制的行政许可、证明事项等清单：事项名称与编码、实施部门、设定依据和事后核查方式。
+publisher: 临江市发展和改革委员会
+update_frequency: irregular
+keywords: [告知承诺, 信用承诺, 证明事项]
+issued: 2021-01-01
+"""
+ITEMS_HEADER = [
+    "事项名称",
+    "事项编码",
+    "事项类别",
+    "承诺类型",
+    "实施部门",
+    "设定依据",
+    "事后核查方式",
+    "承诺书模板",
+    "生效日期",
+]
+ITEMS_BASIS = (
+    "《国务院办公厅关于全面推行证明事项和涉企经营许可事项告知承诺制的指导意见》（国办发〔2020〕42号）"
+)
+
+
+def write_commitment_items(root: Path) -> bool:
+    """The commitment-items list the fulfilment records refer to — only when the catalog has none (the demo city
+    keeps its own, hand-written one, which holds every code of ``credit_defs.ITEMS``). True when written."""
+    folder = root / paths.DATASETS_DIR / COMMITMENT_ITEMS
+    if folder.exists():
+        return False
+    folder.mkdir(parents=True)
+    (folder / paths.DATASET_FILE).write_text(COMMITMENT_ITEMS_YAML, encoding="utf-8")
+    rows = [
+        [i.name, i.code, i.category, "证明替代型" if i.category == "证明事项" else "审批替代型", BY_KEY[i.dept].name,
+         ITEMS_BASIS, f"承诺后{i.check_days[0]}至{i.check_days[1]}日内核查", "general", i.effective.isoformat()]
+        for i in ITEMS
+    ]  # fmt: skip
+    write_table(folder / "2021.csv", ITEMS_HEADER, rows)
+    return True
 
 
 def write_portal(root: Path) -> None:

@@ -2,7 +2,8 @@
 
 Stage: sample. Guarantees: pool sizes depend only on the requested record count, so the same subject
 number means the same company or person in every dataset of a run (a firm fined by one department holds a
-licence from another and may sit on a list).
+licence from another and may sit on a list); ``featured`` subjects (penalised firms on the punishment list) are
+the ones the credit-supervision datasets grade D and record a broken commitment for.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class Context:
 
     seed: int
     records: int
+    featured: tuple[tuple[int, int, int], ...] = ()  # (kind, group, number): see the module docstring
 
     def pool(self, kind: int) -> int:
         groups = 1 if kind == PERSON else len(GROUPS)

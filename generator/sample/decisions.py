@@ -10,7 +10,9 @@ roles — the two primary-key fields of every dataset here):
 Repairs (≈ 4 % of penalty records) fall 15 days to 3 years after the decision: about one in seven before the
 3-month minimum period (the rules report those), 特种设备/安全生产/消防 ones otherwise after a year; one repair
 names a record that does not exist. Revocations: ≈ 0.5 % of penalties,
-≈ 0.1 % of licences. Only untouched records (not spoiled, not duplicated) are repaired or revoked.
+≈ 0.1 % of licences. Only untouched records (not spoiled, not duplicated) are repaired or revoked. Some 失诺
+fulfilment records (never a featured subject's; half of the recent ones) are repaired after the 3-month minimum,
+drawn from their own random stream after the others (the penalty repairs and revocations keep their values).
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from generator.sample import plan as P
 from generator.sample.batches import Written
 from generator.sample.context import Context
 from generator.sample.departments import BY_KEY, CREDIT_CENTRE, DEPARTMENTS
-from generator.sample.registry import GENERATORS
+from generator.sample.fulfilment import broken_checked
+from generator.sample.registry import by_id
 from generator.sample.writer import write_table
 
 REPAIR_HEADER = ["数据集", "记录文号", "机关统一社会信用代码", "修复决定文号", "修复日期", "修复机关"]
@@ -47,18 +50,22 @@ REASONS = (
 )
 
 
-def write_decisions(root: Path, ctx: Context, written: dict[str, Written]) -> tuple[int, int]:
-    """Write repairs.csv and revocations.csv; returns (repairs of known records, revocations)."""
+def write_decisions(root: Path, ctx: Context, written: dict[str, Written]) -> tuple[int, int, int]:
+    """Write repairs.csv and revocations.csv; returns (repairs of known penalties, revocations, repairs of 失诺)."""
     rng = np.random.default_rng([ctx.seed & 0xFFFFFFFF, 7])
     repairs, used = _repairs(ctx, rng, written.get("penalties"))
     revocations = _revocations(ctx, rng, written, used)
-    write_table(root / paths.REPAIRS_FILE, REPAIR_HEADER, [*repairs, UNKNOWN_REPAIR])
+    broken = _broken_repairs(
+        ctx, np.random.default_rng([ctx.seed & 0xFFFFFFFF, 8]), written.get("fulfilment")
+    )
+    every = sorted([*repairs, *broken], key=lambda r: (r[4], r[1], r[2]))
+    write_table(root / paths.REPAIRS_FILE, REPAIR_HEADER, [*every, UNKNOWN_REPAIR])
     write_table(root / paths.REVOCATIONS_FILE, REVOCATION_HEADER, revocations)
-    return len(repairs), len(revocations)
+    return len(repairs), len(revocations), len(broken)
 
 
 def _keys(ctx: Context, dataset: str, w: Written, idx: np.ndarray) -> tuple[list[str], list[str]]:
-    gen = next(g for g in GENERATORS if g.id == dataset)
+    gen = by_id(dataset)
     assert w.plan is not None
     zeros = np.zeros(len(idx), dtype=np.int64)
     cols = gen.materialise(ctx, w.plan, idx.astype(np.int64), zeros, zeros)
@@ -97,13 +104,43 @@ def _repairs(ctx: Context, rng: np.random.Generator, w: Written | None) -> tuple
     return sorted(rows, key=lambda r: (r[4], r[1], r[2])), set(chosen.tolist())
 
 
-def _repair_numbers(when: np.ndarray, by_centre: np.ndarray, dept: np.ndarray) -> list[str]:
-    """修复决定文号: the credit centre's 临信修〔year〕serial号, or the deciding department's own 信修 number."""
+def _broken_repairs(ctx: Context, rng: np.random.Generator, w: Written | None) -> list[list[str]]:
+    """Repairs of 失诺 records checked at least ~4 months before the end, 3 months and a day to 1 year after: half
+    of those still public at the end (checked within ~11 months), a sixth of the older ones."""
+    if w is None or w.plan is None:
+        return []
+    broken, checked = broken_checked(w.plan)
+    ok = w.clean & broken & (checked <= P.END_DAY - 100)
+    recent, older = (
+        np.flatnonzero(ok & (checked > P.END_DAY - 330)),
+        np.flatnonzero(ok & (checked <= P.END_DAY - 330)),
+    )
+    chosen = np.sort(np.concatenate([
+        rng.choice(recent, size=(len(recent) + 1) // 2, replace=False),
+        rng.choice(older, size=(len(older) + 3) // 6, replace=False),
+    ])).astype(np.int64)  # fmt: skip
+    room = P.END_DAY - checked[chosen] - 93  # 3 months are at most 92 days: the day after, at the earliest
+    when = checked[chosen] + 93 + (rng.random(len(chosen)) * np.minimum(room, 270)).astype(np.int64)
+    by_centre = rng.random(len(chosen)) < 0.7
+    numbers = _repair_numbers(when, by_centre, w.plan.col("dept")[chosen], "承修")
+    docs, codes = _keys(ctx, "fulfilment", w, chosen)
+    dept_names = [DEPARTMENTS[d].name for d in w.plan.col("dept")[chosen].tolist()]
+    return [
+        ["fulfilment", doc, code, number, day, CREDIT_CENTRE.name if centre else dept]
+        for doc, code, number, day, centre, dept in zip(
+            docs, codes, numbers, fmt.iso(when).tolist(), by_centre.tolist(), dept_names, strict=True
+        )
+    ]
+
+
+def _repair_numbers(when: np.ndarray, by_centre: np.ndarray, dept: np.ndarray, mid: str = "修") -> list[str]:
+    """修复决定文号: the credit centre's 临信修〔year〕serial号, or the deciding department's own 信修 number
+    (``mid`` 承修 for repairs of 失诺, numbered apart)."""
     issuer = np.where(by_centre, -1, dept)
     serial = P.serials(issuer + 1, when)
     out = []
     for i, s, y in zip(issuer.tolist(), serial.tolist(), P.day_years(when).tolist(), strict=True):
-        short = CREDIT_CENTRE.short + "修" if i < 0 else DEPARTMENTS[i].short + "信修"
+        short = CREDIT_CENTRE.short + mid if i < 0 else DEPARTMENTS[i].short + "信" + mid
         out.append(f"{short}〔{y}〕{s:04d}号")
     return out
 

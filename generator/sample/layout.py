@@ -45,9 +45,12 @@ class Layout:
         return mask
 
 
-def counts(rows: int, bad_kinds: tuple[str, ...], fix_rate: float) -> tuple[int, int, list[str]]:
-    """(records, corrections, bad kinds one per bad row) so that records + corrections + duplicates = rows."""
-    n_bad = round(rows * BAD_RATE)
+def counts(
+    rows: int, bad_kinds: tuple[str, ...], fix_rate: float, at_least: int = 0
+) -> tuple[int, int, list[str]]:
+    """(records, corrections, bad kinds one per bad row) so that records + corrections + duplicates = rows;
+    at least ``at_least`` bad rows (the first kinds) when the dataset has ten rows for each."""
+    n_bad = max(round(rows * BAD_RATE), at_least if rows >= 10 * at_least else 0)
     kinds = [bad_kinds[i % len(bad_kinds)] for i in range(n_bad)]
     fixes = round(rows * fix_rate)
     return rows - fixes - kinds.count(DUPLICATE), fixes, kinds

@@ -117,3 +117,19 @@ def period_bounds(period: int, gran: str) -> tuple[int, int]:
 
 def _as_day(month: np.datetime64) -> int:
     return int(month.astype("datetime64[D]").astype(np.int64))
+
+
+def workdays(day: I64) -> I64:
+    """Each day, or the next legal working day (clipped to the span ``START`` … ``END``)."""
+    return _next_workday()[np.clip(day, START_DAY, END_DAY) - START_DAY]
+
+
+def recent_days(rng: np.random.Generator, first: I64, last: int, power: float) -> I64:
+    """One working day per entry of ``first`` in [first, last], denser towards ``last`` when ``power`` < 1
+    (unsorted: the caller sorts its plan)."""
+    span = np.maximum(last - first, 0)
+    return workdays(first + (span * rng.random(len(first)) ** power).astype(np.int64))
+
+
+def as_day(d: date) -> int:
+    return (d - EPOCH).days

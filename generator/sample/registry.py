@@ -1,7 +1,9 @@
 """The record datasets a sample catalog holds, and how each is generated.
 
 Stage: sample. Guarantees: dataset ids are valid folder names; shares of the requested record count add up
-to 1 (penalties ≈ 55 %, licences ≈ 40 %, the rest inspections and the three lists).
+to 1 (penalties ≈ 55 %, licences ≈ 40 %, the rest inspections and the three lists). The credit-supervision
+datasets (``CREDIT``: evaluations, registrations, fulfilment) come on top of the requested count, ≈ 6.5 % of it
+together, drawn after the others from their own random streams — so they leave the other datasets' bytes alone.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from generator.sample import inspections, licences, lists, penalties
+from generator.sample import evaluations, fulfilment, inspections, licences, lists, penalties, registrations
 from generator.sample.context import Context
 from generator.sample.plan import Plan
 from generator.sample.rand import I64, Obj
@@ -46,6 +48,23 @@ GENERATORS = (
     Generator("list-incentive", 0.006, 0.05, lists.plan_for("incentive"), lists.materialise,  # type: ignore[arg-type]
               lambda: builtin_schema("list")),
 )  # fmt: skip
+CREDIT = (
+    Generator("evaluations", 0.02, 0.03, evaluations.plan, evaluations.materialise,
+              lambda: builtin_schema("evaluation")),
+    Generator("registrations", 0.02, 0.1, registrations.plan, registrations.materialise,
+              lambda: builtin_schema("registration")),
+    Generator("fulfilment", 0.025, 0.1, fulfilment.plan, fulfilment.materialise,
+              lambda: builtin_schema("fulfilment")),
+)  # fmt: skip
+
+
+def by_id(dataset: str) -> Generator:
+    return next(g for g in (*GENERATORS, *CREDIT) if g.id == dataset)
+
+
+def allocate_credit(records: int) -> dict[str, int]:
+    """Rows of each credit-supervision dataset for ``records`` requested records (not part of them)."""
+    return {g.id: round(g.share * records) for g in CREDIT}
 
 
 def allocate(records: int) -> dict[str, int]:
@@ -67,5 +86,7 @@ def eligible(plan: Plan, kind: str) -> np.ndarray:
         "bad-ric": person_with_ric,
         "person-no-id": person_with_ric,
         "negative-amount": plan.col("fine") == 1,
+        "broken-no-measure": plan.col("result") == fulfilment.BROKEN,
     }
-    return np.asarray(masks.get(kind, np.ones(plan.n, dtype=bool)), dtype=bool)
+    plain = plan.col("featured") == 0  # featured subjects' records stay good
+    return np.asarray(masks.get(kind, np.ones(plan.n, dtype=bool)) & plain, dtype=bool)

@@ -2,8 +2,11 @@
 
 Stage: sample. Guarantees: a spoiled row differs from a good one in exactly the field its kind names, and
 the mistake is one the validator rejects (wrong check character, impossible date, value outside the code
-list, missing required value, negative amount, natural person without ID); fields are found through the
-schema's roles, so the same code spoils penalties, licences, lists and other-act datasets.
+list, missing required value, negative amount, natural person without ID; for the credit-supervision kinds
+a grade outside the scale, an unknown commitment item, a registration without 核验状态, a 失诺 without 处理措施);
+fields are found through the schema's roles, so the same code spoils penalties, licences, lists, other-act and
+credit datasets. The kinds special to a schema come first (so a small dataset still carries them); a dataset
+without such roles gets exactly the kinds it always got.
 """
 
 from __future__ import annotations
@@ -18,6 +21,12 @@ KINDS = (
     "bad-uscc", "bad-ric", "missing-required", "bad-date", "bad-enum", "negative-amount", "duplicate-key",
     "person-no-id",
 )  # fmt: skip
+SPECIAL = {  # kind → the role a schema needs for it
+    "bad-grade": "grade", "unknown-item": "commitment_item", "no-verification": "verification",
+    "broken-no-measure": "result",
+}  # fmt: skip
+BAD_GRADES = ("E", "A+", "AA", "优秀", "良")
+UNKNOWN_ITEMS = ("LJXK-SC-099", "LJXK-XX-001", "LJZM-ZZ-009")
 BAD_DATES = ("{y}-02-30", "{y}/13/05", "{y}-00-12", "{y}年13月1日", "{y}0231")
 BAD_TYPES = ("企业", "个人", "单位", "其他组织")
 AMOUNT_FIELDS = ("CF_NR_FK",)
@@ -33,7 +42,12 @@ def kinds_for(schema: Schema) -> tuple[str, ...]:
         "bad-enum": bool(schema.role("subject_type")),
         "bad-date": bool(schema.role("date")),
     }
-    return tuple(k for k in KINDS if has.get(k, True))
+    return special_kinds(schema) + tuple(k for k in KINDS if has.get(k, True))
+
+
+def special_kinds(schema: Schema) -> tuple[str, ...]:
+    """The mistakes only the credit-supervision kinds can carry, for this schema."""
+    return tuple(k for k, role in SPECIAL.items() if schema.role(role))
 
 
 def spoil(kind: str, schema: Schema, cols: dict[str, Obj], rows: I64, seed: int) -> None:
@@ -52,7 +66,9 @@ def spoil(kind: str, schema: Schema, cols: dict[str, Obj], rows: I64, seed: int)
             for v in cols[f][rows].tolist()
         ]
     elif kind == "missing-required":
-        cols[schema.role("summary") or ""][rows] = ""
+        summary = schema.role("summary") or ""
+        required = schema.field(summary).required
+        cols[summary if required else schema.role("department") or ""][rows] = ""
     elif kind == "bad-date":
         f = schema.role("date") or ""
         cols[f][rows] = [
@@ -65,9 +81,23 @@ def spoil(kind: str, schema: Schema, cols: dict[str, Obj], rows: I64, seed: int)
         ]
     elif kind == "negative-amount":
         cols["CF_NR_FK"][rows] = ["-" + v for v in cols["CF_NR_FK"][rows].tolist()]
+    elif kind in SPECIAL:
+        _spoil_special(kind, schema, cols, rows, s)
     elif kind == "person-no-id":
         cols[schema.role("id_type") or ""][rows] = ""
         cols[schema.role("id_number") or ""][rows] = ""
+
+
+def _spoil_special(kind: str, schema: Schema, cols: dict[str, Obj], rows: I64, s: int) -> None:
+    field = schema.role(SPECIAL[kind]) or ""
+    if kind == "bad-grade":
+        cols[field][rows] = np.asarray(BAD_GRADES, dtype=object)[pick(rows, s, len(BAD_GRADES))]
+    elif kind == "unknown-item":
+        cols[field][rows] = np.asarray(UNKNOWN_ITEMS, dtype=object)[pick(rows, s, len(UNKNOWN_ITEMS))]
+    elif kind == "no-verification":
+        cols[field][rows] = ""
+    else:  # broken-no-measure: a 失诺 row (see registry.eligible) without its 处理措施
+        cols[schema.role("summary") or ""][rows] = ""
 
 
 def _wrong_check(code: str, shift: int) -> str:

@@ -5,7 +5,8 @@ every organisation hit opens an archive page that exists; a natural person is on
 named and shown with the already-masked ID only, linking to that record's page — never addressed by ID.
 Each entry also says what a result should show up front: the list types (``generator.site.view.LIST_TYPES``,
 the archive's vocabulary) the subject is on now — a public list record is a current one, the rules having
-taken out every expired or delisted entry — and its public records counted by dataset kind; a person's entry
+taken out every expired or delisted entry — its current credit grades that the grade scale gives a badge
+(dataset.yaml ``grades``: ``badge: true``), and its public records counted by dataset kind; a person's entry
 adds its record's date, authority (机关) and 事由, so that people of the same name can be told apart.
 """
 
@@ -18,10 +19,18 @@ from generator.model import RECORD_ID, Publication
 from generator.search import COUNTED_KINDS, OTHER_KIND
 from generator.site import urls
 from generator.site.subjects import Subjects, find_subjects
-from generator.site.view import LIST_TYPES, NATURAL_PERSON, DatasetView, dataset_views
+from generator.site.view import (
+    LIST_TYPES,
+    NATURAL_PERSON,
+    DatasetView,
+    dataset_views,
+    grade_label,
+    grade_scale,
+)
 
 COLUMNS = [
-    "name", "code", "kind", "url", "masked_id", "records", "lists", *COUNTED_KINDS, "date", "authority", "reason",
+    "name", "code", "kind", "url", "masked_id", "records", "lists", "grades", *COUNTED_KINDS, "date", "authority",
+    "reason",
 ]  # fmt: skip
 INDIVIDUAL_BUSINESS = "个体工商户"
 LIST_BITS = {t: 1 << i for i, t in enumerate(LIST_TYPES)}  # punishment, watch, incentive
@@ -50,6 +59,7 @@ def _organisations(views: list[DatasetView]) -> pd.DataFrame:
             "masked_id": "",
             "records": np.diff(subjects.starts).astype("int64"),
             "lists": _lists(views, subjects, owner),
+            "grades": _grades(views, subjects, owner),
             **_counts(views, subjects, owner),
             "date": "",
             "authority": "",
@@ -99,6 +109,42 @@ def _lists(views: list[DatasetView], subjects: Subjects, owner: np.ndarray) -> l
     return [names[m] for m in mask.tolist()]
 
 
+def _badges(view: DatasetView) -> pd.Series:
+    """Per row of an evaluation view, its grade's badge as ``tone<TAB>label`` when the scale gives that grade a
+    badge ("" otherwise, and for every row of other kinds)."""
+    if view.kind != "evaluation":
+        return pd.Series("", index=view.frame.index, dtype=object)
+    shown = {
+        code: f"{tone}\t{grade_label(code, title)}"
+        for code, (title, _, badge, tone) in grade_scale(view).items()
+        if badge
+    }
+    return view.column("grade").map(shown).fillna("").astype(object)
+
+
+def _grades(views: list[DatasetView], subjects: Subjects, owner: np.ndarray) -> list[str]:
+    """Per subject, the badges of its current grades (``_badges``), newline-separated in archive order."""
+    found = [""] * len(subjects)
+    for vi, view in enumerate(views):
+        if view.kind != "evaluation":
+            continue
+        chosen = np.flatnonzero(subjects.view == vi)
+        labels = _badges(view).to_numpy(dtype=object)[subjects.pos[chosen]]
+        for who, label in zip(owner[chosen].tolist(), labels.tolist(), strict=True):
+            if label:
+                found[who] = f"{found[who]}\n{label}" if found[who] else label
+    return found
+
+
+def _reasons(view: DatasetView) -> pd.Series:
+    """What a person's record says it is about: its 事由 (summary role); for a credit grade, the grade."""
+    if view.kind != "evaluation":
+        return view.column("summary")
+    scale = {code: grade_label(code, title) for code, (title, *_) in grade_scale(view).items()}
+    grades = view.column("grade")
+    return grades.map(scale).fillna(grades.map(lambda code: grade_label(code, "")))
+
+
 def _persons(view: DatasetView) -> pd.DataFrame:
     rows = view.frame[view.column("subject_type").eq(NATURAL_PERSON)]
     pick = rows.index
@@ -111,9 +157,10 @@ def _persons(view: DatasetView) -> pd.DataFrame:
             "masked_id": view.column("id_number").loc[pick].to_numpy(),
             "records": 1,
             "lists": _list_type(view) if view.kind == "list" else "",
+            "grades": _badges(view).loc[pick].to_numpy(),
             **{kind: int(i == _slot(view)) for i, kind in enumerate(COUNTED_KINDS)},
             "date": view.column("date").loc[pick].to_numpy(),
             "authority": view.column("department").loc[pick].to_numpy(),
-            "reason": view.column("summary").loc[pick].to_numpy(),
+            "reason": _reasons(view).loc[pick].to_numpy(),
         }
     )

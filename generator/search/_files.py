@@ -8,7 +8,9 @@ site when unchanged); the file count is bounded (``MAX_CHUNKS`` document chunks,
 
 Layout (``FORMAT`` 2; the browser script reads it):
 - ``meta.json``: counts, shard and chunk sizes, the stop bigrams, display limits, and the legends of the facts:
-  ``kinds`` (``[[kind, title], …]`` in count order) and ``lists`` (``{letter: [list type, label]}``).
+  ``kinds`` (``[[kind, title], …]`` in count order), ``lists`` (``{letter: [list type, label]}``) and ``grades``
+  (``{key: [tone, label]}``: the credit-grade badges, keyed by a digit or capital letter that the list
+  letters of a subject carry after its lists' letters).
 - ``n/<shard>.json``: ``{bigram: postings}`` (see ``_postings._encode``).
 - ``d/<chunk>.json``: subjects ``chunk*size …`` as ``[name, code, masked ID, kind letter, records, url, list
   letters, counts by kind, date, authority, 事由]``, trailing empty fields left out (an organisation usually
@@ -45,6 +47,7 @@ FANOUT = 256  # chunks per code-directory page
 SHOW = 20  # results shown at once
 CAP = 200  # results listed at most
 ASSETS = Path(__file__).resolve().parent / "assets"
+GRADE_KEYS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # grade badges' keys in the list letters (never a list's)
 
 
 def write_index(
@@ -58,12 +61,30 @@ def write_index(
     for folder in ("n", "d", "c"):
         (root / folder).mkdir(parents=True)
     size = max(CHUNK_MIN, math.ceil(len(frame) / MAX_CHUNKS))
-    _write_chunks(frame, size, out)
+    legend = _grade_legend(frame)
+    _write_chunks(frame.assign(lists=_with_grades(frame, legend)), size, out)
     _write_codes(frame.loc[frame["code"] != "", "code"].tolist(), size, out)
     for shard, lists in postings.shards.items():
         _dump(out, f"n/{shard}.json", lists)
-    _dump(out, "meta.json", _meta(frame, postings, size))
+    grades = {key: item.split("\t", 1) for item, key in legend.items()}
+    _dump(out, "meta.json", _meta(frame, postings, size) | {"grades": grades})
     _copy_assets(out)
+
+
+def _grade_legend(frame: pd.DataFrame) -> dict[str, str]:
+    """Each grade badge (``tone<TAB>label``) the subjects carry → its key, in sorted order (badges past the
+    ``GRADE_KEYS`` are not shown: a catalog has a handful)."""
+    values = frame["grades"].unique().tolist() if "grades" in frame.columns else []
+    items = sorted({item for value in values for item in value.split("\n") if "\t" in item})
+    return {item: key for item, key in zip(items, GRADE_KEYS, strict=False)}
+
+
+def _with_grades(frame: pd.DataFrame, legend: dict[str, str]) -> pd.Series:
+    """The list letters with each subject's grade badge keys appended (one lookup per distinct value)."""
+    if "grades" not in frame.columns:
+        return frame["lists"]
+    table = {v: "".join(legend.get(i, "") for i in v.split("\n")) for v in frame["grades"].unique().tolist()}
+    return frame["lists"] + frame["grades"].map(table)
 
 
 def _dump(out: Outputs, name: str, value: Any) -> None:

@@ -3,10 +3,10 @@
 Stage: search (internal). Guarantees: a natural person keeps only a name and a *masked* ID (an ID without a mask is
 masked here and reported; a code is dropped and reported; an ID number inside the 事由 or 机关 text is masked and
 reported); a link is always site-relative (otherwise the subject is left out and reported); the optional facts
-(list types, counts by kind, date, authority, 事由) default to empty, unknown list types are ignored and a 事由
-is cut to ``REASON_MAX`` characters; subjects with a 统一社会信用代码 come first, sorted by code, so that the
-document chunks double as the sorted code index; people of the same name sit together, by masked ID, newest
-record first; the order depends only on the data.
+(list types, grade badges, counts by kind, date, authority, 事由) default to empty, unknown list types are
+ignored and a 事由 is cut to ``REASON_MAX`` characters; subjects with a 统一社会信用代码 come first, sorted by
+code, so that the document chunks double as the sorted code index; people of the same name sit together, by
+masked ID, newest record first; the order depends only on the data.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from generator.search._text import USCC_CHARS, normalize
 COLUMNS = ("name", "code", "kind", "url", "masked_id", "records")
 KINDS = {"org": "o", "individual-business": "i", "person": "p"}
 # Public records are counted by dataset kind, in this order; a kind not named here counts as OTHER_KIND.
-COUNTED_KINDS = ("penalty", "licensing", "other-act", "list")
+COUNTED_KINDS = ("penalty", "licensing", "other-act", "list", "fulfilment", "registration", "evaluation")
 OTHER_KIND = "other-act"
 LIST_LETTERS = {"punishment": "p", "watch": "w", "incentive": "i"}  # the keys of LIST_TYPES, one letter each
-FACTS = ("lists", "date", "authority", "reason")  # optional text columns
+FACTS = ("lists", "grades", "date", "authority", "reason")  # optional text columns
 REASON_MAX = 60  # characters of a 事由 shown in a result
 ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
 SAFE_URL = re.compile(r"^(?![/\\])(?!.*(?:^|/)\.\.(?:/|$))[A-Za-z0-9._~/%-]+(?:#[A-Za-z0-9._~-]+)?$")

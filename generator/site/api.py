@@ -9,6 +9,10 @@ unit's key covers everything the file shows). Guarantees:
 - ``datasets`` holds the subject's records grouped by dataset in archive order (lists first), newest first, each
   record exactly as the dataset's JSON Lines file carries it: ``记录ID`` then the public fields under their
   Chinese headers, ``null`` when empty; ``listed`` repeats each list entry with its list, dates and measures;
+  ``grades`` (present only when the subject has a current credit grade) repeats each grade with its title,
+  meaning and badge from the dataset's scale; ``commitments`` (only when it has public fulfilment records)
+  repeats each with its 事项编码, the item's name from the commitment-items datasets and its 核查结果 — so the
+  file alone, whose hash the credit report's number carries, says everything the report shows;
 - ``release`` is the release since which the file is unchanged: the newest release when its content last
   changed. A file whose content equals the previous site's keeps that file's ``release`` (a unit carried
   without rendering keeps it too), any other gets the newest release — so the bytes depend on the data and the
@@ -72,12 +76,28 @@ def _document(data: BulkData, i: int, records: list[tuple[int, Brief]], rows: Ro
         headers, _ = _columns(data, vi)
         values = (None if v == "" else v for v in rows[(vi, p)])
         datasets[-1]["records"].append(dict(zip(headers, values, strict=True)))
-    return {
+    document = {
         "$schema": data.base_url + paths.API_SUBJECT_SCHEMA, "code": code, "name": str(data.subjects.names[i]),
         "kind": records[0][1].kind or None, "release": None, "archive": data.base_url + urls.subject_page(code),
         "total": len(records), "listed": [_listing(data, vi, r) for vi, r in records if data.views[vi].kind == "list"],
-        "datasets": datasets,
     }  # fmt: skip
+    return document | _credit_kinds(data, records) | {"datasets": datasets}
+
+
+def _credit_kinds(data: BulkData, records: list[tuple[int, Brief]]) -> dict[str, Any]:
+    """``grades`` (its current grades with their title and meaning) and ``commitments`` (its public
+    fulfilment records with the item's name), each only when the subject has such records."""
+    grades = [
+        {"dataset": data.views[vi].id, "记录ID": r.id, "grade": r.grade, "title": r.grade_title or None,
+         "meaning": r.grade_meaning or None, "badge": r.grade_badge}
+        for vi, r in records if r.dataset_kind == "evaluation"
+    ]  # fmt: skip
+    commitments = [
+        {"dataset": data.views[vi].id, "记录ID": r.id, "item": r.item or None, "item_name": r.item_name or None,
+         "result": r.result or None}
+        for vi, r in records if r.dataset_kind == "fulfilment"
+    ]  # fmt: skip
+    return ({"grades": grades} if grades else {}) | ({"commitments": commitments} if commitments else {})
 
 
 def _listing(data: BulkData, vi: int, r: Brief) -> dict[str, Any]:
@@ -152,6 +172,15 @@ def schema(base_url: str) -> dict[str, Any]:
                 "additionalProperties": nullable}},
         },
     }  # fmt: skip
+    grade = {
+        "type": "object", "required": ["dataset", "记录ID", "grade", "title", "meaning", "badge"],
+        "properties": {"dataset": text, "记录ID": text, "grade": text, "title": nullable, "meaning": nullable,
+                       "badge": {"type": "boolean"}},
+    }  # fmt: skip
+    commitment = {
+        "type": "object", "required": ["dataset", "记录ID", "item", "item_name", "result"],
+        "properties": {"dataset": text, "记录ID": text, "item": nullable, "item_name": nullable, "result": nullable},
+    }  # fmt: skip
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": base_url + paths.API_SUBJECT_SCHEMA,
         "title": "信用主体公示信息（按统一社会信用代码）", "type": "object",
@@ -160,5 +189,7 @@ def schema(base_url: str) -> dict[str, Any]:
             "$schema": text, "code": {"type": "string", "pattern": urls.SUBJECT_CODE.pattern}, "name": text,
             "kind": nullable, "release": nullable, "archive": text, "total": {"type": "integer", "minimum": 1},
             "listed": {"type": "array", "items": listing}, "datasets": {"type": "array", "minItems": 1, "items": dataset},
+            "grades": {"type": "array", "minItems": 1, "items": grade},
+            "commitments": {"type": "array", "minItems": 1, "items": commitment},
         },
     }  # fmt: skip

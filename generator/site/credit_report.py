@@ -8,7 +8,11 @@ archive's page unit: carried with it or rendered with it). Guarantees:
 - it shows what the subject's JSON file holds, read back from the file's final bytes: every record of it (the
   subject's identity fields once in the heading, every other non-empty public field per record), the list
   entries with the measures that apply, and the release since which the file is unchanged — so a withdrawn
-  record can appear in no report; besides the JSON it shows only the portal's name and publisher and the dates
+  record can appear in no report; a current credit grade (with its meaning) and the commitments (失诺 marked as
+  失信 information, with the item's name) have their own sections, read from the JSON's ``grades`` and
+  ``commitments``, and an unverified registration is labelled 主体自主申报，未经核验; what the report says it
+  covers follows the dataset kinds the catalog publishes (in the units' fingerprint: the views' configuration);
+  besides the JSON it shows only the portal's name and publisher and the dates
   the rules compute from each record (公示截止期, 可申请信用修复日期: view columns, so in the unit's key; they
   follow from the record and the catalog's rules, so they are not part of the hash);
 - its number is ``<release>-<first 16 hex of the SHA-256 of the JSON file's bytes>``; the QR code (SVG, drawn
@@ -39,7 +43,7 @@ from generator.outputs import digest_bytes
 from generator.packs.layout import RECORD_ID_HEADER, columns_for
 from generator.rules.periods import PUBLISH_UNTIL
 from generator.site import urls
-from generator.site.view import DatasetView
+from generator.site.view import BROKEN, UNVERIFIED, UNVERIFIED_LABEL, DatasetView
 from generator.site.work import Brief, BulkData, template, write_page
 
 IDENTITY_ROLES = ("subject_name", "subject_type", "subject_code", "id_type", "id_number")
@@ -118,8 +122,13 @@ def _context(data: BulkData, document: dict[str, Any], sha256: str, dates: Dates
         "check_url": url, "qr": qr, "portal": portal, "publisher": publisher,
         "base_url": data.base_url, "listed": document["listed"], "groups": _groups(data, document, dates),
         "rel": urls.BULK_REL, "archive": urls.subject_page(code), "check_page": urls.check_page(),
-        "script": paths.REPORT_SCRIPT,
+        "script": paths.REPORT_SCRIPT, "kinds": _catalog_kinds(data),
     }  # fmt: skip
+
+
+def _catalog_kinds(data: BulkData) -> set[str]:
+    """The dataset kinds the catalog publishes (the report says what it covers by them)."""
+    return {view.kind for view in data.views}
 
 
 @dataclass(frozen=True)
@@ -129,18 +138,28 @@ class Headers:
     identity: frozenset[str]  # the subject's name, kind and codes: shown once, in the report's heading
     until: str  # the department's own 公示截止期, replaced by the one the rules compute
     valid_until: str  # 有效期至: a computed 公示截止期 equal to it is not repeated
+    verification: str = ""  # registration: 核验状态 (未核验 → labelled as self-declared)
+    result: str = ""  # fulfilment: 核查结果 (失诺 → marked as 失信 information)
 
 
 def _groups(data: BulkData, document: dict[str, Any], dates: Dates) -> list[dict[str, Any]]:
-    """The JSON's datasets, each record as its ID and facts."""
+    """The JSON's datasets, each record as its ID and facts (a grade with its title and meaning, a commitment
+    with its item's name, as the JSON's ``grades`` and ``commitments`` state them)."""
     headers = _headers(data)
+    extra = {g["记录ID"]: g for g in document.get("grades", [])}
+    extra |= {c["记录ID"]: c for c in document.get("commitments", [])}
     return [
-        {"title": d["title"], "records": [_record(r, headers[d["id"]], dates) for r in d["records"]]}
+        {
+            "title": d["title"], "kind": d["kind"],
+            "records": [_record(r, headers[d["id"]], dates, extra) for r in d["records"]],
+        }
         for d in document["datasets"]
-    ]
+    ]  # fmt: skip
 
 
-def _record(record: dict[str, Any], headers: Headers, dates: Dates) -> dict[str, Any]:
+def _record(
+    record: dict[str, Any], headers: Headers, dates: Dates, extra: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
     """A record's ID and its non-empty facts (identity fields left out), with the dates the rules compute."""
     rid = record[RECORD_ID_HEADER]
     last_day, repair_from = dates.get(rid, ("", ""))
@@ -150,7 +169,15 @@ def _record(record: dict[str, Any], headers: Headers, dates: Dates) -> dict[str,
         facts.append(("公示截止期", f"{last_day}（当日仍公示，次日起停止公示）"))
     if repair_from:
         facts.append(("可申请信用修复日期", f"{repair_from} 起"))
-    return {"id": rid, "facts": facts}
+    found = extra.get(rid, {})
+    if found.get("item_name") in {v for _, v in facts}:
+        found = found | {"item_name": None}  # the record names its item itself
+    return {
+        "id": rid, "facts": facts, "grade": found.get("grade"), "grade_title": found.get("title"),
+        "meaning": found.get("meaning"), "item_name": found.get("item_name"),
+        "unverified": UNVERIFIED_LABEL if record.get(headers.verification) == UNVERIFIED else "",
+        "broken": bool(headers.result) and record.get(headers.result) == BROKEN,
+    }  # fmt: skip
 
 
 def _headers(data: BulkData) -> dict[str, Headers]:
@@ -165,4 +192,7 @@ def _headers(data: BulkData) -> dict[str, Headers]:
 def _headers_of(view: DatasetView) -> Headers:
     header = {c.source: c.header for c in columns_for(view.spec, view.frame.columns)}
     identity = frozenset(header[n] for role in IDENTITY_ROLES if (n := view.role(role)) and n in header)
-    return Headers(identity, header.get(PUBLISH_UNTIL, ""), header.get(view.role("valid_until") or "", ""))
+    by_role = {
+        role: header.get(view.role(role) or "", "") for role in ("valid_until", "verification", "result")
+    }
+    return Headers(identity, header.get(PUBLISH_UNTIL, ""), **by_role)

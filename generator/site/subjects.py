@@ -17,7 +17,10 @@ from generator.model import RECORD_ID
 from generator.site.view import ARCHIVE, DatasetView
 
 CODE, VIEW, POS, DATE, RANK = "code", "view", "pos", "date", "rank"
-KIND_ORDER = {"list": 0, "penalty": 1, "licensing": 2, "other-act": 3}  # archive sections: list status first
+# archive sections: list status first, then the grade, 失信 information (penalties, commitments), the rest
+KIND_ORDER = {
+    "list": 0, "evaluation": 1, "penalty": 2, "fulfilment": 3, "licensing": 4, "registration": 5, "other-act": 6,
+}  # fmt: skip
 
 
 @dataclass(frozen=True)

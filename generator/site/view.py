@@ -27,7 +27,13 @@ KIND_TITLES = {
     "list": "信用主体名单",
     "measures": "失信惩戒措施清单",
     "commitment-items": "告知承诺事项",
+    "evaluation": "信用评价",
+    "registration": "自愿注册信息",
+    "fulfilment": "信用承诺履约",
 }
+UNVERIFIED = "未核验"  # 核验状态 of a self-declared registration
+UNVERIFIED_LABEL = "主体自主申报，未经核验"  # how a public unverified registration is shown everywhere
+BROKEN, KEPT = "失诺", "践诺"  # 核查结果 of a commitment: 失诺 is 失信 information
 LIST_TYPES = {"punishment": "失信惩戒名单", "watch": "重点关注名单", "incentive": "守信激励名单"}
 FREQUENCIES = {
     "daily": "每日",
@@ -127,6 +133,35 @@ def measure_links(views: list[DatasetView]) -> dict[str, list[Measure]]:
             for name in split_values(names):
                 links.setdefault(name, []).append(Measure(urls.measure_anchor(record_id), label, text))
     return links
+
+
+def item_names(views: list[DatasetView]) -> dict[str, str]:
+    """事项编码 → 事项名称 of every commitment-items dataset (its key is the code; first dataset wins)."""
+    names: dict[str, str] = {}
+    for view in views:
+        if view.kind != "commitment-items" or not view.spec.schema.primary_key:
+            continue
+        key = view.spec.schema.primary_key[0]
+        if key in view.frame.columns:
+            for code, name in zip(view.frame[key], view.column("summary"), strict=True):
+                names.setdefault(code, name)
+    return names
+
+
+def grade_scale(view: DatasetView) -> dict[str, tuple[str, str, bool, str]]:
+    """Grade code → (title, meaning, badge, tone) of an evaluation view's scale (dataset.yaml ``grades``, best
+    first): tone "good" for the best grade, "bad" for the worst, "mid" between."""
+    scale = view.spec.config.grades
+    last = len(scale) - 1
+    tones = ["good" if i == 0 else "bad" if i == last else "mid" for i in range(len(scale))]
+    return {g.code: (g.title, g.meaning, g.badge, tone) for g, tone in zip(scale, tones, strict=True)}
+
+
+def grade_label(code: str, title: str) -> str:
+    """A grade's badge text: 信用等级 and its title, with the code in front unless the title names it."""
+    if title and code in title:
+        return f"信用等级 {title}"
+    return " ".join(("信用等级", code, title)).strip()
 
 
 def _view(table: Table) -> DatasetView:

@@ -5,7 +5,10 @@ deep, like the shell), stamped into the theme shell with its canonical URL under
 when the previous site has exactly those bytes there, hard-linked from it (``generator.outputs``); a unit's
 other files (the per-subject JSON) are written the same way by ``write_file``; each file
 written is noted in the process's ``cache["written"]`` for its task to return (never shared state); the columns
-a worker reads are converted from the tables once per process and then only indexed.
+a worker reads are converted from the tables once per process and then only indexed; a record's short form
+(``Brief``) carries what archives and reports show of the credit kinds (#15) — a grade's title, meaning and
+badge from the dataset's scale, a registration's unverified label, a commitment's item and 核查结果 — all read
+from view columns or the dataset's configuration, so the page-unit keys cover them.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 import jinja2
 import numpy as np
 
+from generator.commitments.figures import ITEM, ITEM_NAME
 from generator.model import RECORD_ID
 from generator.outputs import Previous, Written, carry_file, put_bytes
 from generator.site import urls
@@ -25,14 +29,33 @@ from generator.site.jinja import environment
 from generator.site.periods import LAST_DAY, REPAIR_FROM
 from generator.site.shell import Shell
 from generator.site.subjects import Subjects
-from generator.site.view import ARCHIVE, DEPT, LIST_TYPES, MONTH, DatasetView, Measure
+from generator.site.view import (
+    ARCHIVE,
+    BROKEN,
+    DEPT,
+    LIST_TYPES,
+    MONTH,
+    UNVERIFIED,
+    UNVERIFIED_LABEL,
+    DatasetView,
+    Measure,
+    grade_label,
+    grade_scale,
+    item_names,
+)
 
 BRIEF_ROLES = (
     "date", "subject_name", "subject_type", "document", "summary", "department", "list_name", "valid_until",
 )  # fmt: skip
 DATES = (LAST_DAY, REPAIR_FROM)  # 公示截止期, 可申请信用修复日期 (``periods``; absent from unannotated views)
 # The key facts an archive entry shows besides its roles: content and amounts of the built-in schemas.
-FACTS = ("CF_NR", "CF_NR_FK", "CF_NR_WFFF", "XK_NR", "XK_XKBH", "MD_RDYJ")
+FACTS = ("CF_NR", "CF_NR_FK", "CF_NR_WFFF", "XK_NR", "XK_XKBH", "MD_RDYJ", "ZC_HYRQ")  # ZC_HYRQ: 核验日期
+# The roles of the credit kinds (#15) an archive and a report read, by dataset kind (other kinds: none)
+KIND_ROLES = {
+    "evaluation": ("grade", "sector", "valid_until"),
+    "registration": ("category", "verification", "valid_until"),
+    "fulfilment": ("commitment_item", "result", "checked_on"),
+}
 
 
 @dataclass
@@ -74,6 +97,10 @@ def columns(data: BulkData, vi: int) -> dict[str, list[str]]:
             cols[name] = view.frame[column].tolist()
         for column in DATES + FACTS:
             cols[column] = view.frame[column].tolist() if column in view.frame.columns else []
+        for role in KIND_ROLES.get(view.kind, ()):
+            cols[role] = view.column(role).tolist()
+        for column in (ITEM, ITEM_NAME):
+            cols[column] = view.frame[column].tolist() if column in view.frame.columns else []
         data.cache[key] = cols
     result: dict[str, list[str]] = data.cache[key]
     return result
@@ -103,6 +130,22 @@ class Brief:
     last_day: str = ""  # 公示截止期 as the rules compute it (its last public day), or ""
     repair_from: str = ""  # 可申请信用修复日期, or ""
     facts: list[tuple[str, str]] = field(default_factory=list)  # (title, value) of the non-empty FACTS
+    dataset_kind: str = ""  # the dataset's kind, set for the credit kinds (#15) that archives show apart
+    grade: str = ""  # evaluation: the grade as the record writes it (评价结果), its title, meaning and badge
+    grade_title: str = ""
+    grade_meaning: str = ""
+    grade_badge: bool = False
+    grade_tone: str = ""  # "good" for the scale's best grade, "bad" for its worst, else "mid"
+    grade_label: str = ""  # its badge text, e.g. 信用等级 诚信（A 级）
+    sector: str = ""  # evaluation: 行业领域
+    category: str = ""  # registration: 信息类别
+    unverified: str = ""  # registration: UNVERIFIED_LABEL when 未核验, else ""
+    item: str = ""  # fulfilment: 承诺事项编码, and the record ID of its item's page and its name (from the
+    item_page: str = ""  # commitment-items datasets: ``generator.commitments.figures``), "" when not listed
+    item_name: str = ""
+    result: str = ""  # fulfilment: 核查结果 (践诺 / 失诺), and 核查日期
+    checked_on: str = ""
+    broken: bool = False  # fulfilment: 失诺 — 失信 information
 
 
 def brief(data: BulkData, vi: int, p: int) -> Brief:
@@ -118,7 +161,53 @@ def brief(data: BulkData, vi: int, p: int) -> Brief:
     if c[DATES[0]]:
         record.last_day, record.repair_from = c[DATES[0]][p], c[DATES[1]][p]
     record.facts = [(title, c[name][p]) for name, title in fact_titles(data, vi) if c[name][p]]
+    kind = data.views[vi].kind
+    if kind in KIND_ROLES:
+        _credit_kind(data, vi, kind, c, p, record)
     return record
+
+
+def _credit_kind(data: BulkData, vi: int, kind: str, c: dict[str, list[str]], p: int, record: Brief) -> None:
+    """Fill the facts the archive and the report show for a record of a credit kind (#15)."""
+    record.dataset_kind = kind
+    if kind == "evaluation":
+        record.grade, record.sector, record.valid_until = c["grade"][p], c["sector"][p], c["valid_until"][p]
+        grade = grades(data, vi).get(record.grade)
+        if grade is not None:
+            record.grade_title, record.grade_meaning, record.grade_badge, record.grade_tone = grade
+            record.grade_label = grade_label(record.grade, record.grade_title)
+    elif kind == "registration":
+        record.category, record.valid_until = c["category"][p], c["valid_until"][p]
+        record.unverified = UNVERIFIED_LABEL if c["verification"][p] == UNVERIFIED else ""
+    else:
+        record.item, record.result, record.checked_on = (
+            c["commitment_item"][p],
+            c["result"][p],
+            c["checked_on"][p],
+        )
+        if c[ITEM]:  # the commitment column's derived columns (``figures.with_fulfilment``): keyed
+            record.item_page, record.item_name = c[ITEM][p], c[ITEM_NAME][p]
+        else:  # views not annotated with them (the name is then not in the archive's unit key)
+            record.item_name = _item_names(data).get(record.item, "")
+        record.broken = record.result == BROKEN
+
+
+def _item_names(data: BulkData) -> dict[str, str]:
+    """事项编码 → 事项名称 of the catalog's commitment-items views, once per process."""
+    if "item-names" not in data.cache:
+        data.cache["item-names"] = item_names(data.views)
+    found: dict[str, str] = data.cache["item-names"]
+    return found
+
+
+def grades(data: BulkData, vi: int) -> dict[str, tuple[str, str, bool, str]]:
+    """Grade code → (title, meaning, badge, tone) of evaluation view ``vi``'s scale (dataset.yaml ``grades``,
+    best first)."""
+    key = ("grades", vi)
+    if key not in data.cache:
+        data.cache[key] = grade_scale(data.views[vi])
+    found: dict[str, tuple[str, str, bool, str]] = data.cache[key]
+    return found
 
 
 def fact_titles(data: BulkData, vi: int) -> list[tuple[str, str]]:

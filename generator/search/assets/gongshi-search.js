@@ -8,7 +8,8 @@
  * The text rules (normalise, bigrams, FNV-1a shard hash, posting encoding) are twins of generator/search/_text.py.
  * Progressive: reads ?q= on load; typing in the search box updates the results and the address.
  * A result shows the lists the subject is on now as text badges (class gs-badge gs-badge--<list type>, as on the
- * credit archive) and its public records counted by kind; natural persons have no page of their own, so entries of
+ * credit archive), its current credit grade when the grade scale gives it a badge (gs-badge--grade-<tone>), and its
+ * public records counted by kind; natural persons have no page of their own, so entries of
  * the same name are grouped and each record shows its masked ID, authority, date and 事由. "Nothing found" says what
  * the portal covers and as of when (data-asof on the host element, else data/releases.json) and links to the
  * national 信用中国 search (a plain link: nothing is loaded from another host).
@@ -297,12 +298,15 @@
     return frag;
   }
 
-  // The lists a subject is on now, as text badges (the archive's classes: colour is never the only cue).
+  // The lists a subject is on now and its credit grades that have a badge, as text badges (the archive's
+  // classes: colour is never the only cue); a grade's key (a digit or capital) follows the list letters.
   function badges(meta, letters) {
     var box = el("span", { class: "gongshi-search__badges" });
     Array.from(letters).forEach(function (c) {
       var list = (meta.lists || {})[c];
+      var grade = (meta.grades || {})[c];
       if (list) box.append(el("span", { class: "gs-badge gs-badge--" + list[0] }, list[1]));
+      else if (grade) box.append(el("span", { class: "gs-badge gs-badge--grade-" + grade[0] }, grade[1]));
     });
     return box;
   }

@@ -1,0 +1,101 @@
+"""The #15 credit kinds as a citizen sees them in Debian's Chromium, on a real build of the fixture catalog
+tests/fixtures/credit_kinds (as of 2026-11-20): a company's archive and its 信用报告 read its current credit
+grade with its meaning, a verified registration, an unverified one labelled as self-declared, and its broken
+commitment (失诺) as 失信 information; the report's check page says 一致; the subject search shows the grade
+badge; the archive fits a 390 px phone with no serious accessibility violation. Screenshots go to
+test-artifacts/browser/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from generator.site import api, urls
+from generator.site.credit_report import check_url, report_number
+from tests.browser.kit import serve, wait_for_search
+from tests.conftest import REPO, run_build
+
+pytestmark = pytest.mark.browser
+FIXTURE = REPO / "tests" / "fixtures" / "credit_kinds"
+HENGXIN = "91610300MA6HX00017"  # current A grade, verified and unverified registrations, a public 失诺
+PHONE = {"width": 390, "height": 844}
+BLOCKING = {"serious", "critical"}
+DATES_FILLED = (
+    "() => [...document.querySelectorAll('.gs-report [data-gs-asof]')].every(e => e.textContent.trim())"
+)
+CHECKED = "() => { const v = document.querySelector('.gs-check__verdict'); return v && !v.textContent.includes('正在'); }"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return run_build(FIXTURE, tmp_path_factory.mktemp("credit-kinds-browser") / "published") / "site"
+
+
+@pytest.fixture(scope="module")
+def portal(site: Path) -> Iterator[str]:
+    with serve(site) as base:
+        yield base
+
+
+def read_credit_kinds(text: str) -> None:
+    """What a citizen must be able to read: the grade and its meaning, the registrations, the 失诺."""
+    assert "诚信（A 级）" in text and "信用状况好，可享受“绿色通道”等激励措施" in text
+    assert "2025年度临江市守合同重信用企业" in text and "临江市市场监督管理局" in text
+    at = text.index("年产商品混凝土50万立方米（自报）")
+    assert "主体自主申报，未经核验" in text[at - 120 : at + 120]
+    verified = text.index("2025年度临江市守合同重信用企业")
+    assert "主体自主申报，未经核验" not in text[verified : verified + 120]
+    broken = text[text.index("LJCN-ZJ-2026-0001") - 300 :]
+    assert "失诺" in broken[:600] and "撤销建筑业企业资质，纳入重点关注" in broken
+
+
+def test_the_archive_reads_the_grade_the_registrations_and_the_broken_commitment_on_a_phone(
+    page: Any, portal: str, artifacts: Path
+) -> None:
+    page.set_viewport_size(PHONE)
+    page.goto(portal + urls.subject_page(HENGXIN))
+    badges = page.locator(".gs-badges .gs-badge").all_inner_texts()
+    assert "信用等级 诚信（A 级）" in badges and "失诺 1 条" in badges
+    read_credit_kinds(page.inner_text("article"))
+    page.screenshot(path=str(artifacts / "credit-kinds-archive-phone.png"), full_page=True)
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= PHONE["width"], f"the archive is {width}px wide on a 390px screen"
+    results = Axe().run(page)
+    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING]
+    assert blocking == [], json.dumps([v["id"] for v in blocking])
+
+
+def test_the_report_reads_the_same_and_its_check_page_says_consistent(
+    page: Any, portal: str, site: Path, artifacts: Path
+) -> None:
+    page.goto(portal + urls.report_page(HENGXIN))
+    page.wait_for_function(DATES_FILLED)
+    report = page.inner_text(".gs-report")
+    read_credit_kinds(report)
+    assert "失诺（失信信息）" in report
+    page.screenshot(path=str(artifacts / "credit-kinds-report.png"), full_page=True)
+    raw = (site / api.subject_path(HENGXIN)).read_bytes()
+    document = json.loads(raw)
+    base_url = document["archive"].removesuffix(urls.subject_page(HENGXIN))
+    url = check_url(base_url, HENGXIN, report_number(document["release"], hashlib.sha256(raw).hexdigest()))
+    page.goto(portal + url.removeprefix(base_url))
+    page.wait_for_function(CHECKED)
+    assert page.inner_text(".gs-check__result").startswith("一致")
+
+
+def test_the_subject_search_shows_the_grade_badge_and_the_new_kinds_counted(page: Any, portal: str) -> None:
+    page.goto(f"{portal}search/?q={quote('恒信建材')}")
+    wait_for_search(page)
+    item = page.locator(".gongshi-search__item").first
+    assert item.locator(".gs-badge").all_inner_texts() == ["信用等级 诚信（A 级）"]
+    assert "gs-badge--grade-good" in (item.locator(".gs-badge").get_attribute("class") or "")
+    text = item.inner_text()
+    assert "信用承诺履约 1 条" in text and "自愿注册信息 2 条" in text and "信用评价 1 条" in text

@@ -38,6 +38,7 @@ from typing import Any
 from generator import __version__, paths
 from generator.checkpoints import checkpoint
 from generator.commitments import CommitmentOutputs, commitment_outputs
+from generator.commitments.figures import item_summaries
 from generator.failures import os_failure, output_busy, stage_failure
 from generator.inputs import Inputs, read_inputs, write_batch_cache
 from generator.lock import OutputBusy, hold_output
@@ -263,7 +264,9 @@ def _release(pub: Publication, options: BuildOptions, outputs: Outputs, ruled: R
 
 def _render(inputs: Inputs, pub: Publication, writing: _Writing, jobs: int) -> list[Problem]:
     assert inputs.catalog is not None
-    column = commitment_outputs(inputs.commitments, inputs.catalog.portal)
+    column = commitment_outputs(
+        inputs.commitments, inputs.catalog.portal, item_summaries(pub.tables, pub.fulfilment)
+    )
     site = writing.outputs.site
     problems = render_site(
         pub, site, jobs, pages=column.pages, nav=column.nav, outputs=writing.outputs, units=writing.units,

@@ -2,26 +2,34 @@
 
 Stage: render (commitments). Guarantees: lists every current template by issuing department and every covered
 item by name; superseded versions appear only under 历史版本, each with the version that replaced it; the order
-is fixed (department, title, id), so the same templates always give the same page; all catalog text is escaped.
+is fixed (department, title, id), so the same templates always give the same page; all catalog text is escaped;
+with a fulfilment dataset, each item states its commitments and 践诺率, linked to its figures on its record page.
 """
 
 from __future__ import annotations
 
 import html
 
+from generator.commitments.figures import ItemSummary
 from generator.commitments.model import Commitment
-from generator.commitments.pages import front_matter, md
+from generator.commitments.pages import front_matter, item_page, md
 from generator.config import Portal
 
 INDEX = "commitments/index.md"
 COLUMN = "信用承诺"
 
 
-def index_page(commitments: list[Commitment], portal: Portal) -> str:
-    """``commitments/index.md``; ``commitments`` are already in display order."""
+ROOT_FROM_INDEX = "../"  # from commitments/ back to the site root
+
+
+def index_page(
+    commitments: list[Commitment], portal: Portal, figures: dict[str, ItemSummary] | None = None
+) -> str:
+    """``commitments/index.md``; ``commitments`` are already in display order; ``figures`` (when the catalog has
+    a fulfilment dataset) add each item's 践诺率 and a link to its figures."""
     current = [c for c in commitments if not c.superseded]
     parts = [front_matter("信用承诺专栏"), "# 信用承诺专栏", _intro(portal), _repair(current)]
-    parts += ["## 按发布部门", *_by_department(current), "## 按承诺事项", _by_item(current)]
+    parts += ["## 按发布部门", *_by_department(current), "## 按承诺事项", _by_item(current, figures)]
     parts += _history(commitments)
     return "\n\n".join(part for part in parts if part) + "\n"
 
@@ -62,7 +70,7 @@ def _template_row(c: Commitment) -> str:
     return f"| [{md(meta.title)}]({c.id}.md) | {md(meta.matter)} | {md(meta.version)} | {meta.effective} | {link} |"
 
 
-def _by_item(current: list[Commitment]) -> str:
+def _by_item(current: list[Commitment], figures: dict[str, ItemSummary] | None) -> str:
     rows = sorted(
         (item.name, item.code, c) for c in current for item in c.meta.items
     )  # fmt: skip
@@ -70,10 +78,28 @@ def _by_item(current: list[Commitment]) -> str:
         return "暂无按事项发布的承诺书；未列出的事项适用通用信用承诺书。"
     lines = [
         f"| {md(name)} | {md(code)} | [{md(c.meta.title)}]({c.id}.md) | {md(c.meta.department)} |"
+        + (f" {_fulfilment_cell(figures.get(code))} |" if figures is not None else "")
         for name, code, c in rows
     ]
-    head = "| 事项名称 | 事项编码 | 承诺书 | 实施部门 |\n|---|---|---|---|\n"
-    return head + "\n".join(lines) + "\n\n未列出的事项需要作出信用承诺的，适用通用信用承诺书。"
+    head = "| 事项名称 | 事项编码 | 承诺书 | 实施部门 |" + (" 履约情况 |" if figures is not None else "")
+    rule = "|---|---|---|---|" + ("---|" if figures is not None else "")
+    return (
+        head
+        + "\n"
+        + rule
+        + "\n"
+        + "\n".join(lines)
+        + "\n\n未列出的事项需要作出信用承诺的，适用通用信用承诺书。"
+    )
+
+
+def _fulfilment_cell(summary: ItemSummary | None) -> str:
+    """An item's 承诺 count and 践诺率, linking its figures by year (nothing when the item is not listed)."""
+    if summary is None:
+        return ""
+    t = summary.total
+    href = f"{ROOT_FROM_INDEX}{item_page(summary.id)}#gs-fulfilment"
+    return f'<a href="{href}">承诺 {t.made} 件，践诺率 {t.rate}</a>'
 
 
 def _history(commitments: list[Commitment]) -> list[str]:

@@ -4,7 +4,9 @@ Stage: render (commitments). Guarantees: every catalog text is HTML-escaped (and
 is parsed); the letter shows the clauses as written, a blank line for every placeholder (nothing pre-filled), and
 a signature and seal block the print stylesheet keeps on one page; a superseded version carries a clear
 "已被替代" banner linking to the version that replaced it; the Word download link assumes mkdocs'
-``use_directory_urls: true`` (the page is ``commitments/<id>/``, the file ``commitments/<id>.docx``).
+``use_directory_urls: true`` (the page is ``commitments/<id>/``, the file ``commitments/<id>.docx``); when the
+catalog has a fulfilment dataset, each covered item's row states its 履约情况 totals (承诺, 已核查, 践诺, 失诺,
+践诺率 — ``generator.commitments.figures``) and links the figures by year on the item's record page.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ import html
 import json
 import re
 
-from generator.commitments.model import CATEGORY_TITLES, DATE, OTHER, Block, Commitment, segments
+from generator.commitments.figures import ItemSummary
+from generator.commitments.model import CATEGORY_TITLES, DATE, OTHER, Block, Commitment, CoveredItem, segments
 
 MD_SPECIAL = re.compile(r"([\\`*_\[\]{}|#])")
+ROOT_FROM_TEMPLATE = "../../"  # from a template's page (commitments/<id>/) back to the site root
 SIGNATURE = ("承诺人（签字/盖章）：", "法定代表人（负责人）签字：")
 
 
@@ -34,8 +38,11 @@ def front_matter(title: str) -> str:
     return f"---\ntitle: {json.dumps(h(title), ensure_ascii=False)}\nhide:\n  - toc\n---"
 
 
-def template_page(commitment: Commitment, successor: Commitment | None) -> str:
-    """The Markdown page ``commitments/<id>.md``."""
+def template_page(
+    commitment: Commitment, successor: Commitment | None, figures: dict[str, ItemSummary] | None = None
+) -> str:
+    """The Markdown page ``commitments/<id>.md``; ``figures`` (事项编码 → the item's page and totals; ``None``
+    when the catalog has no fulfilment dataset) add each covered item's 履约情况 to its table."""
     meta = commitment.meta
     parts = [
         front_matter(meta.title),
@@ -44,7 +51,7 @@ def template_page(commitment: Commitment, successor: Commitment | None) -> str:
         _banner(successor) if successor else "",
         _download(commitment),
         letter_html(commitment.blocks),
-        _notes(commitment),
+        _notes(commitment, figures),
     ]
     return "\n\n".join(part for part in parts if part) + "\n"
 
@@ -123,15 +130,42 @@ def _signature() -> str:
     return '<div class="gs-signature">\n' + "\n".join(rows) + "\n</div>"
 
 
-def _notes(commitment: Commitment) -> str:
+def _notes(commitment: Commitment, figures: dict[str, ItemSummary] | None) -> str:
     meta = commitment.meta
     parts = ['<div class="gs-commitment-notes" markdown="1">', "## 使用说明", _guide(commitment)]
     if meta.items:
-        rows = [f"| {md(item.code)} | {md(item.name)} |" for item in meta.items]
-        parts += ["## 适用事项", "| 事项编码 | 事项名称 |\n|---|---|\n" + "\n".join(rows)]
+        parts += ["## 适用事项", _items(meta.items, figures)]
     if meta.basis:
         parts += ["## 制定依据", "\n".join(f"- {md(text)}" for text in meta.basis)]
     return "\n\n".join([*parts, "</div>"])
+
+
+def _items(items: tuple[CoveredItem, ...], figures: dict[str, ItemSummary] | None) -> str:
+    """The covered items; with figures, each item's totals and a link to its page's figures by year."""
+    if figures is None:
+        rows = [f"| {md(item.code)} | {md(item.name)} |" for item in items]
+        return "| 事项编码 | 事项名称 |\n|---|---|\n" + "\n".join(rows)
+    head = "| 事项编码 | 事项名称 | 承诺 | 已核查 | 践诺 | 失诺 | 践诺率 | 履约情况 |\n|---|---|---|---|---|---|---|---|\n"
+    rows = [
+        f"| {md(item.code)} | {md(item.name)} | {_totals(figures.get(item.code), ROOT_FROM_TEMPLATE)} |"
+        for item in items
+    ]
+    note = "承诺、已核查、践诺、失诺为本门户记录的全部年度合计；践诺率 = 践诺 ÷ 已核查，尚无核查结果的显示为“—”。"
+    return head + "\n".join(rows) + "\n\n" + note
+
+
+def _totals(summary: ItemSummary | None, root: str) -> str:
+    """The totals cells of an item's row (a Markdown table row's middle), linking its page when it has one."""
+    if summary is None:
+        return " | ".join(["0", "0", "0", "0", "—", "未列入告知承诺事项清单"])
+    t = summary.total
+    link = f'<a href="{root}{item_page(summary.id)}#gs-fulfilment">逐年履约情况</a>'
+    return " | ".join([str(t.made), str(t.checked), str(t.kept), str(t.broken), t.rate, link])
+
+
+def item_page(record_id: str) -> str:
+    """Site-relative page of an item (as ``generator.site.urls.record_page``)."""
+    return f"r/{record_id[:2]}/{record_id}.html"
 
 
 def _guide(commitment: Commitment) -> str:

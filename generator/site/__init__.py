@@ -23,6 +23,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from generator.commitments.figures import with_fulfilment
 from generator.model import Publication
 from generator.outputs import Outputs
 from generator.problems import Problem
@@ -62,6 +63,9 @@ def render_site(
     out = outputs or Outputs(site_dir)
     views, problems = dataset_views(pub.tables)
     views = with_periods(views, pub.tables, pub.rules)  # the dates the rules compute: view columns, so keyed
+    views = with_fulfilment(
+        views, pub.fulfilment
+    )  # commitment figures and item links: view columns, so keyed
     portal = pub.catalog.portal
     data = BulkData(site_dir, portal.base_url, views, find_subjects(views), measure_links(views))
     data.previous = out.previous

@@ -3,8 +3,12 @@ with its per-subject JSON (``api``).
 
 Stage: render site. Guarantees: a record page shows the record's public schema fields only (never META
 columns), in schema order, empty ones left out, and links its dataset and its month's listing (first page: a
-record page depends on its own row alone); above them the dates the rules compute (``periods``: 公示截止期 —
-replacing the department's own 公示截止期 field, which the rules may have cut short — and 可申请信用修复日期);
+record page depends on its own row alone, derived view columns included); above them the dates the rules compute
+(``periods``: 公示截止期 — replacing the department's own 公示截止期 field, which the rules may have cut short — and
+可申请信用修复日期) and what the credit kinds (#15) put first: an evaluation's grade with its title and meaning
+(dataset.yaml ``grades``), an unverified registration's label 「主体自主申报，未经核验」, a commitment's 核查结果
+with a link to its item's page; a commitment item's page shows its 履约情况 by year and its public 失诺 records
+(``generator.commitments.figures``, read from the view's derived columns, so its unit key covers them);
 an archive exists only for a subject with a 统一社会信用代码, carries its list badges and counts by kind in
 its heading, lists its records grouped by dataset (jump links to each group) with their key facts and an
 anchor per record, and its list status; all text is escaped by
@@ -16,9 +20,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from generator.commitments.figures import FIGURES, ITEM, ITEM_NAME, decode
 from generator.rules.periods import PUBLISH_UNTIL
 from generator.site import api, credit_report, urls
-from generator.site.view import KIND_TITLES, LIST_TYPES
+from generator.site.view import KIND_TITLES, LIST_TYPES, DatasetView
 from generator.site.work import (
     Brief,
     BulkData,
@@ -42,17 +47,20 @@ def record_pages(data: BulkData, vi: int, start: int, stop: int) -> list[str]:
     page = template("bulk/record.html")
     date_title = field_title(view, "date", "日期")
     ids, fresh = columns(data, vi)["id"], data.fresh.records.get(vi)
+    links, grade = _links(view, start, stop), view.role("grade") or ""
     written = []
     for p, row in enumerate(rows, start):
         if fresh is not None and fresh[p] and carry_pages(data, [urls.record_page(ids[p])]):
             written.append(urls.record_page(ids[p]))
             continue
         r = brief(data, vi, p)
-        heading = r.name or r.document or r.id
+        heading = r.name or r.document or (r.summary if view.kind == "commitment-items" else "") or r.id
+        link = links[p - start]
         body = page.render(
             view=view, r=r, rel=urls.BULK_REL, heading=heading, date_title=date_title,
-            fields=_fields(names, titles, row, r), measures=r.measures,
+            fields=_fields(names, titles, row, r, grade), measures=r.measures,
             month_title=month_title(r.month), month_url=urls.month_page(view.id, r.month),
+            item=link, figures=decode(link.figures) if link.figures else None,
         )  # fmt: skip
         title = f"{heading} - {view.title}"
         text = "，".join(x for x in (view.title, r.name, r.summary, r.document, r.date) if x)
@@ -60,11 +68,38 @@ def record_pages(data: BulkData, vi: int, start: int, stop: int) -> list[str]:
     return written
 
 
-def _fields(names: list[str], titles: list[str], row: list[str], r: Brief) -> list[tuple[str, str]]:
+def _fields(
+    names: list[str], titles: list[str], row: list[str], r: Brief, grade: str
+) -> list[tuple[str, str]]:
     """The record's non-empty fields; the department's own 公示截止期 gives way to the one the rules computed
-    (the earlier of it and the maximum period's end), which the page states above the fields."""
+    (the earlier of it and the maximum period's end), which the page states above the fields; an evaluation's
+    grade is shown with its title (dataset.yaml ``grades``)."""
     shown = zip(names, titles, row, strict=True)
-    return [(t, v) for n, t, v in shown if v and not (r.last_day and n == PUBLISH_UNTIL)]
+    return [
+        (t, f"{v} {r.grade_title}" if n == grade and r.grade_title else v)
+        for n, t, v in shown
+        if v and not (r.last_day and n == PUBLISH_UNTIL)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemLink:
+    """What a record page shows of the commitment column (``generator.commitments.figures``): a fulfilment
+    record's item (its page's record ID and name), an item's own figures (JSON)."""
+
+    id: str = ""
+    name: str = ""
+    figures: str = ""
+
+
+def _links(view: DatasetView, start: int, stop: int) -> list[ItemLink]:
+    """The derived commitment columns of rows ``start:stop`` (empty links when the view has none)."""
+    frame = view.frame.iloc[start:stop]
+    if FIGURES in frame.columns:
+        return [ItemLink(figures=text) for text in frame[FIGURES]]
+    if ITEM in frame.columns:
+        return [ItemLink(i, n) for i, n in zip(frame[ITEM], frame[ITEM_NAME], strict=True)]
+    return [ItemLink()] * len(frame)
 
 
 def subject_pages(data: BulkData, start: int, stop: int) -> list[str]:

@@ -7,20 +7,26 @@ plain Chinese for the public.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from generator.rules.models import Period, PublicationRules, RuleSet, SectorPeriod
+from generator.model import DatasetSpec
+from generator.rules.models import Fulfilment, Period, PublicationRules, RuleSet, SectorPeriod, Validity
 from generator.rules.vocab import SEVERITIES
 
+UNVERIFIED = {"show": "公示，并标注“主体自主申报，未经核验”", "withhold": "不公示，核验后再公示"}
 
-def rules_facts(rules: PublicationRules | None) -> dict[str, Any]:
-    """What the rules page shows: not-published classes, one row per rule set, severity, licences; empty when
-    the publication was made without rules (the page then states only what holds everywhere)."""
+
+def rules_facts(rules: PublicationRules | None, datasets: Iterable[DatasetSpec] = ()) -> dict[str, Any]:
+    """What the rules page shows: not-published classes, one row per rule set, severity, licences, and the
+    credit kinds' rules (evaluations, registrations — with each registration dataset's handling of unverified
+    items, from ``datasets`` — and commitment fulfilment); empty when the publication was made without rules
+    (the page then states only what holds everywhere)."""
     if rules is None:
         return {}
     penalty = rules.penalty
-    return {
+    return _credit_kinds(rules, list(datasets)) | {
         "working_days": rules.timeliness.working_days,
         "withheld": withheld_classes(rules),
         "rule_sets": [_rule_set(s, _end(penalty.rule_sets, i)) for i, s in enumerate(penalty.rule_sets)],
@@ -94,3 +100,33 @@ def _earlier(policy: str, first: date) -> str:
 
 def _categories(rules: PublicationRules, severity: str) -> list[str]:
     return [c for c, s in rules.penalty.severity.categories.items() if s == severity]
+
+
+def _credit_kinds(rules: PublicationRules, datasets: list[DatasetSpec]) -> dict[str, Any]:
+    """The sections of publication.yaml for the credit kinds (#15), each ``None`` when the rules have none."""
+    registrations = [
+        {"title": d.config.title, "unverified": UNVERIFIED[d.config.unverified]}
+        for d in sorted(datasets, key=lambda d: d.id)
+        if d.config.kind == "registration"
+    ]
+    registered = _validity(rules.registrations)
+    return {
+        "evaluations": _validity(rules.evaluations),
+        "registrations": {**registered, "datasets": registrations} if registered else None,
+        "fulfilment": _fulfilment(rules.fulfilment) if rules.fulfilment else None,
+    }
+
+
+def _validity(validity: Validity | None) -> dict[str, Any] | None:
+    if validity is None:
+        return None
+    return {"keep_expired": validity.keep_expired, "open_ended_from": validity.open_ended_from.isoformat()}
+
+
+def _fulfilment(rules: Fulfilment) -> dict[str, Any]:
+    return {
+        "broken_min": months(rules.broken_min_months) if rules.broken_min_months else "",
+        "broken_max": months(rules.broken_max_months),
+        "kept_public": rules.kept == "public",
+        "kept_months": months(rules.kept_months),
+    }

@@ -1,9 +1,12 @@
 """Statistics of the published records for the 统计 page: by month, department, penalty type, fine amount,
-and timeliness per department.
+timeliness per department, credit grades (信用评价) by sector and by evaluating department, and the 践诺率 of
+credit commitments by item and by year.
 
-Stage: render site. Guarantees: figures count only published records (the tables handed in); ties are broken
-by label so the order never changes between builds; time axes run month by month without gaps (a month with
-no record counts 0); each figure becomes a chart with its data table.
+Stage: render site. Guarantees: figures count only published records (the tables handed in) — grades count the
+current public grade of each subject, as the rules leave exactly one — except the commitment figures, which are
+the rules stage's ``Publication.fulfilment`` (counted commitments, public or not; 践诺率 = 践诺 ÷ 已核查, "—" when
+none was checked); ties are broken by label so the order never changes between builds; time axes run month by
+month without gaps (a month with no record counts 0); each figure becomes a chart with its data table.
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ from dataclasses import dataclass
 import pandas as pd
 from markupsafe import Markup
 
-from generator.site.charts import bar_chart, column_chart, fmt
+from generator.commitments.figures import COUNTS, rate_text
+from generator.site.charts import bar_chart, column_chart, fmt, stacked_chart
 from generator.site.jinja import environment
 from generator.site.urls import UNDATED
-from generator.site.view import MONTH, DatasetView, split_values
+from generator.site.view import MONTH, DatasetView, item_names, split_values
 
 CATEGORY_VOCABULARY = "penalty_categories"
 FINE_BUCKETS = (
@@ -38,10 +42,17 @@ class Section:
     charts: list[Markup]
 
 
-def statistics(views: list[DatasetView], timeliness: pd.DataFrame) -> list[Section]:
-    """All sections of the statistics page, in reading order."""
+def statistics(
+    views: list[DatasetView], timeliness: pd.DataFrame, fulfilment: pd.DataFrame | None = None
+) -> list[Section]:
+    """All sections of the statistics page, in reading order (``fulfilment``: the commitment figures)."""
     sections = [_dataset_section(v) for v in views if v.is_record_set and len(v.frame)]
     sections += [s for v in views if v.kind == "penalty" for s in _penalty_sections(v)]
+    sections += [
+        _grade_section(v) for v in views if v.kind == "evaluation" and v.role("grade") and len(v.frame)
+    ]
+    if fulfilment is not None and len(fulfilment):
+        sections.append(_fulfilment_section(fulfilment, item_names(views)))
     if len(timeliness):
         sections.append(_timeliness_section(timeliness))
     return sections
@@ -149,7 +160,7 @@ def _timeliness_section(timeliness: pd.DataFrame) -> Section:
     )
     share = (grouped["timely"] / grouped["records"] * 100).round(1)
     items = sorted(((str(k), float(v)) for k, v in share.items()), key=lambda kv: (kv[1], kv[0]))
-    chart = bar_chart("timeliness", "各部门按时公示率", items, "%", ("部门", "按时公示率"))
+    chart = bar_chart("timeliness", "各部门按时公示率", items, "%", ("部门", "按时公示率"), summed=False)
     total = int(grouped["records"].sum())
     timely = int(grouped["timely"].sum())
     intro = (
@@ -166,3 +177,78 @@ def _days_table(grouped: pd.DataFrame) -> Markup:
         for dept, row in grouped.iterrows()
     ]
     return Markup(environment().get_template("timeliness.html").render(rows=rows))
+
+
+def _grade_section(view: DatasetView) -> Section:
+    """Current grades (one per subject) by grade, by sector and by evaluating department, in scale order."""
+    scale = [g.code for g in view.spec.config.grades]
+    grades = view.column("grade")
+    codes: list[str] = scale + sorted(str(g) for g in set(grades) - set(scale))
+    names = {g.code: g.title for g in view.spec.config.grades}
+    series = [str(names.get(c) or c) for c in codes]
+    overall = grades.value_counts().reindex(codes, fill_value=0)
+    charts = [
+        bar_chart(f"{view.id}-grades", f"{view.title}：各等级主体数", list(zip(series, overall.astype(float), strict=True)),
+                  " 个", ("评价结果", "主体数")),
+    ]  # fmt: skip
+    for role, noun in (("sector", "行业领域"), ("department", "评价机关")):
+        if view.role(role):
+            rows = _grade_rows(view.column(role), grades, codes)
+            title = f"{view.title}：按{noun}的等级分布"
+            charts.append(stacked_chart(f"{view.id}-grades-{role}", title, series, rows, " 个", noun))
+    intro = (
+        f"共 {len(view.frame):,} 个主体的现行评价结果（每个主体只计其最新一次有效的评价），"
+        "按评价结果、行业领域和评价机关统计；各等级的含义见该主体的评价记录。"
+    )
+    return Section(f"{view.title}：等级分布", intro, charts)
+
+
+def _grade_rows(groups: pd.Series, grades: pd.Series, codes: list[str]) -> list[tuple[str, list[int]]]:
+    """(group, counts per grade in ``codes`` order), largest group first, ties by name."""
+    table = pd.crosstab(groups.replace("", "（未注明）"), grades).reindex(columns=codes, fill_value=0)
+    ranked = _ranked(table.sum(axis=1))
+    return [(label, [int(v) for v in table.loc[label]]) for label, _ in ranked]
+
+
+def _fulfilment_section(fulfilment: pd.DataFrame, names: dict[str, str]) -> Section:
+    """践诺率 by commitment item and by year of 承诺日期, with the counts behind each rate."""
+    by_item = fulfilment.groupby("item", sort=True)[list(COUNTS)].sum()
+    by_year = fulfilment.groupby("year", sort=True)[list(COUNTS)].sum()
+    labels = {str(i): f"{names[str(i)]}（{i}）" if names.get(str(i)) else str(i) for i in by_item.index}
+    checked = by_item[by_item["checked"] > 0]
+    rates = (checked["kept"] / checked["checked"] * 100).round(1).rename(index=labels)
+    charts = [
+        bar_chart(
+            "fulfilment-items", "各承诺事项践诺率", _ranked(rates), "%", ("承诺事项", "践诺率"), summed=False
+        ),
+        _counts_table(
+            "各承诺事项履约情况", "承诺事项", [(labels[str(i)], row) for i, row in by_item.iterrows()]
+        ),
+    ]
+    years = by_year[by_year["checked"] > 0]
+    year_rates = [(f"{y} 年", round(float(r["kept"] / r["checked"] * 100), 1)) for y, r in years.iterrows()]
+    charts.append(
+        bar_chart("fulfilment-years", "各年度践诺率", year_rates, "%", ("年度", "践诺率"), summed=False)
+    )
+    charts.append(
+        _counts_table("各年度履约情况", "年度", [(f"{y} 年", row) for y, row in by_year.iterrows()])
+    )
+    t = by_item.sum()
+    intro = (
+        f"信用承诺共 {int(t['made']):,} 件，已核查 {int(t['checked']):,} 件，其中践诺 {int(t['kept']):,} 件、"
+        f"失诺 {int(t['broken']):,} 件，践诺率 {rate_text(int(t['kept']), int(t['checked']))}。"
+        "践诺率 = 践诺 ÷ 已核查；按承诺日期所在年度统计，核查中和已到期不再公示的承诺也计入，"
+        "经信用修复、撤销的不计入。尚无核查结果的事项不画入图中，在表中显示为“—”。"
+    )
+    return Section("信用承诺履约情况", intro, charts)
+
+
+def _counts_table(caption: str, heading: str, rows: list[tuple[str, pd.Series]]) -> Markup:
+    cells = [
+        (label, [str(int(row[c])) for c in COUNTS], rate_text(int(row["kept"]), int(row["checked"])))
+        for label, row in rows
+    ]
+    headings = [heading, "承诺", "已核查", "践诺", "失诺", "践诺率"]
+    return Markup(
+        environment().get_template("counts_table.html").render(caption=caption, headings=headings, rows=cells)
+    )

@@ -7,13 +7,18 @@ dataset's listing (its pages for all departments and for each department); the u
 page's path. Guarantees:
 - a unit's key is computed from everything its pages show, vectorised: a record's key hashes every column of
   its view row (public fields, record ID, month, department slug, archive code; its page links its month's
-  first listing page, not the page it sits on, so rows coming and going before it leave it alone); an
+  first listing page, not the page it sits on, so rows coming and going before it leave it alone; the
+  derived columns count: the rules' 公示截止期 and 可申请信用修复日期 (``periods``), a commitment item's figures
+  from ``Publication.fulfilment`` and its public 失诺 records, a fulfilment record's item link
+  (``generator.commitments.figures``) — so a change of the figures re-renders exactly the item pages they
+  concern: the item figures are left out of the row keys month listings hash, which do not show them); an
   archive's key hashes, in order, its records' keys and views, its code and its name; a month's key hashes,
   in order, its rows' keys, its month and its neighbouring months. Everything the rows do not carry —
   the theme shell (nav, portal name), the portal's name and publisher (credit reports print them), the
   templates and the render code (with the data packs' column naming, which the subject JSON shares),
   gongshi's and the libraries' versions (segno draws the reports' QR codes), the base URL, the views'
-  configuration and schemas, the measures linked from list entries — is one
+  configuration (an evaluation dataset's grades: their titles and meanings) and schemas, the measures linked
+  from list entries — is one
   ``fingerprint``; when it differs from the previous build's, no unit is carried (a template edit re-renders
   every page of every template: they share the shell);
 - a unit is carried only when the previous build's key table is sound (``state``: sealed like the digest map
@@ -37,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from generator import __version__, paths
+from generator.commitments.figures import FIGURES
 from generator.loading.keys import library_version
 from generator.model import RECORD_ID
 from generator.site import urls
@@ -46,7 +52,9 @@ from generator.site.view import DatasetView
 from generator.site.work import BulkData, Fresh
 
 KEY_LIBRARIES = ("jinja2", "markupsafe", "mkdocs", "mkdocs-material", "numpy", "pandas", "segno")
-SHARED_CODE = ("packs/layout.py",)  # the column headers of the per-subject JSON
+# outside site/ but shaping what bulk files show: the column headers of the per-subject JSON; the commitment
+# figures' JSON and 践诺率 text on commitment item pages
+SHARED_CODE = ("packs/layout.py", "commitments/figures.py")
 U64 = np.uint64
 
 
@@ -76,7 +84,8 @@ def page_units(data: BulkData, shell: Shell) -> PageUnits:
     """This build's units and keys, in build order: each record view's rows, then the subjects, then each
     record view's months (the views are sorted and the subjects found already)."""
     rows = [_row_keys(data, vi) for vi in range(len(data.views))]
-    parts = [_record_units(data, rows), _subject_units(data, rows), _month_units(data, rows)]
+    listed = [_listing_keys(data, vi, rows[vi]) for vi in range(len(data.views))]
+    parts = [_record_units(data, rows), _subject_units(data, rows), _month_units(data, listed)]
     return PageUnits(fingerprint(data, shell), pd.concat(parts))
 
 
@@ -135,6 +144,18 @@ def _row_keys(data: BulkData, vi: int) -> np.ndarray:
     """A key per row of view ``vi``: all its columns (a record page shows nothing else of the listings: it links
     its month's first page, so rows coming and going before it leave it alone)."""
     keys: np.ndarray = pd.util.hash_pandas_object(data.views[vi].frame, index=False).to_numpy(dtype=U64)
+    return keys
+
+
+def _listing_keys(data: BulkData, vi: int, rows: np.ndarray) -> np.ndarray:
+    """The row keys month listings hash: without the columns only a record page shows (a commitment item's
+    figures), so new figures re-render the item's page and not its month's listing."""
+    frame = data.views[vi].frame
+    if FIGURES not in frame.columns:
+        return rows
+    keys: np.ndarray = pd.util.hash_pandas_object(frame.drop(columns=FIGURES), index=False).to_numpy(
+        dtype=U64
+    )
     return keys
 
 

@@ -2,8 +2,9 @@
 tests/fixtures/credit_kinds (as of 2026-11-20): a company's archive and its 信用报告 read its current credit
 grade with its meaning, a verified registration, an unverified one labelled as self-declared, and its broken
 commitment (失诺) as 失信 information; the report's check page says 一致; the subject search shows the grade
-badge; the archive fits a 390 px phone with no serious accessibility violation. Screenshots go to
-test-artifacts/browser/.
+badge; the archive fits a 390 px phone with no serious accessibility violation; the 统计 page's grade
+distribution and 践诺率 charts and a commitment item's 履约情况 fit a 390 px phone too (wide tables become cards),
+with no serious accessibility violation. Screenshots go to test-artifacts/browser/.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tests.conftest import REPO, run_build
 
 pytestmark = pytest.mark.browser
 FIXTURE = REPO / "tests" / "fixtures" / "credit_kinds"
+FOOD = "LJXK-SC-001"
 HENGXIN = "91610300MA6HX00017"  # current A grade, verified and unverified registrations, a public 失诺
 PHONE = {"width": 390, "height": 844}
 BLOCKING = {"serious", "critical"}
@@ -66,11 +68,7 @@ def test_the_archive_reads_the_grade_the_registrations_and_the_broken_commitment
     assert "信用等级 诚信（A 级）" in badges and "失诺 1 条" in badges
     read_credit_kinds(page.inner_text("article"))
     page.screenshot(path=str(artifacts / "credit-kinds-archive-phone.png"), full_page=True)
-    width = page.evaluate("document.scrollingElement.scrollWidth")
-    assert width <= PHONE["width"], f"the archive is {width}px wide on a 390px screen"
-    results = Axe().run(page)
-    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING]
-    assert blocking == [], json.dumps([v["id"] for v in blocking])
+    fits_and_passes_axe(page, "the archive")
 
 
 def test_the_report_reads_the_same_and_its_check_page_says_consistent(
@@ -99,3 +97,38 @@ def test_the_subject_search_shows_the_grade_badge_and_the_new_kinds_counted(page
     assert "gs-badge--grade-good" in (item.locator(".gs-badge").get_attribute("class") or "")
     text = item.inner_text()
     assert "信用承诺履约 1 条" in text and "自愿注册信息 2 条" in text and "信用评价 1 条" in text
+
+
+def fits_and_passes_axe(page: Any, what: str) -> None:
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= PHONE["width"], f"{what} is {width}px wide on a 390px screen"
+    results = Axe().run(page)
+    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING]
+    assert blocking == [], json.dumps([v["id"] for v in blocking])
+
+
+def test_the_stats_page_shows_grades_and_kept_rates_on_a_phone(
+    page: Any, portal: str, artifacts: Path
+) -> None:
+    page.set_viewport_size(PHONE)
+    page.goto(portal + "stats/")
+    for details in page.locator("details").all():
+        details.evaluate("d => d.open = true")  # the data tables, as a reader opens them
+    text = page.inner_text("article")
+    assert "按行业领域的等级分布" in text and "按评价机关的等级分布" in text and "各承诺事项践诺率" in text
+    assert page.locator("#evaluations-grades-sector svg").is_visible()
+    page.screenshot(path=str(artifacts / "credit-kinds-stats-phone.png"), full_page=True)
+    fits_and_passes_axe(page, "the statistics page")
+
+
+def test_an_items_figures_fit_a_phone(page: Any, portal: str, site: Path, artifacts: Path) -> None:
+    item = next(
+        p for p in sorted(site.glob("r/*/*.html")) if f"<dd>{FOOD}</dd>" in (t := p.read_text(encoding="utf-8"))
+        and 'id="gs-fulfilment"' in t
+    )  # fmt: skip
+    page.set_viewport_size(PHONE)
+    page.goto(portal + item.relative_to(site).as_posix())
+    text = page.inner_text("article")
+    assert "履约情况" in text and "践诺率" in text and "公示中的失诺信息" in text
+    page.screenshot(path=str(artifacts / "credit-kinds-item-phone.png"), full_page=True)
+    fits_and_passes_axe(page, "the item page")

@@ -143,3 +143,19 @@ def test_after_a_day_the_real_build_withholds_exactly_the_repaired_revoked_corre
     assert (
         after["problem_counts"] == before["problem_counts"]
     )  # every decision names a record; no new warning
+
+
+@pytest.mark.slow
+def test_a_day_repairs_broken_commitments_and_revokes_grades_too_and_the_build_withdraws_them(
+    tmp_path: Path,
+) -> None:
+    catalog = copy_of_demo(tmp_path / "catalog")
+    changes = apply_day(catalog, AS_OF, random.Random(3), repairs=10_000, revocations=10_000)
+    assert changes.repairs.get("fulfilment") and changes.revocations.get("evaluations")
+    site = tmp_path / "out" / paths.SITE_DIR
+    after = report(build(BuildOptions(catalog, tmp_path / "out", AS_OF)))
+    withdrawn = [*changes.repairs["fulfilment"], *changes.revocations["evaluations"]]
+    assert not [rid for rid in withdrawn if (site / "r" / rid[:2] / f"{rid}.html").exists()]
+    reasons = {d: e["reasons"] for d, e in after["datasets"].items()}
+    assert reasons["fulfilment"]["withheld:repaired"] >= len(changes.repairs["fulfilment"])
+    assert reasons["evaluations"]["withheld:revoked"] == len(changes.revocations["evaluations"])

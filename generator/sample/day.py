@@ -9,8 +9,9 @@ and says what it did (``DayChanges``). Guarantees:
   in the last 7 working days before ``as_of``, with record keys no row of the catalog has (文号 serials continue
   after the dataset's highest 〔year〕N号); corrections and list exits re-send the current version of a record
   that is public on ``as_of`` (as ``generator.rules`` decides it) in a later batch with the same key — a
-  correction with a 备注 saying so, an exit with 移出日期 on or before ``as_of``; repairs (of penalties, preferably
-  decided at least a year ago, past every minimum period) and revocations (penalties and licences) are rows
+  correction with a 备注 saying so (of penalties, licences, other acts and registrations), an exit with 移出日期 on
+  or before ``as_of``; repairs (of penalties and commitment-fulfilment records, preferably decided at least a year
+  ago, past every minimum period) and revocations (penalties, licences and credit grades) are rows
   appended to ``decisions/repairs.csv`` and ``decisions/revocations.csv`` naming public records, dated on or
   before ``as_of``; no record is touched twice in one day;
 - one new batch file per dataset that changes, named ``<period>_<MMDD>-<NN>.csv`` (``2026_1121-01.csv``) after the
@@ -52,9 +53,13 @@ Touched = dict[str, tuple[str, ...]]  # dataset id → record IDs
 
 SERIALS = ("seq", "iseq", "dseq")  # the plan columns that number a record's 文号 / licence number
 SERIAL_IN_DOCUMENT = re.compile(r"〔\d{4}〕0*(\d+)号$")
-CORRECTED_KINDS = ("penalty", "licensing", "other-act")
-REPAIRED_KINDS = ("penalty",)
-REVOKED_KINDS = ("penalty", "licensing")
+CORRECTED_KINDS = ("penalty", "licensing", "other-act", "registration")
+REPAIRED_KINDS = ("penalty", "fulfilment")  # a public fulfilment record is a 失诺 (or a public 践诺)
+REVOKED_KINDS = (
+    "penalty",
+    "licensing",
+    "evaluation",
+)  # a revoked grade makes the subject's older one current
 DECIDED_WITHIN = 7  # working days before the as-of date
 CORRECTION_NOTE = "更正：经核实，原报送信息部分内容录入有误，已更正（{day}）"
 EXIT_NOTES = ("已提前移出：信用修复完成", "已提前移出：已履行相关义务", "已提前移出：经复核予以移出")
@@ -167,7 +172,7 @@ def _pool(public: dict[str, _Public], kinds: tuple[str, ...]) -> Chosen:
 
 
 def _repair_pool(public: dict[str, _Public], as_of: date) -> list[Chosen]:
-    """Penalties by preference: decided a year or more ago (past every minimum period), three months or more
+    """Penalties and 失诺 by preference: decided (committed) a year or more ago (past every minimum period), three months or more
     ago, then any."""
     tiers: list[Chosen] = [[], [], []]
     for ds, p in sorted(public.items()):

@@ -67,6 +67,18 @@ class Measured:
     cpu_s: float
     peak_bytes: int
     result: dict[str, Any]
+    samples: list[tuple[float, int]]  # (time.time(), whole-tree PSS) every ``every`` seconds
+
+
+def stage_peaks(measured: Measured) -> dict[str, int]:
+    """Peak whole-tree PSS while each stage ran, from the child's stage start times (``stages_at``)."""
+    starts = sorted(measured.result.get("stages_at", {}).items(), key=lambda kv: kv[1])
+    peaks: dict[str, int] = {}
+    for i, (name, begun) in enumerate(starts):
+        ended = starts[i + 1][1] if i + 1 < len(starts) else float("inf")
+        inside = [pss for at, pss in measured.samples if begun <= at < ended]
+        peaks[name] = max(inside, default=0)
+    return peaks
 
 
 def measure(args: list[str], result: Path, every: float = 0.25) -> Measured:
@@ -77,16 +89,17 @@ def measure(args: list[str], result: Path, every: float = 0.25) -> Measured:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     child = subprocess.Popen([sys.executable, *args], cwd=REPO)
-    peak = 0
+    samples: list[tuple[float, int]] = []
     while child.poll() is None:
-        peak = max(peak, tree_pss(child.pid))
+        samples.append((time.time(), tree_pss(child.pid)))
         time.sleep(every)
+    peak = max((pss for _at, pss in samples), default=0)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed with exit code {child.returncode}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Measured(wall, cpu, peak, json.loads(result.read_text(encoding="utf-8")))
+    return Measured(wall, cpu, peak, json.loads(result.read_text(encoding="utf-8")), samples)
 
 
 def inodes(site: Path) -> dict[str, tuple[int, int]]:
@@ -106,10 +119,13 @@ def child_build(catalog: Path, out: Path, as_of: date, jobs: int, result: Path) 
 
     named = {message: name for name, message in STAGES.items()}
     stages: dict[str, float] = {}
+    stages_at: dict[str, float] = {}  # stage → wall-clock start (time.time()), for the parent's PSS samples
     last: list[Any] = []
 
     def progress(message: str) -> None:
         now = time.perf_counter()
+        if message:
+            stages_at[named.get(message, message)] = time.time()
         if last:
             stages[named.get(last[0], last[0])] = now - last[1]
         last[:] = [message, now]
@@ -119,7 +135,7 @@ def child_build(catalog: Path, out: Path, as_of: date, jobs: int, result: Path) 
     progress("")
     fatal = [p.message for p in built.problems if p.level in ("fatal", "config")]
     unchanged = bool(getattr(built, "unchanged", False))  # the same inputs as the published site's build
-    found = {"build_s": time.perf_counter() - start, "stages_s": stages, "swapped": built.swapped,
+    found = {"build_s": time.perf_counter() - start, "stages_s": stages, "stages_at": stages_at, "swapped": built.swapped,
              "unchanged": unchanged, "outputs": built.outputs, "totals": (built.summary or {}).get("totals"),
              "fatal": fatal}  # fmt: skip
     result.write_text(json.dumps(found, ensure_ascii=False), encoding="utf-8")
@@ -179,7 +195,7 @@ def build_step(args: argparse.Namespace, as_of: date, name: str) -> dict[str, An
     changed = json.loads((args.work / "published" / paths.REPORT_DIR / paths.CHANGES_JSON).read_text("utf-8"))
     return {"as_of": as_of.isoformat(), "wall_s": measured.wall_s, "cpu_s": measured.cpu_s,
             "changes_by_folder": by_folder(changed),
-            "peak_bytes": measured.peak_bytes, "site_files": len(files),
+            "peak_bytes": measured.peak_bytes, "stage_peaks": stage_peaks(measured), "site_files": len(files),
             "site_bytes": sum(size for _, size in files.values()), "files_written": measured.result["outputs"]["written"],
             "new_inodes": len(new), "bytes_written": sum(new), **measured.result}  # fmt: skip
 
@@ -235,6 +251,8 @@ def table(figures: dict[str, Any]) -> str:
     for name in ("full", "incremental", "no_change"):
         stages = ", ".join(f"{k} {v:.1f}" for k, v in figures[name]["stages_s"].items())
         lines.append(f"{name} stages (s, in the build process): {stages}")
+        peaks = ", ".join(f"{k} {v / GIB:.2f}" for k, v in figures[name].get("stage_peaks", {}).items())
+        lines.append(f"{name} peak PSS by stage (GiB, whole tree): {peaks}")
     folders = ", ".join(f"{k} {v:,}" for k, v in figures["incremental"]["changes_by_folder"].items())
     lines.append(f"incremental: site paths added or changed, by folder: {folders}")
     for n, d in enumerate(figures["days"], start=1):

@@ -147,7 +147,16 @@ def _build(options: BuildOptions, stage: _Stages) -> BuildResult:
         tidy(options.out)
         report_nothing_changed(options.out)
         return BuildResult(remembered.problems, remembered.summary, unchanged=True)
-    inputs = read_inputs(options.catalog, options.out / paths.STATE_DIR)
+    staging = new_staging(options.out)  # the batch cache is spooled into it while the batches are read
+    try:
+        return _decide_and_write(options, stage, staging, print_)
+    finally:
+        discard(staging)
+
+
+def _decide_and_write(options: BuildOptions, stage: _Stages, staging: Path, print_: str) -> BuildResult:
+    spool = staging / paths.STATE_DIR / paths.BATCH_CACHE_DIR
+    inputs = read_inputs(options.catalog, options.out / paths.STATE_DIR, spool=spool)
     if not inputs.ok:
         return BuildResult(inputs.problems, config_ok=False)
     assert inputs.catalog is not None
@@ -159,12 +168,8 @@ def _build(options: BuildOptions, stage: _Stages) -> BuildResult:
     previous, found = read_previous(options.out, options.full)
     units, unsound = read_page_units(options.out, previous)
     ruled.problems.extend(found + unsound)
-    staging = new_staging(options.out)
-    try:
-        outputs = Outputs(staging / paths.SITE_DIR, previous)
-        return _write(inputs, ruled, options, _Writing(outputs, Units(units), print_), stage)
-    finally:
-        discard(staging)
+    outputs = Outputs(staging / paths.SITE_DIR, previous)
+    return _write(inputs, ruled, options, _Writing(outputs, Units(units), print_), stage)
 
 
 def _settings(options: BuildOptions) -> dict[str, object]:
@@ -175,9 +180,13 @@ def _settings(options: BuildOptions) -> dict[str, object]:
 
 
 def _rules(inputs: Inputs, options: BuildOptions) -> RulesResult:
+    """The rules stage; afterwards only the validated rows' ledger is kept (the report's), not their tables:
+    the public tables are all the later stages read, and a city's validated rows are gigabytes."""
     assert inputs.valid is not None and inputs.rules is not None
     first = read_first_published(options.out)
-    return apply_rules(inputs.valid, inputs.rules, options.as_of, first, inputs.rejected)
+    ruled = apply_rules(inputs.valid, inputs.rules, options.as_of, first, inputs.rejected)
+    inputs.valid.tables.clear()
+    return ruled
 
 
 @dataclass

@@ -66,20 +66,23 @@ class Inputs:
         return self.valid is not None and not has_config_errors(self.problems)
 
 
-def read_inputs(catalog_dir: Path, previous_state: Path | None = None, *, cache: bool = True) -> Inputs:
+def read_inputs(
+    catalog_dir: Path, previous_state: Path | None = None, *, cache: bool = True, spool: Path | None = None
+) -> Inputs:
     """Load the catalog, rules and commitment templates; if they are usable, read and validate every batch.
 
     ``previous_state`` is the previous build's ``state/`` folder (``out/state``; missing or unreadable is
     fine): files whose bytes are unchanged since then are not read or validated again (their cached outcome is
     taken), files that give no records now fall back on the rows they gave then. ``cache=False`` (``gongshi
-    check``, which writes nothing) skips encoding the new batch cache."""
+    check``, which writes nothing) skips encoding the new batch cache; ``spool`` is where the new cache's
+    entry files are written as they are encoded (the build's staging state), rather than held in memory."""
     catalog, problems = load_catalog(catalog_dir)
     rules, rule_problems = load_rules(catalog_dir)
     commitments, commitment_problems = load_commitments(catalog_dir)
     problems += rule_problems + commitment_problems + credit_config(catalog, rules)
     if catalog is None or rules is None or has_config_errors(problems):
         return Inputs(catalog, rules, problems=problems)
-    batches = read_batches(catalog, PreviousCache.open(previous_state), keep=cache)
+    batches = read_batches(catalog, PreviousCache.open(previous_state), keep=cache, spool=spool)
     raw, valid = batches.raw, check_commitment_items(batches.valid, batches.departments)
     rejected = rejected_departments(batches.departments, assemble_ledger([raw.ledger, valid.ledger]))
     found = problems + raw.problems + valid.problems
@@ -101,10 +104,12 @@ class Batches:
     cache: BatchCache  # for the next build
 
 
-def read_batches(catalog: Catalog, previous: PreviousCache, keep: bool = True) -> Batches:
+def read_batches(
+    catalog: Catalog, previous: PreviousCache, keep: bool = True, spool: Path | None = None
+) -> Batches:
     """Load and validate every batch file, oldest first per dataset, taking unchanged files' outcomes from
-    ``previous``; the new cache's entries are encoded only when ``keep``."""
-    cache = BatchCache()
+    ``previous``; the new cache's entries are encoded only when ``keep`` (into ``spool`` when given)."""
+    cache = BatchCache(spool=spool)
     outcomes = {
         spec.id: _dataset(catalog.root, spec, previous, cache if keep else None) for spec in catalog.datasets
     }

@@ -147,6 +147,11 @@ class BatchCache:
     entries: dict[str, Entry] = field(default_factory=dict)
     fresh: dict[str, bytes] = field(default_factory=dict)  # entry file name → Parquet, Arrow or JSON bytes
     carried: dict[str, Path] = field(default_factory=dict)  # entry file name → file in the previous state
+    # When set, new entry files go to this folder as they are encoded instead of into ``fresh``: a first
+    # build of a city encodes every batch, and holding those bytes until the end cost ≈ 0.35 GB a million
+    # records through the whole build. The build spools into its staging ``state/batches/``.
+    spool: Path | None = None
+    spooled: set[str] = field(default_factory=set)  # entry file names written into ``spool``
 
     def add(self, entry: Entry, table: pa.Table, previous: PreviousCache) -> None:
         """Cache a file just read: carried over when the previous state has the same entry file, else
@@ -155,13 +160,23 @@ class BatchCache:
         source = previous.file(entry.filename)
         if source is not None:
             self.carried[entry.filename] = source
-        elif entry.filename not in self.fresh:
-            self.fresh[entry.filename] = parquet_bytes(table)
+        elif entry.filename not in self.fresh and entry.filename not in self.spooled:
+            self._keep(entry.filename, parquet_bytes(table))
 
     def add_outcome(self, entry: Entry, outcome: Outcome) -> None:
         """Cache the outcome of a file just read and validated (always encoded: it was just computed)."""
         if entry.checked and self.entries.get(entry.path) == entry:
-            self.fresh.update(zip(entry.outcome_files, encode_outcome(outcome), strict=True))
+            for name, data in zip(entry.outcome_files, encode_outcome(outcome), strict=True):
+                self._keep(name, data)
+
+    def _keep(self, name: str, data: bytes) -> None:
+        """Hold new bytes for ``write_cache``: in ``spool`` when there is one, else in memory."""
+        if self.spool is None:
+            self.fresh[name] = data
+            return
+        self.spool.mkdir(parents=True, exist_ok=True)
+        (self.spool / name).write_bytes(data)
+        self.spooled.add(name)
 
     def carry(self, entry: Entry, previous: PreviousCache) -> None:
         """Keep a previous entry (its file unchanged, or unreadable this time) and its outcome if it has one."""
@@ -187,6 +202,9 @@ def write_cache(state_dir: Path, cache: BatchCache) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for filename, data in sorted(cache.fresh.items()):
         (folder / filename).write_bytes(data)
+    for filename in sorted(cache.spooled):
+        if cache.spool is not None and cache.spool.resolve() != folder.resolve():
+            os.replace(cache.spool / filename, folder / filename)
     for filename, source in sorted(cache.carried.items()):
         _carry(source, folder / filename)
     entries = {path: _written(folder, e) for path, e in sorted(cache.entries.items())}

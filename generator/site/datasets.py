@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 from markupsafe import Markup
 
 from generator.config import Portal
@@ -20,8 +21,8 @@ from generator.site import urls
 from generator.site.jinja import environment
 from generator.site.listings import month_groups
 from generator.site.schemaorg import dataset_jsonld
-from generator.site.view import FREQUENCIES, KIND_TITLES, DatasetView
-from generator.site.work import BulkData, columns, month_title
+from generator.site.view import DEPT, FREQUENCIES, KIND_TITLES, DatasetView
+from generator.site.work import BulkData, month_title
 
 TYPES = {"string": "文本", "date": "日期（YYYY-MM-DD）", "number": "数值", "integer": "整数"}
 FORMATS = {  # format → (label, what it is for), in the order the downloads are listed
@@ -89,8 +90,12 @@ def _depts(data: BulkData, vi: int) -> list[tuple[str, str, int]]:
     view = data.views[vi]
     if not (view.is_record_set and view.role("department")):
         return []
-    counts = view.frame.groupby("_dept", sort=True).size()
-    names = dict(zip(columns(data, vi)["dept"], columns(data, vi)["department"], strict=True))
+    counts = view.frame.groupby(DEPT, sort=True).size()
+    # each slug's name (the last row's, as a dict of all rows would give), without the per-process column
+    # lists: this runs in the parent before the workers fork, and lists made here would be theirs too
+    pairs = pd.DataFrame({"slug": view.frame[DEPT], "name": view.column("department")})
+    last = pairs.drop_duplicates("slug", keep="last")
+    names = dict(zip(last["slug"].tolist(), last["name"].tolist(), strict=True))
     rows = [(names[slug], urls.dept_page(view.id, slug), int(n)) for slug, n in counts.items() if slug]
     return sorted(rows)
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import jinja2
 import numpy as np
+import pandas as pd
 
 from generator.commitments.figures import ITEM, ITEM_NAME
 from generator.model import RECORD_ID
@@ -44,6 +45,7 @@ from generator.site.view import (
     item_names,
 )
 
+SAMPLE = 2000  # cells a column's distinct values are judged on (``pylist``)
 BRIEF_ROLES = (
     "date", "subject_name", "subject_type", "document", "summary", "department", "list_name", "valid_until",
 )  # fmt: skip
@@ -92,18 +94,32 @@ def columns(data: BulkData, vi: int) -> dict[str, list[str]]:
     key = ("columns", vi)
     if key not in data.cache:
         view = data.views[vi]
-        cols = {role: view.column(role).tolist() for role in BRIEF_ROLES}
+        cols = {role: pylist(view.column(role)) for role in BRIEF_ROLES}
         for name, column in (("id", RECORD_ID), ("archive", ARCHIVE), ("month", MONTH), ("dept", DEPT)):
-            cols[name] = view.frame[column].tolist()
+            cols[name] = pylist(view.frame[column])
         for column in DATES + FACTS:
-            cols[column] = view.frame[column].tolist() if column in view.frame.columns else []
+            cols[column] = pylist(view.frame[column]) if column in view.frame.columns else []
         for role in KIND_ROLES.get(view.kind, ()):
-            cols[role] = view.column(role).tolist()
+            cols[role] = pylist(view.column(role))
         for column in (ITEM, ITEM_NAME):
-            cols[column] = view.frame[column].tolist() if column in view.frame.columns else []
+            cols[column] = pylist(view.frame[column]) if column in view.frame.columns else []
         data.cache[key] = cols
     result: dict[str, list[str]] = data.cache[key]
     return result
+
+
+def pylist(column: pd.Series) -> list[str]:
+    """``column.tolist()``, but a column of few distinct values (departments, months, dates, kinds…) gives a
+    list whose equal values are one string object. Hand-made because ``tolist`` makes a new object per cell:
+    each worker holds these lists for the whole site stage, and at 1 M records they were ≈ 0.4 GiB a worker.
+    Whether a column is worth it is judged on a sample: factorising a column of unique values costs ≈ 7× a
+    plain ``tolist``, one of few values costs less than it (measured on 500 k cells)."""
+    sample = column.iloc[:SAMPLE]
+    if len(column) < 2 * SAMPLE or sample.nunique() > SAMPLE // 2 or column.hasnans:
+        found: list[str] = column.tolist()  # (factorize would turn None into NaN)
+        return found
+    codes, uniques = pd.factorize(column)
+    return np.asarray(uniques.tolist(), dtype=object)[codes].tolist()  # type: ignore[no-any-return]
 
 
 @dataclass(slots=True)

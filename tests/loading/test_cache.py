@@ -266,6 +266,30 @@ def test_an_unchanged_demo_catalog_read_from_the_cache_gives_the_same_inputs_and
     assert_same_inputs(read_inputs(catalog, cache=False), cold)  # gongshi check: no state at all
 
 
+def test_a_spooled_cache_holds_no_bytes_in_memory_and_writes_the_same_state_as_one_held_in_memory(
+    tmp_path: Path,
+) -> None:
+    catalog = demo_copy(tmp_path / "catalog")
+    held = read_inputs(catalog, tmp_path / "none")
+    spool = tmp_path / "staging" / paths.STATE_DIR / paths.BATCH_CACHE_DIR
+    spooled = read_inputs(catalog, tmp_path / "none", spool=spool)
+    assert spooled.batches.fresh == {}  # every new entry file went to disk as it was encoded
+    assert spooled.batches.spooled == set(held.batches.fresh)
+    write_batch_cache(tmp_path / "held", held)
+    write_batch_cache(spool.parent, spooled)  # the build writes the cache where it spooled it
+    elsewhere = tmp_path / "moved"
+    write_batch_cache(elsewhere, read_inputs(catalog, tmp_path / "none", spool=tmp_path / "spool2"))
+    for state in (spool.parent, elsewhere):
+        names = sorted(p.name for p in (state / paths.BATCH_CACHE_DIR).iterdir())
+        assert names == sorted(p.name for p in (tmp_path / "held" / paths.BATCH_CACHE_DIR).iterdir())
+        for name in names:
+            got = (state / paths.BATCH_CACHE_DIR / name).read_bytes()
+            assert got == (tmp_path / "held" / paths.BATCH_CACHE_DIR / name).read_bytes()
+        warm = read_inputs(catalog, state)
+        assert warm.batches.fresh == {} and warm.batches.spooled == set()  # all carried: a sound cache
+        assert_same_inputs(warm, held)
+
+
 def test_an_unchanged_file_is_taken_from_its_cached_outcome_not_read_again(tmp_path: Path) -> None:
     catalog, state = demo_copy(tmp_path / "catalog"), tmp_path / "state"
     write_batch_cache(state, read_inputs(catalog, state))

@@ -10,6 +10,7 @@ started are cancelled and the failure propagates. Checkpoint ``site-bulk`` is pa
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
@@ -53,11 +54,17 @@ def run_tasks(data: BulkData, tasks: list[Task], jobs: int) -> list[Written]:
 
 @contextmanager
 def _pool(data: BulkData, jobs: int) -> Iterator[ProcessPoolExecutor]:
+    """The workers, forked with the parent's objects frozen out of the garbage collector (``gc.freeze``, as
+    its documentation advises before a fork): a collection in a worker would otherwise write to the header of
+    every container it inherited — the tables' lists, the digest map's tuples — and so copy those pages into
+    each worker."""
+    gc.freeze()
     pool = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_adopt, initargs=(data, os.getpid()))
     try:
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
 
 
 def _context() -> multiprocessing.context.BaseContext:

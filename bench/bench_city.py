@@ -4,7 +4,8 @@ a rebuild without change — measured against the issue's targets.
 Steps, each build in a process of its own (``gongshi build``'s work, in-process in that child, with its stages
 timed) so that wall time, CPU time (the child and its workers, from the kernel's accounting of reaped
 children) and the peak memory of its whole process tree (sum of PSS, sampled every 0.25 s: pages forked workers
-share count once) belong to that build alone:
+share count once; also the peak within each stage, from the child's stage start times) belong to that build
+alone:
 
 1. ``gongshi sample --records N`` into ``<work>/catalog``;
 2. a full build into ``<work>/published`` as of ``--as-of``: wall, CPU, peak, files and bytes of ``site/``;

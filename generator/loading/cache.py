@@ -2,8 +2,9 @@
 internal ``state/batches/`` folder.
 
 Stage: load. The previous build's cache is opened before load (``PreviousCache.open``); the load and validate
-stages fill a ``BatchCache``; the build writes it into the staging ``state/`` folder at the end
-(``write_cache``), so it is swapped in with the rest of the new state, or not at all.
+stages fill a ``BatchCache`` (the build's spools each new entry file into the staging ``state/`` as it is
+encoded); the build completes it there at the end (``write_cache``), so it is swapped in with the rest of the
+new state, or not at all.
 
 Guarantees: an entry holds one file's rows exactly as the load stage read them — the schema's columns after
 hygiene, FILE and ROW — as Parquet, named by the file's SHA-256 and a key made of the gongshi version and the

@@ -203,8 +203,8 @@ def write_cache(state_dir: Path, cache: BatchCache) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for filename, data in sorted(cache.fresh.items()):
         (folder / filename).write_bytes(data)
-    for filename in sorted(cache.spooled):
-        if cache.spool is not None and cache.spool.resolve() != folder.resolve():
+    if cache.spool is not None and cache.spool.resolve() != folder.resolve():  # the build spools in place
+        for filename in sorted(cache.spooled):
             os.replace(cache.spool / filename, folder / filename)
     for filename, source in sorted(cache.carried.items()):
         _carry(source, folder / filename)

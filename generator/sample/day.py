@@ -55,11 +55,8 @@ SERIALS = ("seq", "iseq", "dseq")  # the plan columns that number a record's 文
 SERIAL_IN_DOCUMENT = re.compile(r"〔\d{4}〕0*(\d+)号$")
 CORRECTED_KINDS = ("penalty", "licensing", "other-act", "registration")
 REPAIRED_KINDS = ("penalty", "fulfilment")  # a public fulfilment record is a 失诺 (or a public 践诺)
-REVOKED_KINDS = (
-    "penalty",
-    "licensing",
-    "evaluation",
-)  # a revoked grade makes the subject's older one current
+# a revoked grade makes the subject's older one current
+REVOKED_KINDS = ("penalty", "licensing", "evaluation")
 DECIDED_WITHIN = 7  # working days before the as-of date
 CORRECTION_NOTE = "更正：经核实，原报送信息部分内容录入有误，已更正（{day}）"
 EXIT_NOTES = ("已提前移出：信用修复完成", "已提前移出：已履行相关义务", "已提前移出：经复核予以移出")
@@ -172,8 +169,8 @@ def _pool(public: dict[str, _Public], kinds: tuple[str, ...]) -> Chosen:
 
 
 def _repair_pool(public: dict[str, _Public], as_of: date) -> list[Chosen]:
-    """Penalties and 失诺 by preference: decided (committed) a year or more ago (past every minimum period), three months or more
-    ago, then any."""
+    """Penalties and 失诺 by preference: decided (committed) a year or more ago (past every minimum period),
+    three months or more ago, then any."""
     tiers: list[Chosen] = [[], [], []]
     for ds, p in sorted(public.items()):
         if p.spec.config.kind not in REPAIRED_KINDS:

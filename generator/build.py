@@ -40,6 +40,7 @@ from generator import __version__, paths
 from generator.checkpoints import checkpoint
 from generator.commitments import CommitmentOutputs, commitment_outputs
 from generator.commitments.figures import item_summaries
+from generator.digests import DigestMap
 from generator.failures import os_failure, output_busy, stage_failure
 from generator.inputs import Inputs, read_inputs, write_batch_cache
 from generator.lock import OutputBusy, hold_output
@@ -240,9 +241,7 @@ def _write(
     return BuildResult(problems, summary, swapped=replaced, outputs=outputs.counts() | report["counts"])
 
 
-def _changes(
-    previous: Previous, digests: dict[str, tuple[str, int]], replaced: bool, folder: Path
-) -> dict[str, Any]:
+def _changes(previous: Previous, digests: DigestMap, replaced: bool, folder: Path) -> dict[str, Any]:
     """Write ``report/changes.json``: the site paths this build adds, changes and removes (none when the site
     is not replaced), sorted, with their counts."""
     if replaced:

@@ -38,23 +38,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-DigestMap = dict[str, tuple[str, int]]  # site-relative path (forward slashes) → (digest, size in bytes)
-DIGEST_CHARS = 32  # 128 bits of SHA-256, hex
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from generator.digests import DIGEST_CHARS, DigestMap, Ledger, Written
+
 LINKLESS = (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP)  # a hard link is impossible here
 TEMP_SUFFIX = ".gongshi-new"  # a file being put in place by a rename, in the same folder
-
-
-class Written(NamedTuple):
-    """One file of the staging site as a writer left it."""
-
-    path: str  # relative to site/
-    digest: str
-    size: int
-    inode: int
-    linked: bool  # the previous site's file (same inode), carried rather than written
-    unmade: bool = (
-        False  # linked without being made at all: its inputs are unchanged (page units, derived files)
-    )
 
 
 def digest_bytes(data: bytes) -> str:
@@ -66,35 +57,47 @@ def digest_file(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()[:DIGEST_CHARS]
 
 
+class Intact(NamedTuple):
+    """A previous site's file as the previous build's map lists it, still there as listed."""
+
+    digest: str
+    size: int
+    inode: int
+
+
 @dataclass(frozen=True)
 class Previous:
     """The previous build's site and its digest map; ``trusted`` is False when there is no map to trust (a
     first build, ``--full``, or a missing, damaged or foreign map): then nothing is linked."""
 
     site: Path | None = None
-    files: DigestMap = field(default_factory=dict)
+    files: DigestMap = field(default_factory=DigestMap.of)
     trusted: bool = False
 
-    def source(self, rel: str, digest: str, size: int) -> os.stat_result | None:
+    def source(self, rel: str, digest: str, size: int) -> Intact | None:
         """The previous site's file at ``rel`` when the map says it holds exactly these bytes and it is still a
         regular file of that size; None otherwise."""
-        return self.intact(rel) if self.files.get(rel) == (digest, size) else None
+        listed = self._listed(rel)
+        return self._present(rel, listed) if listed == (digest, size) else None
 
-    def intact(self, rel: str) -> os.stat_result | None:
+    def intact(self, rel: str) -> Intact | None:
         """The previous site's file at ``rel`` when the map lists it and it is still a regular file of the
         listed size; None otherwise."""
-        found = self.stat(rel)
-        return found if found is not None and found.st_size == self.files[rel][1] else None
+        return self._present(rel, self._listed(rel))
 
-    def stat(self, rel: str) -> os.stat_result | None:
-        """``lstat`` of the previous site's file at ``rel`` if the map lists it and it is a regular file."""
-        if not self.trusted or self.site is None or rel not in self.files:
+    def _listed(self, rel: str) -> tuple[str, int] | None:
+        return self.files.get(rel) if self.trusted and self.site is not None else None
+
+    def _present(self, rel: str, listed: tuple[str, int] | None) -> Intact | None:
+        if listed is None:
             return None
         try:
             found = os.lstat(f"{self.site}/{rel}")  # a string, not a Path: called per page (measured 3×)
         except OSError:
             return None
-        return found if stat.S_ISREG(found.st_mode) else None
+        if not stat.S_ISREG(found.st_mode) or found.st_size != listed[1]:
+            return None
+        return Intact(listed[0], listed[1], found.st_ino)
 
 
 def carry_file(site: Path, previous: Previous, rel: str) -> Written | None:
@@ -102,10 +105,9 @@ def carry_file(site: Path, previous: Previous, rel: str) -> Written | None:
     (its inputs are unchanged); None when the previous site has no such file as its map says, or links are
     impossible here."""
     found = previous.intact(rel)
-    if found is None or previous.site is None or not link_over(f"{previous.site}/{rel}", f"{site}/{rel}"):
+    if found is None or not link_over(f"{previous.site}/{rel}", f"{site}/{rel}"):
         return None
-    digest, size = previous.files[rel]
-    return Written(rel, digest, size, found.st_ino, True, unmade=True)
+    return Written(rel, found.digest, found.size, found.inode, True, unmade=True)
 
 
 def put_bytes(site: Path, previous: Previous, rel: str, data: bytes) -> Written:
@@ -114,8 +116,8 @@ def put_bytes(site: Path, previous: Previous, rel: str, data: bytes) -> Written:
     digest, size = digest_bytes(data), len(data)
     found = previous.source(rel, digest, size)
     target = f"{site}/{rel}"  # strings, not Paths: called per page
-    if found is not None and previous.site is not None and link_over(f"{previous.site}/{rel}", target):
-        return Written(rel, digest, size, found.st_ino, True)
+    if found is not None and link_over(f"{previous.site}/{rel}", target):
+        return Written(rel, digest, size, found.inode, True)
     return Written(rel, digest, size, create(target, data), False)
 
 
@@ -179,7 +181,7 @@ class Outputs:
 
     site: Path
     previous: Previous = field(default_factory=Previous)
-    files: dict[str, Written] = field(default_factory=dict)
+    files: Ledger = field(default_factory=Ledger)
 
     def put(self, rel: str, data: bytes) -> None:
         """Write (or link) ``data`` at ``site/rel``, making its folder."""
@@ -191,7 +193,8 @@ class Outputs:
 
     def record(self, written: Iterable[Written]) -> None:
         """Note files written elsewhere (by ``put_bytes`` in a worker process)."""
-        self.files.update((w.path, w) for w in written)
+        for w in written:
+            self.files.add(w)
 
     def place(self, source: Path, rel: str) -> None:
         """Move the file ``source`` (written by a library, same filesystem) to ``site/rel`` — or, when the
@@ -200,13 +203,9 @@ class Outputs:
         target.parent.mkdir(parents=True, exist_ok=True)
         size, digest = os.lstat(source).st_size, digest_file(source)
         found = self.previous.source(rel, digest, size)
-        if (
-            found is not None
-            and self.previous.site is not None
-            and link_over(self.previous.site / rel, target)
-        ):
+        if found is not None and link_over(f"{self.previous.site}/{rel}", target):
             os.unlink(source)
-            self.record([Written(rel, digest, size, found.st_ino, True)])
+            self.record([Written(rel, digest, size, found.inode, True)])
             return
         os.replace(source, target)
         self.record([Written(rel, digest, size, os.lstat(target).st_ino, False)])
@@ -216,18 +215,18 @@ class Outputs:
         replace it by a link to the previous file when that holds the same bytes."""
         path = self.site / rel
         now = os.lstat(path)
-        old = self.previous.stat(rel)
-        if old is not None and old.st_ino == now.st_ino and self.previous.files[rel][1] == now.st_size:
-            carried = Written(rel, self.previous.files[rel][0], now.st_size, now.st_ino, True)
+        old = self.previous.intact(rel)
+        if old is not None and old.inode == now.st_ino:
+            carried = Written(rel, old.digest, now.st_size, now.st_ino, True)
             return self._keep(carried)  # already the previous file (the release stage links kept releases)
         digest = digest or digest_file(path)
         found = self.previous.source(rel, digest, now.st_size)
-        if found is not None and self.previous.site is not None and link_over(self.previous.site / rel, path):
-            return self._keep(Written(rel, digest, now.st_size, found.st_ino, True))
+        if found is not None and link_over(f"{self.previous.site}/{rel}", path):
+            return self._keep(Written(rel, digest, now.st_size, found.inode, True))
         return self._keep(Written(rel, digest, now.st_size, now.st_ino, False))
 
     def _keep(self, written: Written) -> Written:
-        self.files[written.path] = written
+        self.files.add(written)
         return written
 
     def current(self, rel: str) -> Written:
@@ -255,24 +254,37 @@ class Outputs:
 
     def seal(self) -> DigestMap:
         """Account for every regular file now in the staging site; the new site's digest map, sorted."""
-        present = dict(walk(self.site))
-        confirmed = {rel: w for rel, w in self.files.items() if present.get(rel) == w.inode}
-        by_inode = {w.inode: w for w in confirmed.values()}  # files that are what their writer recorded
-        found: dict[str, Written] = {}
-        for rel, inode in sorted(present.items()):
-            known = confirmed.get(rel)
-            if known is None:
-                twin = by_inode.get(inode)  # a hard link made within this build (a release ← data/latest)
+        listing = sorted(walk(self.site))
+        strays = {inode for rel, inode in listing if not self._confirmed(rel, inode)}
+        twins = self._by_inode(strays)  # files linked within this build (a release ← data/latest)
+        found = Ledger()
+        for rel, inode in listing:
+            known = self.files.get(rel)
+            if known is None or known.inode != inode:
+                twin = twins.get(inode)
                 known = twin._replace(path=rel) if twin is not None else self.adopt(rel)
-            found[rel] = known
+            found.add(known)
         self.files = found
-        return {rel: (w.digest, w.size) for rel, w in found.items()}
+        return found.digest_map()
+
+    def _confirmed(self, rel: str, inode: int) -> bool:
+        known = self.files.get(rel)
+        return known is not None and known.inode == inode
+
+    def _by_inode(self, inodes: set[int]) -> dict[int, Written]:
+        """The recorded files that have one of ``inodes`` and are still that file on disk."""
+        return {w.inode: w for w in self.files.with_inodes(inodes) if self._on_disk(w.path) == w.inode}
+
+    def _on_disk(self, rel: str) -> int:
+        try:
+            return os.lstat(self.site / rel).st_ino
+        except FileNotFoundError:
+            return -1
 
     def counts(self) -> dict[str, int]:
         """Files in the site, written new, linked from the previous site — of which ``unmade``: linked without
         being made (rendered, compressed…) at all."""
-        linked = sum(1 for w in self.files.values() if w.linked)
-        unmade = sum(1 for w in self.files.values() if w.unmade)
+        linked, unmade = self.files.flagged()
         return {
             "files": len(self.files),
             "written": len(self.files) - linked,
@@ -297,18 +309,24 @@ def walk(root: Path) -> Iterator[tuple[str, int]]:
 def changes(previous: Previous, new: DigestMap) -> dict[str, Any]:
     """Site paths added, changed and removed since the previous site. With a trusted map: by content. Without
     one, every file was written new, so every path the previous site also had counts as changed."""
+    paths, digests, sizes = new.columns()
     if previous.trusted:
-        before = previous.files
-        changed = sorted(p for p in new if p in before and before[p] != new[p])
+        before, old_digests, old_sizes = previous.files.columns()
         basis = "digests"
     else:
-        before = dict.fromkeys(
-            (rel for rel, _ in walk(previous.site)) if previous.site and previous.site.is_dir() else (),
-            ("", 0),
+        listed = (
+            sorted(rel for rel, _ in walk(previous.site)) if previous.site and previous.site.is_dir() else []
         )
-        changed = sorted(p for p in new if p in before)
+        before, old_digests, old_sizes = pa.array(listed, pa.large_string()), None, None
         basis = "listing" if previous.site and previous.site.is_dir() else "none"
-    added = sorted(p for p in new if p not in before)
-    removed = sorted(p for p in before if p not in new)
+    at = pc.index_in(paths, value_set=before)
+    kept = at.is_valid().to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(kept)
+    if old_digests is not None and old_sizes is not None:
+        old = at.drop_null().to_numpy()
+        rows = rows[(digests[rows] != old_digests[old]) | (sizes[rows] != old_sizes[old])]
+    gone = pc.invert(pc.is_in(before, value_set=paths))
+    added, changed = paths.filter(pc.invert(at.is_valid())).to_pylist(), paths.take(rows).to_pylist()
+    removed = before.filter(gone).to_pylist()
     counts = {"added": len(added), "changed": len(changed), "removed": len(removed)}
     return {"basis": basis, "counts": counts, "added": added, "changed": changed, "removed": removed}

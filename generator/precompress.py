@@ -17,7 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from generator import paths
-from generator.outputs import Outputs, Written, put_bytes
+from generator.digests import Written
+from generator.outputs import Outputs, put_bytes
 
 LEVEL = 9  # compressed once, downloaded many times
 GZ = ".gz"

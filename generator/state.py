@@ -25,7 +25,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from generator import __version__
-from generator.outputs import DIGEST_CHARS, DigestMap, Previous
+from generator.digests import DigestMap
+from generator.outputs import Previous
 from generator.paths import (
     PAGE_UNITS_FILE,
     PAGE_UNITS_SEAL,
@@ -40,7 +41,6 @@ from generator.site.units import PageUnits
 FIRST_PUBLISHED_FILE = "first-published.parquet"
 DIGESTS_FORMAT = 1
 UNITS_FORMAT = 1
-HEX = frozenset("0123456789abcdef")
 
 
 def read_first_published(out: Path) -> pd.Series:
@@ -67,18 +67,10 @@ def write_first_published(state_dir: Path, first_published: pd.Series) -> None:
 def write_site_digests(state_dir: Path, site: Path, digests: DigestMap) -> None:
     """Write the digest map of ``site`` (the staging site, about to be swapped in) and its seal."""
     state_dir.mkdir(parents=True, exist_ok=True)
-    rels = sorted(digests)
-    table = pa.table(
-        {
-            "path": pa.array(rels, pa.string()),
-            "digest": pa.array([digests[r][0] for r in rels], pa.string()),
-            "size": pa.array([digests[r][1] for r in rels], pa.int64()),
-        }
-    )
     target = state_dir / SITE_DIGESTS_FILE
-    pq.write_table(table, target, compression="zstd")
+    pq.write_table(digests.table(), target, compression="zstd")
     seal = {
-        "format": DIGESTS_FORMAT, "version": __version__, "files": len(rels), "sha256": _sha256(target),
+        "format": DIGESTS_FORMAT, "version": __version__, "files": len(digests), "sha256": _sha256(target),
         "site_inode": os.stat(site).st_ino,
     }  # fmt: skip
     text = json.dumps(seal, indent=1, sort_keys=True) + "\n"
@@ -193,22 +185,10 @@ def _seal_mismatch(seal: dict[str, object], table: Path, site: Path) -> str:
 
 
 def _digests(table: pa.Table, rows: object) -> DigestMap:
-    """The map from a table that passed its seal; raises ValueError on any row that is not well formed."""
-    if table.schema.names != ["path", "digest", "size"] or table.num_rows != rows:
-        raise ValueError("unexpected columns or row count")
-    paths, digests, sizes = (table.column(n).to_pylist() for n in ("path", "digest", "size"))
-    result: DigestMap = {}
-    for path, digest, size in zip(paths, digests, sizes, strict=True):
-        if not isinstance(path, str) or not isinstance(size, int) or not _is_digest(digest):
-            raise ValueError(f"malformed row for {path!r}")
-        result[path] = (digest, size)
-    if len(result) != len(paths):
-        raise ValueError("duplicate paths")
-    return result
-
-
-def _is_digest(value: object) -> bool:
-    return isinstance(value, str) and len(value) == DIGEST_CHARS and set(value) <= HEX
+    """The map from a table that passed its seal; raises ValueError when it is not well formed."""
+    if table.num_rows != rows:
+        raise ValueError("unexpected row count")
+    return DigestMap.read(table)
 
 
 def _sha256(path: Path) -> str:

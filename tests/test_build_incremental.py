@@ -23,6 +23,7 @@ import pytest
 
 from generator import paths
 from generator.build import BuildOptions, BuildResult, build
+from generator.digests import DigestMap
 from generator.outputs import Outputs, Previous, digest_bytes, put_bytes
 from tests.buildproc import tree_digest
 from tests.conftest import AS_OF, DEMO_CATALOG
@@ -225,7 +226,7 @@ def test_a_file_put_over_a_linked_one_never_writes_through_the_link(tmp_path: Pa
     old.mkdir()
     new.mkdir()
     (old / "a.html").write_bytes(b"same")
-    previous = Previous(old, {"a.html": (digest_bytes(b"same"), 4)}, trusted=True)
+    previous = Previous(old, DigestMap.of({"a.html": (digest_bytes(b"same"), 4)}), trusted=True)
     first = put_bytes(new, previous, "a.html", b"same")
     assert first.linked and (new / "a.html").stat().st_ino == (old / "a.html").stat().st_ino
     outputs = Outputs(new, previous)
@@ -242,8 +243,10 @@ def test_a_file_is_linked_only_when_digest_size_and_kind_all_match(tmp_path: Pat
     (old / "a").write_bytes(b"abc")
     (old / "b").symlink_to(old / "a")
     entry = (digest_bytes(b"abc"), 3)
-    untrusted = Previous(old, {"a": entry}, trusted=False)
-    trusted = Previous(old, {"a": entry, "b": entry, "c": (digest_bytes(b"xyz"), 3)}, trusted=True)
+    untrusted = Previous(old, DigestMap.of({"a": entry}), trusted=False)
+    trusted = Previous(
+        old, DigestMap.of({"a": entry, "b": entry, "c": (digest_bytes(b"xyz"), 3)}), trusted=True
+    )
     assert not put_bytes(new, untrusted, "a", b"abc").linked
     os.unlink(new / "a")
     assert put_bytes(new, trusted, "a", b"abc").linked

@@ -26,8 +26,9 @@ from datetime import date
 from pathlib import Path
 
 from generator import paths
+from generator.digests import DIGEST_CHARS
 from generator.model import DataFile, Publication, ReleaseInfo
-from generator.outputs import DIGEST_CHARS, Outputs
+from generator.outputs import Outputs
 from generator.packs.dcat import dcat_document
 from generator.packs.files import data_file
 from generator.packs.layout import Stamp

@@ -18,7 +18,8 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
 from generator.checkpoints import checkpoint
-from generator.outputs import Outputs, Written
+from generator.digests import Written
+from generator.outputs import Outputs
 from generator.site.listings import dept_pages, list_page_count, list_pages, month_groups, month_pages
 from generator.site.records import record_pages, subject_pages
 from generator.site.work import BulkData, take_written
@@ -32,24 +33,27 @@ _adopted: BulkData | None = None  # the data a forked worker was started with
 
 
 def render_bulk(data: BulkData, jobs: int, outputs: Outputs | None = None) -> list[str]:
-    """Write every bulk page (noting each in ``outputs``); return their paths relative to site/, sorted."""
-    written = run_tasks(data, plan(data), jobs)
-    if outputs is not None:
-        outputs.record(written)
-    return [w.path for w in written]
+    """Write every bulk page (noting each in ``outputs``); return their paths relative to site/, sorted. Each
+    task's records are noted as it finishes, not gathered first: a city's site has millions of pages."""
+    paths: list[str] = []
+    for written in run_tasks(data, plan(data), jobs):
+        if outputs is not None:
+            outputs.record(written)
+        paths += [w.path for w in written]
+    paths.sort()
+    return paths
 
 
-def run_tasks(data: BulkData, tasks: list[Task], jobs: int) -> list[Written]:
-    """Run ``tasks`` in ``jobs`` processes (in this one when ``jobs`` is 1); what was written, by path."""
+def run_tasks(data: BulkData, tasks: list[Task], jobs: int) -> Iterator[list[Written]]:
+    """Run ``tasks`` in ``jobs`` processes (in this one when ``jobs`` is 1); what each wrote, in task order."""
     if jobs <= 1 or len(tasks) <= 1:
         checkpoint("site-bulk")
-        results = [run(data, task) for task in tasks]
-    else:
-        with _pool(data, jobs) as pool:
-            rendering = pool.map(_run_adopted, tasks)
-            checkpoint("site-bulk")
-            results = list(rendering)
-    return sorted((w for written in results for w in written), key=lambda w: w.path)
+        yield from (run(data, task) for task in tasks)
+        return
+    with _pool(data, jobs) as pool:
+        rendering = pool.map(_run_adopted, tasks)
+        checkpoint("site-bulk")
+        yield from rendering
 
 
 @contextmanager

@@ -87,10 +87,11 @@ def previous_qr(data: BulkData, path: str, url: str) -> Markup | None:
     2.6 ms a code on a quiet machine), which is most of a full rebuild's report cost when only templates or code
     changed."""
     previous = data.previous
-    if previous.site is None or previous.intact(path) is None:
+    listed = previous.intact(path)
+    if listed is None or previous.site is None:
         return None
     raw = (previous.site / path).read_bytes()
-    if digest_bytes(raw) != previous.files[path][0]:
+    if digest_bytes(raw) != listed.digest:
         return None
     text = raw.decode("utf-8")
     found = PREVIOUS_QR.search(text)

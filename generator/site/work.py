@@ -23,8 +23,9 @@ import numpy as np
 import pandas as pd
 
 from generator.commitments.figures import ITEM, ITEM_NAME
+from generator.digests import Written
 from generator.model import RECORD_ID
-from generator.outputs import Previous, Written, carry_file, put_bytes
+from generator.outputs import Previous, carry_file, put_bytes
 from generator.site import urls
 from generator.site.jinja import environment
 from generator.site.periods import LAST_DAY, REPAIR_FROM

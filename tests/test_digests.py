@@ -1,0 +1,149 @@
+"""The columnar digest map and ledger answer exactly as a dict would, refuse malformed tables, and survive a
+trip to another interpreter (whose ``hash`` differs)."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from generator.digests import DigestMap, Ledger, Written
+from generator.outputs import Previous, changes
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def digest(rng: random.Random) -> str:
+    return f"{rng.getrandbits(128):032x}"
+
+
+def sample(n: int, seed: int = 7) -> dict[str, tuple[str, int]]:
+    rng = random.Random(seed)
+    names = ["s/7F/91610324MAF0J8AK7F.html", "r/临江市/光康.html", "a", "a/b", "é/ü.json"]
+    names += [f"r/{rng.getrandbits(8):02X}/{rng.getrandbits(40):010x}.html" for _ in range(n)]
+    return {name: (digest(rng), rng.randrange(0, 10**9)) for name in names}
+
+
+def test_a_map_answers_every_lookup_as_the_dict_it_was_made_from() -> None:
+    entries = sample(20_000)
+    found = DigestMap.of(entries)
+    assert len(found) == len(entries)
+    for rel, entry in entries.items():
+        assert found.get(rel) == entry and found[rel] == entry and rel in found
+    rng = random.Random(3)
+    for rel in ["", "s/7F", "r/临江市/光康.htm", "a/", *(f"x/{rng.getrandbits(60)}" for _ in range(5000))]:
+        assert found.get(rel) is None and rel not in found
+    with pytest.raises(KeyError):
+        found["nope"]
+    assert list(found) == sorted(entries)
+    assert dict(found.items()) == entries and found == entries
+
+
+def test_an_empty_map_lists_nothing() -> None:
+    empty = DigestMap.of()
+    assert len(empty) == 0 and list(empty) == [] and empty.get("a") is None
+    assert empty == {} and empty.table().num_rows == 0 and DigestMap.read(empty.table()) == empty
+
+
+def test_a_map_reads_back_its_own_table_and_sorts_a_foreign_one() -> None:
+    entries = sample(500)
+    made = DigestMap.of(entries)
+    assert made.table().column("path").to_pylist() == sorted(entries)
+    assert DigestMap.read(made.table()) == made
+    shuffled = made.table().take(pa.array(random.Random(1).sample(range(len(entries)), len(entries))))
+    assert DigestMap.read(shuffled) == made
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "why"),
+    [
+        ("digest", "0" * 31, "digest"),
+        ("digest", "A" * 32, "digest"),
+        ("digest", None, "missing"),
+        ("path", None, "missing"),
+        ("size", -1, "size"),
+        ("path", "b", "duplicate"),
+    ],
+)
+def test_a_malformed_table_is_refused(column: str, value: object, why: str) -> None:
+    rows = {"path": ["a", "b", "c"], "digest": ["0" * 32, "1" * 32, "2" * 32], "size": [1, 2, 3]}
+    rows[column] = [rows[column][0], rows[column][1], value]
+    table = pa.table({"path": pa.array(rows["path"]), "digest": pa.array(rows["digest"]),
+                      "size": pa.array(rows["size"], pa.int64())})  # fmt: skip
+    with pytest.raises(ValueError, match=why):
+        DigestMap.read(table)
+
+
+def test_a_table_with_other_columns_is_refused() -> None:
+    with pytest.raises(ValueError, match="columns"):
+        DigestMap.read(pa.table({"path": ["a"], "sha": ["0" * 32], "size": [1]}))
+
+
+def test_a_map_sent_to_another_interpreter_still_finds_its_paths() -> None:
+    """``hash`` is seeded per interpreter: the map must rebuild its index there, not carry this one's."""
+    entries = sample(2000)
+    blob = pickle.dumps(DigestMap.of(entries))
+    probe = "import pickle, sys; m = pickle.loads(sys.stdin.buffer.read()); print(m.get(sys.argv[1]))"
+    rel = sorted(entries)[1234]
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(ROOT)}
+    shown = subprocess.run([sys.executable, "-c", probe, rel], input=blob, capture_output=True, env=env)
+    assert shown.returncode == 0, shown.stderr.decode()
+    assert shown.stdout.decode().strip() == repr(entries[rel])
+
+
+def written(rel: str, n: int, *, linked: bool = False, unmade: bool = False) -> Written:
+    return Written(rel, f"{n:032x}", n, 1000 + n, linked, unmade)
+
+
+def test_a_ledger_keeps_the_last_record_of_each_path() -> None:
+    ledger = Ledger()
+    for w in [written("b", 1), written("a", 2, linked=True), written("b", 3, linked=True, unmade=True)]:
+        ledger.add(w)
+    assert len(ledger) == 2 and list(ledger) == ["b", "a"] and "a" in ledger and "c" not in ledger
+    assert ledger["b"] == written("b", 3, linked=True, unmade=True) and ledger.get("c") is None
+    assert ledger.flagged() == (2, 1)
+    assert ledger.with_inodes({1002, 999}) == [written("a", 2, linked=True)]
+
+
+def test_a_sorted_ledger_becomes_the_map_of_its_files_and_an_unsorted_one_is_refused() -> None:
+    ledger = Ledger()
+    for n, rel in enumerate(["a", "a/b", "c.html"]):
+        ledger.add(written(rel, n))
+    assert ledger.digest_map() == {"a": (f"{0:032x}", 0), "a/b": (f"{1:032x}", 1), "c.html": (f"{2:032x}", 2)}
+    ledger.add(written("b", 9))
+    with pytest.raises(ValueError, match="sorted"):
+        ledger.digest_map()
+
+
+def test_changes_by_digests_name_every_added_changed_and_removed_path() -> None:
+    before = DigestMap.of(
+        {"same": ("0" * 32, 1), "edited": ("1" * 32, 2), "grown": ("2" * 32, 3), "gone": ("3" * 32, 4)}
+    )
+    after = DigestMap.of(
+        {"same": ("0" * 32, 1), "edited": ("9" * 32, 2), "grown": ("2" * 32, 30), "new": ("4" * 32, 5)}
+    )
+    report = changes(Previous(Path("/nonexistent"), before, trusted=True), after)
+    assert report["basis"] == "digests"
+    assert (report["added"], report["changed"], report["removed"]) == (["new"], ["edited", "grown"], ["gone"])
+    assert report["counts"] == {"added": 1, "changed": 2, "removed": 1}
+
+
+def test_changes_without_a_trusted_map_count_every_path_the_old_site_had_as_changed(tmp_path: Path) -> None:
+    for rel in ["kept.html", "x/gone.html"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("old", encoding="utf-8")
+    after = DigestMap.of({"kept.html": ("0" * 32, 3), "new.html": ("1" * 32, 3)})
+    report = changes(Previous(tmp_path), after)
+    assert report["basis"] == "listing"
+    assert (report["added"], report["changed"], report["removed"]) == (
+        ["new.html"],
+        ["kept.html"],
+        ["x/gone.html"],
+    )
+    assert changes(Previous(), after)["basis"] == "none"

@@ -16,7 +16,7 @@ archive's page unit: carried with it or rendered with it). Guarantees:
   the rules compute from each record (公示截止期, 可申请信用修复日期: view columns, so in the unit's key; they
   follow from the record and the catalog's rules, so they are not part of the hash);
 - its number is ``<release>-<first 16 hex of the SHA-256 of the JSON file's bytes>``; the QR code (SVG, drawn
-  by segno at build time) and the printed check URL carry it: ``<base_url>check/?code=…&no=<number>`` (not the
+  at build time: ``generator.site.qr``) and the printed check URL carry it: ``<base_url>check/?code=…&no=<number>`` (not the
   full hash: the shorter address makes a smaller QR code, about 35 % cheaper to draw — measured 4.1 → 2.6 ms a
   report, which counts at a city's hundreds of thousands of archives).
   The check page hashes the current file in the browser: the same bytes mean the same public content;
@@ -29,29 +29,24 @@ archive's page unit: carried with it or rendered with it). Guarantees:
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
-import segno
 from markupsafe import Markup, escape
 
 from generator import paths
 from generator.outputs import digest_bytes
 from generator.packs.layout import RECORD_ID_HEADER, columns_for
 from generator.rules.periods import PUBLISH_UNTIL
-from generator.site import urls
+from generator.site import qr, urls
 from generator.site.view import BROKEN, UNVERIFIED, UNVERIFIED_LABEL, DatasetView
 from generator.site.work import Brief, BulkData, template, write_page
 
 IDENTITY_ROLES = ("subject_name", "subject_type", "subject_code", "id_type", "id_number")
 # record ID → (公示截止期, 可申请信用修复日期) as the rules compute them, each "" where none applies
 Dates = dict[str, tuple[str, str]]
-QR_MASK = 0  # a fixed mask: choosing the best of eight costs ~4× the time; any mask reads the same
-# What a drawn QR code depends on besides its URL: a previous report's code is reused only when it says the same
-QR_DRAWN_BY = f"segno-{segno.__version__}-m-{QR_MASK}"
 PREVIOUS_QR = re.compile(
     r'<svg role="img"[^>]*? data-qr="([^"]*)"[^>]*>.*?</svg>\n?', re.S
 )  # as drawn: with its newline
@@ -68,24 +63,11 @@ def check_url(base_url: str, code: str, number: str) -> str:
     return f"{base_url}{urls.check_page()}?code={code}&no={number}"
 
 
-def qr_svg(url: str) -> Markup:
-    """A QR code of ``url`` as an inline SVG (sized by CSS), labelled for screen readers."""
-    out = io.BytesIO()
-    segno.make(url, error="m", mask=QR_MASK, boost_error=False).save(
-        out, kind="svg", xmldecl=False, svgns=True, omitsize=True, border=2, svgclass="gs-report__qr"
-    )
-    svg = out.getvalue().decode("ascii")
-    return Markup(
-        svg.replace("<svg ", f'<svg role="img" aria-label="核验本报告的二维码" data-qr="{QR_DRAWN_BY}" ', 1)
-    )
-
-
 def previous_qr(data: BulkData, path: str, url: str) -> Markup | None:
     """The QR code the previous site's report at ``path`` holds for ``url``, when the previous build's trusted
-    digest map vouches for that file's bytes and the code was drawn the same way (``QR_DRAWN_BY``); None
-    otherwise. Reading and checking the old page costs a few per cent of drawing a code again (measured: about
-    2.6 ms a code on a quiet machine), which is most of a full rebuild's report cost when only templates or code
-    changed."""
+    digest map vouches for that file's bytes and the code was drawn the same way (``qr.DRAWN_BY``); None
+    otherwise. Reading and checking the old page costs less than drawing the code again (``generator.site.qr``),
+    which is most of a full rebuild's report cost when only templates or code changed."""
     previous = data.previous
     listed = previous.intact(path)
     if listed is None or previous.site is None:
@@ -96,7 +78,7 @@ def previous_qr(data: BulkData, path: str, url: str) -> Markup | None:
     text = raw.decode("utf-8")
     found = PREVIOUS_QR.search(text)
     printed = f'<span class="gs-code">{escape(url)}</span>'
-    return Markup(found.group(0)) if found and found.group(1) == QR_DRAWN_BY and printed in text else None
+    return Markup(found.group(0)) if found and found.group(1) == qr.DRAWN_BY and printed in text else None
 
 
 def write_report(data: BulkData, code: str, json_path: str, records: list[tuple[int, Brief]]) -> str:
@@ -115,12 +97,12 @@ def write_report(data: BulkData, code: str, json_path: str, records: list[tuple[
 def _context(data: BulkData, document: dict[str, Any], sha256: str, dates: Dates) -> dict[str, Any]:
     code, release = str(document["code"]), str(document["release"] or "")
     url = check_url(data.base_url, code, report_number(release, sha256))
-    qr = previous_qr(data, urls.report_page(code), url) or qr_svg(url)
+    drawn = previous_qr(data, urls.report_page(code), url) or qr.qr_svg(url)
     portal, publisher = data.issuer
     return {
         "code": code, "name": document["name"], "kind": document["kind"], "release": release,
         "total": document["total"], "number": report_number(release, sha256),
-        "check_url": url, "qr": qr, "portal": portal, "publisher": publisher,
+        "check_url": url, "qr": drawn, "portal": portal, "publisher": publisher,
         "base_url": data.base_url, "listed": document["listed"], "groups": _groups(data, document, dates),
         "rel": urls.BULK_REL, "archive": urls.subject_page(code), "check_page": urls.check_page(),
         "script": paths.REPORT_SCRIPT, "kinds": _catalog_kinds(data),

@@ -16,7 +16,7 @@ page's path. Guarantees:
   in order, its rows' keys, its month and its neighbouring months. Everything the rows do not carry —
   the theme shell (nav, portal name), the portal's name and publisher (credit reports print them), the
   templates and the render code (with the data packs' column naming, which the subject JSON shares),
-  gongshi's and the libraries' versions (segno draws the reports' QR codes), the base URL, the views'
+  gongshi's and the libraries' versions (zxing-cpp encodes the reports' QR codes), the base URL, the views'
   configuration (an evaluation dataset's grades: their titles and meanings) and schemas, the measures linked
   from list entries — is one
   ``fingerprint``; when it differs from the previous build's, no unit is carried (a template edit re-renders
@@ -51,7 +51,7 @@ from generator.site.shell import Shell
 from generator.site.view import DatasetView
 from generator.site.work import BulkData, Fresh
 
-KEY_LIBRARIES = ("jinja2", "markupsafe", "mkdocs", "mkdocs-material", "numpy", "pandas", "segno")
+KEY_LIBRARIES = ("jinja2", "markupsafe", "mkdocs", "mkdocs-material", "numpy", "pandas", "zxing-cpp")
 # outside site/ but shaping what bulk files show: the column headers of the per-subject JSON; the commitment
 # figures' JSON and 践诺率 text on commitment item pages
 SHARED_CODE = ("packs/layout.py", "commitments/figures.py")

@@ -3,7 +3,7 @@ natural person; it shows every record of the subject's JSON file and nothing wit
 printed check URL carry the SHA-256 of that file's bytes; it bakes in no build date, so a later as-of date
 alone re-renders nothing; it is carried with its archive and changes with it.
 
-Real renders of the site fixture publication (real mkdocs-material, real segno), and the real demo build.
+Real renders of the site fixture publication (real mkdocs-material, real zxing-cpp), and the real demo build.
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ from markupsafe import escape
 
 from generator import paths
 from generator.model import RECORD_ID
-from generator.site import api, credit_report, render_site, urls
+from generator.site import api, credit_report, qr, render_site, urls
 from generator.site.units import PageUnits
 from tests.conftest import DEMO_CATALOG
+from tests.qrdecode import decode_svg
 from tests.site.conftest import (
     AS_OF,
     BASE_URL,
@@ -76,7 +77,8 @@ def test_the_number_qr_code_and_check_url_carry_the_sha256_of_the_subject_json(s
         assert printed is not None
         assert html.unescape(printed.group(1)) == f"{BASE_URL}check/?code={code}&no={number}"
         assert re.search(r'<svg role="img" aria-label="[^"]+"[^>]*class="gs-report__qr"', page)
-        assert str(credit_report.qr_svg(html.unescape(printed.group(1)))) in page  # the QR encodes that URL
+        drawn = re.search(r'<svg role="img".*?</svg>', page, re.S)
+        assert drawn is not None and decode_svg(drawn.group(0)) == html.unescape(printed.group(1))
 
 
 def test_the_report_shows_every_record_of_the_json_with_its_facts_and_the_identity_once(site: Path) -> None:
@@ -143,7 +145,7 @@ def test_a_report_rendered_again_reuses_the_previous_qr_code_instead_of_drawing_
     def no_drawing(*args: object, **kwargs: object) -> None:
         raise AssertionError("a QR code was drawn again")
 
-    monkeypatch.setattr(credit_report.segno, "make", no_drawing)
+    monkeypatch.setattr(qr.zxingcpp, "create_barcode", no_drawing)
     again = render(
         publication(), tmp_path / "again", (previous, PageUnits())
     )  # no units: every page rendered
@@ -155,10 +157,10 @@ def test_a_report_rendered_again_reuses_the_previous_qr_code_instead_of_drawing_
 def test_a_qr_code_drawn_another_way_is_drawn_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first = render(publication(), tmp_path / "first")
     previous, _ = first.previous()
-    assert f'data-qr="{credit_report.QR_DRAWN_BY}"' in report(first.site, COMPANY_CODE)
-    monkeypatch.setattr(credit_report, "QR_DRAWN_BY", "segno-0-l-7")
+    assert f'data-qr="{qr.DRAWN_BY}"' in report(first.site, COMPANY_CODE)
+    monkeypatch.setattr(qr, "DRAWN_BY", "zxing-cpp-0-L")
     again = render(publication(), tmp_path / "again", (previous, PageUnits()))
-    assert 'data-qr="segno-0-l-7"' in report(again.site, COMPANY_CODE)
+    assert 'data-qr="zxing-cpp-0-L"' in report(again.site, COMPANY_CODE)
 
 
 def test_no_withdrawn_record_is_in_any_report_of_the_demo_build(demo_build: Path) -> None:

@@ -17,12 +17,22 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
+import numpy as np
+
 from generator.checkpoints import checkpoint
 from generator.digests import Written
 from generator.outputs import Outputs
-from generator.site.listings import dept_pages, list_page_count, list_pages, month_groups, month_pages
+from generator.site.columns import Rows
+from generator.site.listings import (
+    LIST_PAGE_SIZE,
+    dept_pages,
+    list_page_count,
+    list_pages,
+    month_groups,
+    month_pages,
+)
 from generator.site.records import record_pages, subject_pages
-from generator.site.work import BulkData, take_written
+from generator.site.work import BulkData, start_task, take_written
 from generator.workers import die_with_parent
 
 CHUNK = 2000  # records or subjects per task: small enough to balance two workers, large enough to amortise
@@ -111,6 +121,7 @@ def run(data: BulkData, task: Task) -> list[Written]:
     """Render one task's pages; what it wrote."""
     kind, vi, start, stop = task
     take_written(data)  # nothing left over from an earlier task that failed
+    start_task(data, task_rows(data, task))
     renderers: dict[str, Callable[[], list[str]]] = {
         "record": lambda: record_pages(data, vi, start, stop),
         "month": lambda: month_pages(data, vi, start, stop),
@@ -119,4 +130,24 @@ def run(data: BulkData, task: Task) -> list[Written]:
         "subject": lambda: subject_pages(data, start, stop),
     }
     renderers[kind]()
+    start_task(data, {})  # its columns are not kept
     return take_written(data)
+
+
+def task_rows(data: BulkData, task: Task) -> dict[int, Rows]:
+    """The rows of each view a task reads (a department task: none named, it reads two columns of its view)."""
+    kind, vi, start, stop = task
+    if kind == "record":
+        return {vi: Rows(start, stop)}
+    if kind == "list":
+        n = len(data.views[vi].frame)
+        return {vi: Rows(min(start * LIST_PAGE_SIZE, n), min(stop * LIST_PAGE_SIZE, n))}
+    if kind == "month":
+        groups = month_groups(data, vi)[start:stop]
+        return {vi: Rows.of(np.concatenate([positions for _, positions in groups]))} if groups else {}
+    if kind == "subject":
+        subjects = data.subjects
+        a, b = subjects.starts[start], subjects.starts[stop]
+        views, positions = subjects.view[a:b], subjects.pos[a:b]
+        return {int(v): Rows.of(positions[views == v]) for v in np.unique(views)}
+    return {}

@@ -50,7 +50,7 @@ def month_groups(data: BulkData, vi: int) -> list[tuple[str, np.ndarray]]:
 def month_pages(data: BulkData, vi: int, start: int, stop: int) -> list[str]:
     """All pages of months ``start:stop`` (by ``month_groups`` order): all departments, then each one."""
     groups = month_groups(data, vi)
-    view, dept_names = data.views[vi], columns(data, vi)["department"]
+    view, c = data.views[vi], columns(data, vi)
     written = []
     for i in range(start, stop):
         month, positions = groups[i]
@@ -63,7 +63,8 @@ def month_pages(data: BulkData, vi: int, start: int, stop: int) -> list[str]:
                 written += pages
                 continue
         depts = [
-            (dept_names[ps[0]], urls.month_page(view.id, month, 1, s), len(ps)) for s, ps in by_dept.items()
+            (c["department"][c.local(ps[0])], urls.month_page(view.id, month, 1, s), len(ps))
+            for s, ps in by_dept.items()
         ]
         depts.sort(key=lambda d: (d[0], d[1]))
         near = {
@@ -87,11 +88,13 @@ def _near(dataset: str, groups: list[tuple[str, np.ndarray]], i: int) -> tuple[s
 
 
 def _by_dept(data: BulkData, vi: int, positions: np.ndarray) -> dict[str, list[int]]:
-    slugs = columns(data, vi)["dept"]
+    c = columns(data, vi)
+    slugs = c["dept"]
     buckets: dict[str, list[int]] = {}
     for p in positions.tolist():
-        if slugs[p]:
-            buckets.setdefault(slugs[p], []).append(p)
+        slug = slugs[c.local(p)]
+        if slug:
+            buckets.setdefault(slug, []).append(p)
     return buckets
 
 
@@ -100,7 +103,8 @@ def _listing(
 ) -> list[str]:
     view = data.views[vi]
     pages = _pages(view.id, month, len(rows), slug)
-    dept = columns(data, vi)["department"][rows[0]] if slug else ""
+    c = columns(data, vi)
+    dept = c["department"][c.local(rows[0])] if slug else ""
     heading = f"{view.title} · {month_title(month)}" + (f" · {dept}" if dept else "")
     page = template("bulk/listing.html")
     written = []
@@ -121,11 +125,13 @@ def _days(data: BulkData, vi: int, month: str, positions: np.ndarray) -> list[tu
     date that is not a whole ISO day, so that it cannot be paged by day)."""
     if len(positions) <= PAGE_SIZE or month == urls.UNDATED:
         return []
-    dates = columns(data, vi)["date"]
+    c = columns(data, vi)
+    dates = c["date"]
     days: dict[str, list[int]] = {}
     for p in positions.tolist():
-        day = dates[p][:10]
-        if not ISO_DAY.match(day) or dates[p] != day:
+        date = dates[c.local(p)]
+        day = date[:10]
+        if not ISO_DAY.match(day) or date != day:
             return []
         days.setdefault(day, []).append(p)
     return list(days.items())  # positions are newest first, so days are too
@@ -207,7 +213,7 @@ def dept_pages(data: BulkData, vi: int) -> list[str]:
     names: dict[str, str] = {}
     for month, positions in month_groups(data, vi):
         for slug, ps in _by_dept(data, vi, positions).items():
-            names.setdefault(slug, cols["department"][ps[0]])
+            names.setdefault(slug, cols["department"][cols.local(ps[0])])
             months.setdefault(slug, []).append(
                 (month_title(month), urls.month_page(view.id, month, 1, slug), len(ps))
             )

@@ -46,12 +46,13 @@ def record_pages(data: BulkData, vi: int, start: int, stop: int) -> list[str]:
     rows = view.frame.iloc[start:stop][names].to_numpy(dtype=object)
     page = template("bulk/record.html")
     date_title = field_title(view, "date", "日期")
-    ids, fresh = columns(data, vi)["id"], data.fresh.records.get(vi)
+    c, fresh = columns(data, vi), data.fresh.records.get(vi)
+    ids = c["id"][c.local(start) : c.local(start) + stop - start]  # (a record task reads a run of rows)
     links, grade = _links(view, start, stop), view.role("grade") or ""
     written = []
     for p, row in enumerate(rows, start):
-        if fresh is not None and fresh[p] and carry_pages(data, [urls.record_page(ids[p])]):
-            written.append(urls.record_page(ids[p]))
+        if fresh is not None and fresh[p] and carry_pages(data, [urls.record_page(ids[p - start])]):
+            written.append(urls.record_page(ids[p - start]))
             continue
         r = brief(data, vi, p)
         heading = r.name or r.document or (r.summary if view.kind == "commitment-items" else "") or r.id

@@ -5,7 +5,7 @@ deep, like the shell), stamped into the theme shell with its canonical URL under
 when the previous site has exactly those bytes there, hard-linked from it (``generator.outputs``); a unit's
 other files (the per-subject JSON) are written the same way by ``write_file``; each file
 written is noted in the process's ``cache["written"]`` for its task to return (never shared state); the columns
-a worker reads are converted from the tables once per process and then only indexed; a record's short form
+a task reads are converted from the tables for its rows only (``generator.site.columns``); a record's short form
 (``Brief``) carries what archives and reports show of the credit kinds (#15) — a grade's title, meaning and
 badge from the dataset's scale, a registration's unverified label, a commitment's item and 核查结果 — all read
 from view columns or the dataset's configuration, so the page-unit keys cover them.
@@ -20,23 +20,18 @@ from typing import Any
 
 import jinja2
 import numpy as np
-import pandas as pd
 
 from generator.commitments.figures import ITEM, ITEM_NAME
 from generator.digests import Written
-from generator.model import RECORD_ID
 from generator.outputs import Previous, carry_file, put_bytes
 from generator.site import urls
+from generator.site.columns import DATES, FACTS, KIND_ROLES, Columns, Rows
 from generator.site.jinja import environment
-from generator.site.periods import LAST_DAY, REPAIR_FROM
 from generator.site.shell import Shell
 from generator.site.subjects import Subjects
 from generator.site.view import (
-    ARCHIVE,
     BROKEN,
-    DEPT,
     LIST_TYPES,
-    MONTH,
     UNVERIFIED,
     UNVERIFIED_LABEL,
     DatasetView,
@@ -45,20 +40,6 @@ from generator.site.view import (
     grade_scale,
     item_names,
 )
-
-SAMPLE = 2000  # cells a column's distinct values are judged on (``pylist``)
-BRIEF_ROLES = (
-    "date", "subject_name", "subject_type", "document", "summary", "department", "list_name", "valid_until",
-)  # fmt: skip
-DATES = (LAST_DAY, REPAIR_FROM)  # 公示截止期, 可申请信用修复日期 (``periods``; absent from unannotated views)
-# The key facts an archive entry shows besides its roles: content and amounts of the built-in schemas.
-FACTS = ("CF_NR", "CF_NR_FK", "CF_NR_WFFF", "XK_NR", "XK_XKBH", "MD_RDYJ", "ZC_HYRQ")  # ZC_HYRQ: 核验日期
-# The roles of the credit kinds (#15) an archive and a report read, by dataset kind (other kinds: none)
-KIND_ROLES = {
-    "evaluation": ("grade", "sector", "valid_until"),
-    "registration": ("category", "verification", "valid_until"),
-    "fulfilment": ("commitment_item", "result", "checked_on"),
-}
 
 
 @dataclass
@@ -90,37 +71,23 @@ class BulkData:
     cache: dict[Any, Any] = field(default_factory=dict)  # per process: columns, month groups, folders made
 
 
-def columns(data: BulkData, vi: int) -> dict[str, list[str]]:
-    """The columns listings need, as Python lists, converted once per process."""
+def columns(data: BulkData, vi: int) -> Columns:
+    """The columns of view ``vi`` the current task reads, over its rows (``task_rows``; all rows when the task
+    named none for the view)."""
     key = ("columns", vi)
     if key not in data.cache:
         view = data.views[vi]
-        cols = {role: pylist(view.column(role)) for role in BRIEF_ROLES}
-        for name, column in (("id", RECORD_ID), ("archive", ARCHIVE), ("month", MONTH), ("dept", DEPT)):
-            cols[name] = pylist(view.frame[column])
-        for column in DATES + FACTS:
-            cols[column] = pylist(view.frame[column]) if column in view.frame.columns else []
-        for role in KIND_ROLES.get(view.kind, ()):
-            cols[role] = pylist(view.column(role))
-        for column in (ITEM, ITEM_NAME):
-            cols[column] = pylist(view.frame[column]) if column in view.frame.columns else []
-        data.cache[key] = cols
-    result: dict[str, list[str]] = data.cache[key]
-    return result
+        rows = data.cache.get("rows", {}).get(vi) or Rows(0, len(view.frame))
+        data.cache[key] = Columns(view, rows)
+    found: Columns = data.cache[key]
+    return found
 
 
-def pylist(column: pd.Series) -> list[str]:
-    """``column.tolist()``, but a column of few distinct values (departments, months, dates, kinds…) gives a
-    list whose equal values are one string object. Hand-made because ``tolist`` makes a new object per cell:
-    each worker holds these lists for the whole site stage, and at 1 M records they were ≈ 0.4 GiB a worker.
-    Whether a column is worth it is judged on a sample: factorising a column of unique values costs ≈ 7× a
-    plain ``tolist``, one of few values costs less than it (measured on 500 k cells)."""
-    sample = column.iloc[:SAMPLE]
-    if len(column) < 2 * SAMPLE or sample.nunique() > SAMPLE // 2 or column.hasnans:
-        found: list[str] = column.tolist()  # (factorize would turn None into NaN)
-        return found
-    codes, uniques = pd.factorize(column)
-    return np.asarray(uniques.tolist(), dtype=object)[codes].tolist()  # type: ignore[no-any-return]
+def start_task(data: BulkData, rows: dict[int, Rows]) -> None:
+    """Forget the previous task's columns; the next task reads ``rows`` of each view it names."""
+    for key in [k for k in data.cache if isinstance(k, tuple) and k[0] == "columns"]:
+        del data.cache[key]
+    data.cache["rows"] = rows
 
 
 @dataclass(slots=True)
@@ -168,6 +135,7 @@ class Brief:
 def brief(data: BulkData, vi: int, p: int) -> Brief:
     """The short form of record ``p`` of view ``vi``."""
     c = columns(data, vi)
+    p = c.local(p)  # from here on, the row's place in the task's lists
     record = Brief(
         c["id"][p], c["date"][p], c["subject_name"][p], c["subject_type"][p], c["archive"][p], c["document"][p],
         c["summary"][p], c["department"][p], c["month"][p],
@@ -184,7 +152,7 @@ def brief(data: BulkData, vi: int, p: int) -> Brief:
     return record
 
 
-def _credit_kind(data: BulkData, vi: int, kind: str, c: dict[str, list[str]], p: int, record: Brief) -> None:
+def _credit_kind(data: BulkData, vi: int, kind: str, c: Columns, p: int, record: Brief) -> None:
     """Fill the facts the archive and the report show for a record of a credit kind (#15)."""
     record.dataset_kind = kind
     if kind == "evaluation":

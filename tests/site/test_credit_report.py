@@ -23,7 +23,7 @@ from markupsafe import escape
 
 from generator import paths
 from generator.model import RECORD_ID
-from generator.site import api, credit_report, qr, render_site, urls
+from generator.site import api, qr, render_site, urls
 from generator.site.units import PageUnits
 from tests.conftest import DEMO_CATALOG
 from tests.qrdecode import decode_svg

@@ -37,15 +37,15 @@ from pathlib import Path
 from typing import Any
 
 from generator import __version__, paths
+from generator.changes import write_changes
 from generator.checkpoints import checkpoint
 from generator.commitments import CommitmentOutputs, commitment_outputs
 from generator.commitments.figures import item_summaries
-from generator.digests import DigestMap
 from generator.failures import os_failure, output_busy, stage_failure
 from generator.inputs import Inputs, read_inputs, write_batch_cache
 from generator.lock import OutputBusy, hold_output
 from generator.model import Publication
-from generator.outputs import Outputs, Previous, changes
+from generator.outputs import Outputs
 from generator.packs import write_packs
 from generator.precompress import precompress
 from generator.problems import Problem, fatal, has_config_errors, has_errors, problem
@@ -235,25 +235,10 @@ def _write(
     remember(staging / paths.STATE_DIR, writing.fingerprint, summary, problems)
     names = _swapped(options, summary, problems)
     replaced = paths.SITE_DIR in names
-    report = _changes(outputs.previous, digests, replaced, staging / paths.REPORT_DIR)
+    report = write_changes(outputs.previous, digests, replaced, staging / paths.REPORT_DIR)
     stage("swap")
     swap_in(staging, options.out, names)
     return BuildResult(problems, summary, swapped=replaced, outputs=outputs.counts() | report["counts"])
-
-
-def _changes(previous: Previous, digests: DigestMap, replaced: bool, folder: Path) -> dict[str, Any]:
-    """Write ``report/changes.json``: the site paths this build adds, changes and removes (none when the site
-    is not replaced), sorted, with their counts."""
-    if replaced:
-        report = changes(previous, digests)
-    else:
-        report = {"basis": "none", "counts": {"added": 0, "changed": 0, "removed": 0}, "added": [], "changed": [],
-                  "removed": []}  # fmt: skip
-    report = {"site_replaced": replaced, **report}
-    folder.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(report, ensure_ascii=False, indent=1) + "\n"
-    (folder / paths.CHANGES_JSON).write_text(text, encoding="utf-8")
-    return report
 
 
 def _release(pub: Publication, options: BuildOptions, outputs: Outputs, ruled: RulesResult) -> None:

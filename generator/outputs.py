@@ -15,8 +15,7 @@ Guarantees:
 - a file that a library writes itself (mkdocs' pages and theme, pyarrow, xlsxwriter, zip) is adopted after
   writing: hashed, and replaced (rename over) by a link to the previous file when the bytes are equal;
 - ``Outputs.seal`` accounts for every regular file of the staging site (adopting any no writer recorded) and
-  returns the new site's digest map; ``changes`` compares it with the previous map (or, when there was none
-  to trust, with the previous site's listing). Kept older releases, which the release stage carries as hard
+  returns the new site's digest map (``generator.changes`` compares it with the previous one). Kept older releases, which the release stage carries as hard
   links whatever the map says, take the previous map's digest while they are still the previous file (same
   inode and size), and are hashed otherwise.
 
@@ -36,11 +35,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
-
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
+from typing import NamedTuple
 
 from generator.digests import DIGEST_CHARS, DigestMap, Ledger, Written
 
@@ -304,29 +299,3 @@ def walk(root: Path) -> Iterator[tuple[str, int]]:
                     stack.append((Path(entry.path), prefix + entry.name + "/"))
                 elif entry.is_file(follow_symlinks=False):
                     yield prefix + entry.name, entry.stat(follow_symlinks=False).st_ino
-
-
-def changes(previous: Previous, new: DigestMap) -> dict[str, Any]:
-    """Site paths added, changed and removed since the previous site. With a trusted map: by content. Without
-    one, every file was written new, so every path the previous site also had counts as changed."""
-    paths, digests, sizes = new.columns()
-    if previous.trusted:
-        before, old_digests, old_sizes = previous.files.columns()
-        basis = "digests"
-    else:
-        listed = (
-            sorted(rel for rel, _ in walk(previous.site)) if previous.site and previous.site.is_dir() else []
-        )
-        before, old_digests, old_sizes = pa.array(listed, pa.large_string()), None, None
-        basis = "listing" if previous.site and previous.site.is_dir() else "none"
-    at = pc.index_in(paths, value_set=before)
-    kept = at.is_valid().to_numpy(zero_copy_only=False)
-    rows = np.flatnonzero(kept)
-    if old_digests is not None and old_sizes is not None:
-        old = at.drop_null().to_numpy()
-        rows = rows[(digests[rows] != old_digests[old]) | (sizes[rows] != old_sizes[old])]
-    gone = pc.invert(pc.is_in(before, value_set=paths))
-    added, changed = paths.filter(pc.invert(at.is_valid())).to_pylist(), paths.take(rows).to_pylist()
-    removed = before.filter(gone).to_pylist()
-    counts = {"added": len(added), "changed": len(changed), "removed": len(removed)}
-    return {"basis": basis, "counts": counts, "added": added, "changed": changed, "removed": removed}

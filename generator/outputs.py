@@ -15,9 +15,9 @@ Guarantees:
 - a file that a library writes itself (mkdocs' pages and theme, pyarrow, xlsxwriter, zip) is adopted after
   writing: hashed, and replaced (rename over) by a link to the previous file when the bytes are equal;
 - ``Outputs.seal`` accounts for every regular file of the staging site (adopting any no writer recorded) and
-  returns the new site's digest map (``generator.changes`` compares it with the previous one). Kept older releases, which the release stage carries as hard
-  links whatever the map says, take the previous map's digest while they are still the previous file (same
-  inode and size), and are hashed otherwise.
+  returns the new site's digest map (``generator.changes`` compares it with the previous one). Kept older
+  releases, which the release stage carries as hard links whatever the map says, take the previous map's
+  digest while they are still the previous file (same inode and size), and are hashed otherwise.
 
 Digest: the first 128 bits of SHA-256, in hex — on this project's machine (CPU with SHA instructions) SHA-256
 hashes 2.5× faster than BLAKE2b, and the data packs' checksums are SHA-256 already, so theirs are reused.

@@ -92,7 +92,7 @@ class DigestMap:
             raise ValueError("unexpected columns")
         paths, digests, sizes = (table.column(n).combine_chunks() for n in ("path", "digest", "size"))
         _check(paths, digests, sizes)
-        if len(paths) > 1 and not pc.all(pc.less(paths[:-1], paths[1:])).as_py():
+        if not _ascending(paths):
             order = pc.sort_indices(paths)  # (a table this module wrote is sorted already)
             paths, digests, sizes = (c.take(order) for c in (paths, digests, sizes))
             if pc.any(pc.equal(paths[1:], paths[:-1])).as_py():
@@ -103,7 +103,7 @@ class DigestMap:
     def _sorted(cls, paths: list[str], digests: bytes, sizes: array[int]) -> DigestMap:
         """A map from columns already sorted by path (a sealed ledger's); ``ValueError`` if they are not."""
         strings = pa.array(paths, pa.large_string())
-        if len(strings) > 1 and not pc.all(pc.less(strings[:-1], strings[1:])).as_py():
+        if not _ascending(strings):
             raise ValueError("paths not sorted or not unique")
         return cls(strings, digests, sizes)
 
@@ -189,6 +189,11 @@ class DigestMap:
         )
 
 
+def _ascending(strings: pa.Array) -> bool:
+    """Each string sorts strictly after the one before it (so: sorted, and none twice)."""
+    return len(strings) < 2 or bool(pc.all(pc.less(strings[:-1], strings[1:])).as_py())
+
+
 def _check(paths: pa.Array, digests: pa.Array, sizes: pa.Array) -> None:
     if paths.null_count or digests.null_count or sizes.null_count:
         raise ValueError("a missing value")
@@ -257,6 +262,11 @@ class Ledger:
     def get(self, rel: str) -> Written | None:
         row = self._rows.get(rel)
         return None if row is None else self._row(row)
+
+    def inode(self, rel: str) -> int | None:
+        """The recorded inode of ``rel`` (without making its ``Written``)."""
+        row = self._rows.get(rel)
+        return None if row is None else self._inodes[row]
 
     def _row(self, row: int) -> Written:
         flags = self._flags[row]

@@ -250,7 +250,7 @@ class Outputs:
     def seal(self) -> DigestMap:
         """Account for every regular file now in the staging site; the new site's digest map, sorted."""
         listing = sorted(walk(self.site))
-        strays = {inode for rel, inode in listing if not self._confirmed(rel, inode)}
+        strays = {inode for rel, inode in listing if self.files.inode(rel) != inode}
         twins = self._by_inode(strays)  # files linked within this build (a release ← data/latest)
         found = Ledger()
         for rel, inode in listing:
@@ -261,10 +261,6 @@ class Outputs:
             found.add(known)
         self.files = found
         return found.digest_map()
-
-    def _confirmed(self, rel: str, inode: int) -> bool:
-        known = self.files.get(rel)
-        return known is not None and known.inode == inode
 
     def _by_inode(self, inodes: set[int]) -> dict[int, Written]:
         """The recorded files that have one of ``inodes`` and are still that file on disk."""

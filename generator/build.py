@@ -30,7 +30,8 @@ staging ``state/`` as each batch is encoded, so that a city's cache is not held 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
@@ -39,9 +40,10 @@ from typing import Any
 from generator import __version__, paths
 from generator.changes import write_changes
 from generator.checkpoints import checkpoint
+from generator.cluster import Cluster, ClusterUnusable, Scheduler, connect
 from generator.commitments import CommitmentOutputs, commitment_outputs
 from generator.commitments.figures import item_summaries
-from generator.failures import os_failure, output_busy, stage_failure
+from generator.failures import cluster_unusable, os_failure, output_busy, stage_failure
 from generator.inputs import Inputs, read_inputs, write_batch_cache
 from generator.lock import OutputBusy, hold_output
 from generator.model import Publication
@@ -92,6 +94,9 @@ class BuildOptions:
     strict: bool = False
     full: bool = False  # ignore the previous site's digest map: write every file new
     signing_key: Path | None = None  # Ed25519 private key (PEM) that signs the releases; None: unsigned
+    scheduler: Scheduler | None = (
+        None  # a Dask scheduler for the heavy stages (generator.cluster); None: jobs
+    )
 
 
 @dataclass
@@ -131,8 +136,10 @@ def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildRe
     options = replace(options, catalog=options.catalog.absolute(), out=options.out.absolute())
     stage = _Stages(progress)
     try:
-        with hold_output(options.out):
-            return _build(options, stage)
+        with _engine(options.scheduler) as cluster, hold_output(options.out):
+            return _build(options, stage, cluster)
+    except ClusterUnusable as exc:
+        return BuildResult([cluster_unusable(str(exc))])
     except OutputBusy as exc:
         return BuildResult([output_busy(exc)])
     except OSError as exc:
@@ -141,7 +148,21 @@ def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildRe
         return BuildResult([stage_failure(stage.current, exc)])
 
 
-def _build(options: BuildOptions, stage: _Stages) -> BuildResult:
+@contextmanager
+def _engine(scheduler: Scheduler | None) -> Iterator[Cluster | None]:
+    """The Dask cluster the build hands its heavy stages to, connected before anything is read; None without
+    a scheduler."""
+    if scheduler is None:
+        yield None
+        return
+    cluster = connect(scheduler)
+    try:
+        yield cluster
+    finally:
+        cluster.close()
+
+
+def _build(options: BuildOptions, stage: _Stages, cluster: Cluster | None) -> BuildResult:
     stage("load")
     print_ = fingerprint(_settings(options))
     remembered = None if options.full else recall(options.out, print_)
@@ -151,12 +172,24 @@ def _build(options: BuildOptions, stage: _Stages) -> BuildResult:
         return BuildResult(remembered.problems, remembered.summary, unchanged=True)
     staging = new_staging(options.out)  # the batch cache is spooled into it while the batches are read
     try:
-        return _decide_and_write(options, stage, staging, print_)
+        _in_sight(cluster, staging)
+        return _decide_and_write(options, stage, staging, print_, cluster)
     finally:
         discard(staging)
 
 
-def _decide_and_write(options: BuildOptions, stage: _Stages, staging: Path, print_: str) -> BuildResult:
+def _in_sight(cluster: Cluster | None, staging: Path) -> None:
+    """The cluster's workers write the pages themselves: each must see the staging folder at its path."""
+    blind = cluster.sees(str(staging)) if cluster is not None else []
+    if blind:
+        raise ClusterUnusable(
+            f"工作进程 {blind[0]} 看不到输出文件夹 {staging}（须是各工作进程同一路径下的共享文件夹）"
+        )
+
+
+def _decide_and_write(
+    options: BuildOptions, stage: _Stages, staging: Path, print_: str, cluster: Cluster | None
+) -> BuildResult:
     spool = staging / paths.STATE_DIR / paths.BATCH_CACHE_DIR
     inputs = read_inputs(options.catalog, options.out / paths.STATE_DIR, spool=spool)
     if not inputs.ok:
@@ -171,13 +204,16 @@ def _decide_and_write(options: BuildOptions, stage: _Stages, staging: Path, prin
     units, unsound = read_page_units(options.out, previous)
     ruled.problems.extend(found + unsound)
     outputs = Outputs(staging / paths.SITE_DIR, previous)
-    return _write(inputs, ruled, options, _Writing(outputs, Units(units), print_), stage)
+    return _write(inputs, ruled, options, _Writing(outputs, Units(units), print_, cluster), stage)
 
 
 def _settings(options: BuildOptions) -> dict[str, object]:
-    """The options that change a build's output (all but where it goes, how many jobs, and ``--full``)."""
+    """The options that change a build's output (all but where it goes, how many jobs or which engine, and
+    ``--full``)."""
     return {
-        f.name: getattr(options, f.name) for f in fields(options) if f.name not in ("out", "jobs", "full")
+        f.name: getattr(options, f.name)
+        for f in fields(options)
+        if f.name not in ("out", "jobs", "full", "scheduler")
     }
 
 
@@ -198,6 +234,7 @@ class _Writing:
     outputs: Outputs
     units: Units
     fingerprint: str  # of the build's inputs (generator.unchanged)
+    cluster: Cluster | None = None  # the Dask cluster that renders the bulk pages; None: local processes
 
 
 def _write(
@@ -264,7 +301,7 @@ def _render(inputs: Inputs, pub: Publication, writing: _Writing, jobs: int) -> l
     site = writing.outputs.site
     problems = render_site(
         pub, site, jobs, pages=column.pages, nav=column.nav, outputs=writing.outputs, units=writing.units,
-        **_repair(column),
+        cluster=writing.cluster, **_repair(column),
     )  # fmt: skip
     _write_files(writing.outputs, column.files)
     return problems

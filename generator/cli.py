@@ -28,6 +28,7 @@ from generator import __version__, paths
 from generator.problems import Level, Problem, fatal, has_errors
 
 if TYPE_CHECKING:
+    from generator.cluster import Scheduler
     from generator.inputs import Inputs
     from generator.signing import PublicKey
 
@@ -72,6 +73,17 @@ def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> d
         raise click.BadParameter(f"应为 YYYY-MM-DD 格式的日期: {value}") from None
 
 
+def _scheduler(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Scheduler | None:
+    from generator.cluster import parse_scheduler  # no Dask import: parsing the address needs none
+
+    if value is None:
+        return None
+    try:
+        return parse_scheduler(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gongshi")
 def main() -> None:
@@ -97,8 +109,22 @@ def main() -> None:
     show_envvar=True,
     help="为数据版本签名的 Ed25519 私钥（PEM，gongshi keygen 生成；放在目录之外）。不给则不签名并警告。",
 )
+@click.option(
+    "--scheduler",
+    callback=_scheduler,
+    metavar="local:N|tcp://HOST:PORT",
+    help="把页面渲染交给 Dask：local:N 在本机启动 N 个工作进程，tcp://主机:端口 连接已运行的调度器"
+    "（输出文件夹须是各工作进程同一路径下的共享文件夹）。不给则用 --jobs 个本机进程，不加载 Dask。",
+)
 def build(
-    catalog: Path, out: Path, as_of: date, jobs: int, strict: bool, full: bool, signing_key: Path | None
+    catalog: Path,
+    out: Path,
+    as_of: date,
+    jobs: int,
+    strict: bool,
+    full: bool,
+    signing_key: Path | None,
+    scheduler: Scheduler | None,
 ) -> None:
     """构建门户网站、开放数据包和构建报告。
 
@@ -108,7 +134,9 @@ def build(
 
     with console.status("构建中…") as status:
         result = run_build(
-            BuildOptions(catalog, out, as_of, jobs, strict, full, signing_key=signing_key),
+            BuildOptions(
+                catalog, out, as_of, jobs, strict, full, signing_key=signing_key, scheduler=scheduler
+            ),
             lambda s: status.update(s + "…"),
         )
     if result.failed:

@@ -33,6 +33,10 @@ def output_busy(exc: OutputBusy) -> Problem:
     return problem("build-output-busy", message, file=str(exc.out))
 
 
+def cluster_unusable(message: str) -> Problem:
+    return problem("build-cluster-unusable", message)
+
+
 def os_failure(stage: str, exc: OSError, out: Path) -> Problem:
     """``exc`` raised while ``stage`` (its Chinese name) ran, building into ``out`` (named when the error
     does not say which file it was about)."""

@@ -21,7 +21,7 @@ rendered.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.commitments.figures import with_fulfilment
 from generator.model import Publication
@@ -38,6 +38,9 @@ from generator.site.units import Units, plan_units
 from generator.site.view import dataset_views, measure_links
 from generator.site.work import BulkData
 
+if TYPE_CHECKING:
+    from generator.cluster import Cluster
+
 __all__ = ["Units", "render_site"]
 
 
@@ -51,6 +54,7 @@ def render_site(
     repair_page: str | None = REPAIR_COMMITMENT_DOC,
     outputs: Outputs | None = None,
     units: Units | None = None,
+    cluster: Cluster | None = None,
 ) -> list[Problem]:
     """Write the portal's pages, feed, sitemap and robots.txt into ``site_dir``; return what went wrong.
 
@@ -59,7 +63,8 @@ def render_site(
     信用修复承诺书 page, linked from the repair guide when it is among the pages); ``outputs`` records what was
     written and knows the previous site (a fresh one, linking nothing, when not given); ``units`` holds the
     previous build's page units — pages whose inputs are unchanged are carried from the previous site without
-    rendering — and receives this build's."""
+    rendering — and receives this build's; with a ``cluster`` (``generator.cluster``) its workers render the
+    bulk pages instead of ``jobs`` local processes."""
     out = outputs or Outputs(site_dir)
     views, problems = dataset_views(pub.tables)
     views = with_periods(views, pub.tables, pub.rules)  # the dates the rules compute: view columns, so keyed
@@ -79,6 +84,6 @@ def render_site(
     data.shell = shell
     if units is not None:
         data.fresh = plan_units(data, shell, units)
-    written = render_bulk(data, jobs, out)
+    written = render_bulk(data, jobs, out, cluster)
     write_feeds(site_dir, portal, pub.as_of, views, [urls.doc_url(doc) for doc in docs] + written, out)
     return problems

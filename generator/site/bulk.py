@@ -5,7 +5,8 @@ processes (forked, so the tables are shared rather than copied) render them; eac
 the data, so the result is the same whatever the number of jobs or the order tasks finish in. Each task returns
 what it wrote (path, digest, linked or written: ``generator.outputs.Written``) and the parent records it in the
 build's ``Outputs``; ``render_bulk`` returns the paths written, sorted. The workers die with the build (``generator.workers``); when a task fails, the tasks not yet
-started are cancelled and the failure propagates. Checkpoint ``site-bulk`` is passed while the workers render.
+started are cancelled and the failure propagates. Checkpoint ``site-bulk`` is passed while the workers render
+(with ``--scheduler``: once the first task's result is back, so the scheduler surely holds every task).
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -35,18 +39,27 @@ from generator.site.records import record_pages, subject_pages
 from generator.site.work import BulkData, start_task, take_written
 from generator.workers import die_with_parent
 
+if TYPE_CHECKING:
+    from generator.cluster import Cluster
+
 CHUNK = 2000  # records or subjects per task: small enough to balance two workers, large enough to amortise
 MONTH_CHUNK = 4  # months per task
 Task = tuple[str, int, int, int]  # (kind, view index or -1, start, stop)
 
 _adopted: BulkData | None = None  # the data a forked worker was started with
+_local = threading.local()  # on a Dask worker: each thread's copy of the shared data
 
 
-def render_bulk(data: BulkData, jobs: int, outputs: Outputs | None = None) -> list[str]:
+def render_bulk(
+    data: BulkData, jobs: int, outputs: Outputs | None = None, cluster: Cluster | None = None
+) -> list[str]:
     """Write every bulk page (noting each in ``outputs``); return their paths relative to site/, sorted. Each
-    task's records are noted as it finishes, not gathered first: a city's site has millions of pages."""
+    task's records are noted as it finishes, not gathered first: a city's site has millions of pages. With a
+    ``cluster`` the tasks run on its workers instead of ``jobs`` local processes."""
     paths: list[str] = []
-    for written in run_tasks(data, plan(data), jobs):
+    tasks = plan(data)
+    rendering = run_tasks(data, tasks, jobs) if cluster is None else _on_cluster(cluster, data, tasks)
+    for written in rendering:
         if outputs is not None:
             outputs.record(written)
         paths += [w.path for w in written]
@@ -64,6 +77,25 @@ def run_tasks(data: BulkData, tasks: list[Task], jobs: int) -> Iterator[list[Wri
         rendering = pool.map(_run_adopted, tasks)
         checkpoint("site-bulk")
         yield from rendering
+
+
+def _on_cluster(cluster: Cluster, data: BulkData, tasks: list[Task]) -> Iterator[list[Written]]:
+    """Run ``tasks`` on the cluster's workers (the data sent to each once); what each wrote, in task order."""
+    rendering = cluster.map(_run_shared, tasks, replace(data, cache={}))
+    first = next(rendering, None)  # back from a worker: the scheduler surely holds every task now
+    checkpoint("site-bulk")
+    if first is not None:
+        yield first
+    yield from rendering
+
+
+def _run_shared(task: Task, shared: BulkData) -> list[Written]:
+    """On a Dask worker: ``run`` with this thread's own copy of the shared data (its caches are per task run
+    and a worker may run tasks in several threads)."""
+    mine: tuple[BulkData, BulkData] | None = getattr(_local, "data", None)
+    if mine is None or mine[0] is not shared:
+        mine = _local.data = (shared, replace(shared, cache={}))
+    return run(mine[1], task)
 
 
 @contextmanager

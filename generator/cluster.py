@@ -1,0 +1,165 @@
+"""The Dask engine: ``gongshi build --scheduler tcp://HOST:8786`` or ``--scheduler local:N``.
+
+Stage: shared by the build (it connects before anything is read) and the stages that hand work to it (today:
+the site's bulk pages, ``generator.site.bulk``). Guarantees:
+- Dask (``distributed``) is imported here only, and only when a scheduler is named: a build without
+  ``--scheduler`` neither imports nor needs it;
+- ``connect`` reaches the scheduler (or starts a ``LocalCluster`` of N one-thread worker processes on
+  loopback) and checks every worker runs this very gongshi version — a worker with another version would render
+  other bytes — before the build reads or writes anything; an unreachable scheduler, a cluster without
+  workers or a worker of another version is a ``ClusterUnusable`` with one clear sentence;
+- ``Cluster.map`` runs a function over tasks on the workers with one shared argument (sent to each worker
+  once, not with every task) and yields the results in task order, whatever order they finish in; a task
+  whose worker dies is run again by Dask on another worker (so a task must be safe to run twice: the page
+  writers replace what a lost attempt left); a task's exception, or the scheduler lost, propagates to the
+  build's boundary, which keeps the previous site;
+- ``sees`` says whether every worker sees a folder: the workers write the pages themselves, so the output
+  folder must be shared, at the same path, with every worker (one machine, or NFS-like storage);
+- the build's stderr gets no Dask log lines (its retries and lost connections come with tracebacks): a failure
+  is a problem with one sentence, like any other.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import CancelledError
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from generator import __version__
+from generator.failures import one_line
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+CONNECT_TIMEOUT_S = 10  # a scheduler that does not answer within this is unreachable
+LOCAL = re.compile(r"local:([1-9][0-9]?)")
+REMOTE = re.compile(r"(tcp|tls)://[^/\s]+:[0-9]+")
+
+
+class ClusterUnusable(Exception):
+    """The named scheduler cannot run this build (message: one sentence, in Chinese, for the operator)."""
+
+
+@dataclass(frozen=True)
+class Scheduler:
+    """Where the Dask work goes: ``local:N`` (a LocalCluster of N worker processes) or a scheduler's address."""
+
+    address: str  # tcp://host:port, or "" for a LocalCluster
+    workers: int = 0  # worker processes of a LocalCluster; 0 for a remote scheduler
+
+    def __str__(self) -> str:
+        return self.address or f"local:{self.workers}"
+
+
+def parse_scheduler(text: str) -> Scheduler:
+    """``local:N`` (1–99) or ``tcp://HOST:PORT`` / ``tls://HOST:PORT``; ValueError saying which forms exist."""
+    local = LOCAL.fullmatch(text)
+    if local:
+        return Scheduler("", int(local.group(1)))
+    if REMOTE.fullmatch(text):
+        return Scheduler(text)
+    raise ValueError(f"调度器地址“{text}”无法识别：应为 local:N（N 为 1–99）或 tcp://主机:端口")
+
+
+class Cluster:
+    """A connected Dask client (and the LocalCluster it owns, if any); close it with ``close``."""
+
+    def __init__(self, client: Client, owned: Any = None) -> None:
+        self.client = client
+        self._owned = owned
+
+    def map(self, fn: Callable[[T, Any], R], tasks: Sequence[T], shared: Any) -> Iterator[R]:
+        """Submit ``fn(task, shared)`` for every task to the workers now; iterate for the results, in task
+        order."""
+        if not tasks:
+            return iter(())
+        sent = self.client.scatter(shared, broadcast=True, hash=False)
+        return self._results(self.client.map(fn, list(tasks), shared=sent, pure=False), sent)
+
+    def _results(self, futures: list[Any], sent: Any) -> Iterator[Any]:
+        from distributed import KilledWorker
+        from distributed.comm.core import CommClosedError
+
+        try:
+            for future in futures:
+                yield future.result()
+        except (CancelledError, CommClosedError) as exc:  # the scheduler went away (or cancelled the work)
+            raise ClusterUnusable(f"与调度器的连接中断，工作未完成：{one_line(str(exc))}") from exc
+        except KilledWorker as exc:  # Dask retried the task on other workers, and they died too
+            raise ClusterUnusable(f"一项任务反复导致工作进程退出，已放弃：{one_line(str(exc))}") from exc
+        finally:
+            self.client.cancel([*futures, sent])
+
+    def sees(self, folder: str) -> list[str]:
+        """The workers that do not see ``folder`` as a folder (empty: all do)."""
+        seen = self.client.run(os.path.isdir, folder)
+        return sorted(worker for worker, found in seen.items() if not found)
+
+    def close(self) -> None:
+        self.client.close()
+        if self._owned is not None:
+            self._owned.close()
+
+
+def connect(scheduler: Scheduler) -> Cluster:
+    """Reach ``scheduler`` (start it, for ``local:N``) and check its workers; ClusterUnusable if it cannot
+    serve."""
+    try:
+        cluster = _client(scheduler)
+    except (OSError, TimeoutError) as exc:
+        raise ClusterUnusable(f"无法连接调度器 {scheduler}：{exc}") from exc
+    try:
+        _check_workers(cluster, scheduler)
+    except BaseException:
+        cluster.close()
+        raise
+    return cluster
+
+
+def _client(scheduler: Scheduler) -> Cluster:
+    from distributed import Client, LocalCluster  # only here: a build without a scheduler never imports Dask
+
+    _quiet()
+    if scheduler.address:
+        return Cluster(Client(scheduler.address, timeout=CONNECT_TIMEOUT_S, set_as_default=False))
+    local = LocalCluster(
+        n_workers=scheduler.workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+        dashboard_address=None, silence_logs=logging.CRITICAL,
+        # its HTTP server (health checks only, no dashboard) on a loopback port the system picks, not 8787
+        scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+    )  # fmt: skip
+    return Cluster(Client(local, set_as_default=False), local)
+
+
+def _quiet() -> None:
+    """Silence distributed's loggers in this process (its own configuration sets levels per logger): its
+    retries and lost connections come with tracebacks, and the build says what failed as a problem instead."""
+    for name in [n for n in logging.root.manager.loggerDict if n.split(".")[0] == "distributed"]:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+
+
+def _check_workers(cluster: Cluster, scheduler: Scheduler) -> None:
+    versions: dict[str, str] = cluster.client.run(_version)
+    if not versions:
+        raise ClusterUnusable(f"调度器 {scheduler} 没有可用的工作进程（worker）")
+    other = {worker: v for worker, v in sorted(versions.items()) if v != __version__}
+    if other:
+        worker, version = next(iter(other.items()))
+        raise ClusterUnusable(
+            f"工作进程 {worker} 运行的是 gongshi {version}，本次构建是 {__version__}：版本不同会生成不同的页面"
+        )
+
+
+def _version() -> str:
+    """On a worker: its gongshi version."""
+    from generator import __version__ as running
+
+    return running

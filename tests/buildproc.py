@@ -72,6 +72,7 @@ def start_build(
     cwd: Path | None = None,
     log: Path | None = None,
     preexec_fn: Callable[[], Any] | None = None,
+    extra: tuple[str, ...] = (),
 ) -> Build:
     """Start ``gongshi build``; with ``pause_at`` it stops itself at that checkpoint (see ``wait_at_checkpoint``)."""
     marker = out.parent / f".paused-{pause_at}-{os.urandom(4).hex()}"
@@ -83,7 +84,7 @@ def start_build(
         env[LOG] = str(log)
     command = [sys.executable, "-m", "generator.cli", "build", "--catalog", str(catalog), "--out", str(out)]
     proc = subprocess.Popen(
-        [*command, "--as-of", as_of],
+        [*command, "--as-of", as_of, *extra],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

@@ -1,0 +1,185 @@
+"""The Dask engine (``gongshi build --scheduler``): the same bytes as one process, failures kept out of the site.
+
+Real clusters only: a ``LocalCluster`` of worker processes on loopback, or ``dask scheduler`` and ``dask worker``
+processes started by the test (``tests.daskkit``), killed the way a machine fails.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from generator.build import BuildOptions, build
+from generator.cli import main
+from generator.cluster import Scheduler, parse_scheduler
+from tests.buildproc import LIMIT, TICK, staging_folders, start_build, tree_digest
+from tests.conftest import AS_OF, DEMO_CATALOG, REPO
+from tests.daskkit import dask_cluster
+
+pytestmark = pytest.mark.slow
+DAY = AS_OF.isoformat()
+
+
+def cli_build(out: Path, scheduler: str, *, catalog: Path = DEMO_CATALOG) -> tuple[int, str]:
+    return start_build(out, catalog=catalog, as_of=DAY, extra=("--scheduler", scheduler)).finish()
+
+
+def sites_equal(a: Path, b: Path) -> None:
+    left, right = tree_digest(a / "site"), tree_digest(b / "site")
+    assert left.keys() == right.keys()
+    assert [path for path in left if left[path] != right[path]] == []
+    assert len(left) > 100  # a whole portal, not two empty folders
+
+
+def test_scheduler_addresses_name_a_local_cluster_or_a_tcp_scheduler() -> None:
+    assert parse_scheduler("local:2") == Scheduler("", 2)
+    assert parse_scheduler("tcp://10.0.0.5:8786") == Scheduler("tcp://10.0.0.5:8786")
+    for wrong in ("local:0", "local:", "local:100", "10.0.0.5:8786", "tcp://10.0.0.5", "http://h:1", ""):
+        with pytest.raises(ValueError, match="local:N"):
+            parse_scheduler(wrong)
+
+
+def test_a_malformed_scheduler_is_bad_usage_and_nothing_is_written(tmp_path: Path) -> None:
+    out = tmp_path / "published"
+    result = CliRunner().invoke(main, ["build", "--catalog", str(DEMO_CATALOG), "--out", str(out),
+                                       "--scheduler", "10.0.0.5:8786"])  # fmt: skip
+    assert result.exit_code == 2
+    assert "local:N" in result.output
+    assert not out.exists()
+
+
+def test_a_build_without_a_scheduler_never_imports_dask(tmp_path: Path) -> None:
+    script = (
+        "import sys\nfrom generator.cli import main\n"
+        f"try:\n    main(['build', '--catalog', {str(DEMO_CATALOG)!r}, '--out', {str(tmp_path / 'out')!r}])\n"
+        "except SystemExit as exc:\n    assert exc.code == 0, exc.code\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'dask', 'distributed', 'tornado'}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=LIMIT
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "out" / "site" / "index.html").is_file()
+
+
+def test_an_unreachable_scheduler_fails_before_anything_is_read_or_written(tmp_path: Path) -> None:
+    with socket.socket() as s:  # a port nobody listens on once closed
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = tmp_path / "published"
+    code, err = cli_build(out, f"tcp://127.0.0.1:{port}")
+    assert code == 3
+    assert f"无法连接调度器 tcp://127.0.0.1:{port}" in err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def test_a_local_cluster_build_is_byte_identical_to_a_single_process_build(
+    demo_build: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "published"
+    code, err = cli_build(out, "local:2")
+    assert code == 0, err
+    assert "Traceback" not in err
+    sites_equal(out, demo_build)
+
+
+def test_a_50k_sample_on_a_local_cluster_equals_its_single_process_build(tmp_path: Path) -> None:
+    from generator.sample import write_sample
+
+    catalog = tmp_path / "catalog"
+    write_sample(catalog, 50_000, seed=11)
+    one = build(BuildOptions(catalog, tmp_path / "one", AS_OF, jobs=1))
+    two = build(BuildOptions(catalog, tmp_path / "two", AS_OF, scheduler=parse_scheduler("local:2")))
+    assert one.swapped and two.swapped, [p.message for p in one.problems + two.problems if p.level == "fatal"]
+    assert one.summary is not None and one.summary["totals"]["published"] > 20_000
+    sites_equal(tmp_path / "one", tmp_path / "two")
+
+
+def test_workers_of_another_gongshi_version_are_refused_before_anything_is_written(tmp_path: Path) -> None:
+    preload = tmp_path / "other_version.py"
+    preload.write_text("import generator\ngenerator.__version__ = '0.0.0-other'\n", encoding="utf-8")
+    with dask_cluster(tmp_path / "dask", workers=1, preload=preload) as cluster:
+        code, err = cli_build(tmp_path / "published", cluster.address)
+    assert code == 3
+    assert "gongshi 0.0.0-other" in err
+    assert not (tmp_path / "published").exists()
+
+
+def test_a_worker_that_cannot_see_the_output_folder_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "shared" / "published"
+    out.mkdir(parents=True)
+    if os.geteuid() != 0:
+        pytest.skip("hiding a folder from one worker takes a mount namespace (root)")
+    hide = ("unshare", "--mount", "--propagation", "private", "sh", "-c",
+            f'mount -t tmpfs none "{out.parent}" && exec "$@"', "sh")  # fmt: skip
+    with dask_cluster(tmp_path / "dask", workers=1, prefix=hide) as cluster:
+        code, err = cli_build(out, cluster.address)
+    assert code == 3
+    assert "看不到输出文件夹" in err
+    assert not (out / "site").exists()
+    assert staging_folders(out) == []
+
+
+def test_a_worker_killed_mid_build_is_replaced_and_the_site_is_identical(
+    demo_build: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "published"
+    with dask_cluster(tmp_path / "dask") as cluster:
+        running = start_build(out, pause_at="site-bulk", as_of=DAY, extra=("--scheduler", cluster.address))
+        running.wait_at_checkpoint()  # every page task handed to the cluster, one result taken
+        with cluster.client() as client:
+            victim = _holding_results(client)
+            os.kill(client.run(os.getpid)[victim], signal.SIGKILL)  # its finished pages' results die with it
+        running.resume()
+        code, err = running.finish()
+        cluster.wait_for_workers(2)  # its nanny started a new one
+    assert code == 0, err
+    sites_equal(out, demo_build)
+
+
+def test_a_lost_scheduler_fails_the_build_and_keeps_the_previous_site(
+    demo_build: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "published"
+    code, err = cli_build(out, "local:1")  # the previous site
+    assert code == 0, err
+    before = tree_digest(out / "site")
+    with dask_cluster(tmp_path / "dask") as cluster:
+        running = start_build(
+            out, pause_at="site-bulk", as_of="2026-11-23", extra=("--scheduler", cluster.address)
+        )
+        running.wait_at_checkpoint()
+        cluster.kill_scheduler()
+        running.resume()
+        code, err = running.finish()
+    assert code == 3
+    assert "与调度器的连接中断" in err
+    assert "Traceback" not in err
+    assert tree_digest(out / "site") == before
+    assert staging_folders(out) == []
+
+
+def _holding_results(client: Any) -> str:
+    """The address of a worker holding at least one finished page task's result (waits for one)."""
+    waited = 0.0
+    while True:
+        held = {
+            w: [k for k in keys if str(k).startswith("_run_shared")] for w, keys in client.has_what().items()
+        }
+        found = sorted(w for w, keys in held.items() if keys)
+        if found:
+            return found[0]
+        assert waited < LIMIT, f"no worker finished a page task: {client.processing()} {client.has_what()}"
+        time.sleep(TICK)  # polling the scheduler's own word, bounded: not a timed assertion
+        waited += TICK

@@ -28,6 +28,14 @@ def test_every_command_is_documented_in_the_readme() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(main.commands))
+def test_every_option_is_in_its_commands_readme_row(name: str) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith(f"| `gongshi {name}"))
+    options = [opt for param in main.commands[name].params for opt in param.opts if opt.startswith("--")]
+    assert options and [opt for opt in options if f"[{opt}" not in row and f" {opt} " not in row] == []
+
+
+@pytest.mark.parametrize("name", sorted(main.commands))
 def test_every_command_has_help(name: str) -> None:
     result = CliRunner().invoke(main, [name, "--help"])
     assert result.exit_code == 0 and result.output.strip()

@@ -6,12 +6,14 @@ processes started by the test (``tests.daskkit``), killed the way a machine fail
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,7 @@ from generator.build import BuildOptions, build
 from generator.cli import main
 from generator.cluster import Scheduler, parse_scheduler
 from tests.buildproc import LIMIT, TICK, staging_folders, start_build, tree_digest
-from tests.conftest import AS_OF, DEMO_CATALOG, REPO
+from tests.conftest import AS_OF, DEMO_CATALOG, REPO, run_build
 from tests.daskkit import dask_cluster
 
 pytestmark = pytest.mark.slow
@@ -92,6 +94,24 @@ def test_a_local_cluster_build_is_byte_identical_to_a_single_process_build(
     assert code == 0, err
     assert "Traceback" not in err
     sites_equal(out, demo_build)
+
+
+def test_an_incremental_rebuild_on_a_cluster_links_unchanged_pages_and_equals_one_process(
+    tmp_path: Path,
+) -> None:
+    out, later = tmp_path / "published", date(2026, 12, 21)  # a month on: months, periods and home change
+    code, err = cli_build(out, "local:1")
+    assert code == 0, err
+    before = _inodes(out / "site")
+    done = start_build(out, as_of=later.isoformat(), extra=("--scheduler", "local:2")).finish()
+    assert done[0] == 0, done[1]
+    single = run_build(DEMO_CATALOG, run_build(DEMO_CATALOG, tmp_path / "single"), later)  # same two builds
+    sites_equal(out, single)
+    after = _inodes(out / "site")
+    kept = [rel for rel, inode in after.items() if before.get(rel) == inode]
+    changes = json.loads((out / "report" / "changes.json").read_text(encoding="utf-8"))
+    assert len(kept) > len(after) // 2  # most pages carried over by hard link, not rewritten
+    assert sorted(set(after) - set(kept)) == sorted(changes["added"] + changes["changed"])
 
 
 def test_a_50k_sample_on_a_local_cluster_equals_its_single_process_build(tmp_path: Path) -> None:
@@ -168,6 +188,10 @@ def test_a_lost_scheduler_fails_the_build_and_keeps_the_previous_site(
     assert "Traceback" not in err
     assert tree_digest(out / "site") == before
     assert staging_folders(out) == []
+
+
+def _inodes(site: Path) -> dict[str, int]:
+    return {str(p.relative_to(site)): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
 
 
 def _holding_results(client: Any) -> str:

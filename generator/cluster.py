@@ -8,11 +8,14 @@ the site's bulk pages, ``generator.site.bulk``). Guarantees:
   loopback) and checks every worker runs this very gongshi version — a worker with another version would render
   other bytes — before the build reads or writes anything; an unreachable scheduler, a cluster without
   workers or a worker of another version is a ``ClusterUnusable`` with one clear sentence;
-- ``Cluster.map`` runs a function over tasks on the workers with one shared argument (sent to each worker
-  once, not with every task) and yields the results in task order, whatever order they finish in; a task
-  whose worker dies is run again by Dask on another worker (so a task must be safe to run twice: the page
-  writers replace what a lost attempt left); a task's exception, or the scheduler lost, propagates to the
-  build's boundary, which keeps the previous site;
+- ``Cluster.map`` runs a function over tasks on the workers with one shared argument and yields the results
+  in task order, whatever order they finish in. The shared argument is written once to a file in a folder the
+  workers see and loaded by a Dask task, which the other workers fetch from the worker holding it: when every
+  worker holding it dies, Dask loads it again (data scattered from the build instead would be lost for good,
+  and the tasks needing it would wait forever). A task whose worker dies is run again by Dask on another
+  worker (so a task must be safe to run twice: the page writers replace what a lost attempt left); a task's
+  exception, one that keeps killing its workers, or the scheduler lost propagates to the build's boundary,
+  which keeps the previous site;
 - ``sees`` says whether every worker sees a folder: the workers write the pages themselves, so the output
   folder must be shared, at the same path, with every worker (one machine, or NFS-like storage);
 - the build's stderr gets no Dask log lines (its retries and lost connections come with tracebacks): a failure
@@ -23,10 +26,13 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import re
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import CancelledError
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from generator import __version__
@@ -75,15 +81,16 @@ class Cluster:
         self.client = client
         self._owned = owned
 
-    def map(self, fn: Callable[[T, Any], R], tasks: Sequence[T], shared: Any) -> Iterator[R]:
-        """Submit ``fn(task, shared)`` for every task to the workers now; iterate for the results, in task
-        order."""
+    def map(self, fn: Callable[[T, Any], R], tasks: Sequence[T], shared: Any, folder: Path) -> Iterator[R]:
+        """Submit ``fn(task, shared)`` for every task to the workers now (``shared`` by way of a file in
+        ``folder``, which every worker sees); iterate for the results, in task order."""
         if not tasks:
             return iter(())
-        sent = self.client.scatter(shared, broadcast=True, hash=False)
-        return self._results(self.client.map(fn, list(tasks), shared=sent, pure=False), sent)
+        file = _spill(shared, folder)
+        loaded = self.client.submit(_load, str(file), pure=False)
+        return self._results(self.client.map(fn, list(tasks), shared=loaded, pure=False), loaded, file)
 
-    def _results(self, futures: list[Any], sent: Any) -> Iterator[Any]:
+    def _results(self, futures: list[Any], loaded: Any, file: Path) -> Iterator[Any]:
         from distributed import KilledWorker
         from distributed.comm.core import CommClosedError
 
@@ -95,7 +102,8 @@ class Cluster:
         except KilledWorker as exc:  # Dask retried the task on other workers, and they died too
             raise ClusterUnusable(f"一项任务反复导致工作进程退出，已放弃：{one_line(str(exc))}") from exc
         finally:
-            self.client.cancel([*futures, sent])
+            self.client.cancel([*futures, loaded])
+            file.unlink(missing_ok=True)
 
     def sees(self, folder: str) -> list[str]:
         """The workers that do not see ``folder`` as a folder (empty: all do)."""
@@ -156,6 +164,21 @@ def _check_workers(cluster: Cluster, scheduler: Scheduler) -> None:
         raise ClusterUnusable(
             f"工作进程 {worker} 运行的是 gongshi {version}，本次构建是 {__version__}：版本不同会生成不同的页面"
         )
+
+
+def _spill(shared: Any, folder: Path) -> Path:
+    """``shared``, pickled into a new file in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix="shared-", suffix=".pickle", dir=folder)
+    with os.fdopen(fd, "wb") as f:
+        pickle.dump(shared, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return Path(name)
+
+
+def _load(file: str) -> Any:
+    """On a worker: the shared data ``_spill`` wrote."""
+    with open(file, "rb") as f:
+        return pickle.load(f)
 
 
 def _version() -> str:

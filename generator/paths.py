@@ -29,6 +29,7 @@ STATE_DIR = "state"
 LOCK_FILE = ".lock"  # under the output folder: held by the running build (generator.lock)
 STAGING_PREFIX = ".staging-"  # under the output folder: a build's work in progress (generator.swap)
 TRASH_PREFIX = ".trash-"  # under the output folder: a superseded tree being removed (generator.trash)
+CLUSTER_DIR = "cluster"  # under a staging folder: the data a Dask build's workers load (generator.cluster)
 DATA_DIR = "data"  # under site/
 LATEST_DIR = "data/latest"
 RELEASES_DIR = "data/releases"

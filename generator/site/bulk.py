@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from generator import paths
 from generator.checkpoints import checkpoint
 from generator.digests import Written
 from generator.outputs import Outputs
@@ -81,7 +82,8 @@ def run_tasks(data: BulkData, tasks: list[Task], jobs: int) -> Iterator[list[Wri
 
 def _on_cluster(cluster: Cluster, data: BulkData, tasks: list[Task]) -> Iterator[list[Written]]:
     """Run ``tasks`` on the cluster's workers (the data sent to each once); what each wrote, in task order."""
-    rendering = cluster.map(_run_shared, tasks, replace(data, cache={}))
+    folder = data.site_dir.parent / paths.CLUSTER_DIR  # in the staging folder, which every worker sees
+    rendering = cluster.map(_run_shared, tasks, replace(data, cache={}), folder)
     first = next(rendering, None)  # back from a worker: the scheduler surely holds every task now
     checkpoint("site-bulk")
     if first is not None:

@@ -151,11 +151,12 @@ def test_a_worker_that_cannot_see_the_output_folder_is_refused(tmp_path: Path) -
     assert staging_folders(out) == []
 
 
+@pytest.mark.parametrize("workers", [2, 1])  # 1: the only worker, holding the page data too, dies
 def test_a_worker_killed_mid_build_is_replaced_and_the_site_is_identical(
-    demo_build: Path, tmp_path: Path
+    demo_build: Path, tmp_path: Path, workers: int
 ) -> None:
     out = tmp_path / "published"
-    with dask_cluster(tmp_path / "dask") as cluster:
+    with dask_cluster(tmp_path / "dask", workers=workers) as cluster:
         running = start_build(out, pause_at="site-bulk", as_of=DAY, extra=("--scheduler", cluster.address))
         running.wait_at_checkpoint()  # every page task handed to the cluster, one result taken
         with cluster.client() as client:
@@ -163,7 +164,7 @@ def test_a_worker_killed_mid_build_is_replaced_and_the_site_is_identical(
             os.kill(client.run(os.getpid)[victim], signal.SIGKILL)  # its finished pages' results die with it
         running.resume()
         code, err = running.finish()
-        cluster.wait_for_workers(2)  # its nanny started a new one
+        cluster.wait_for_workers(workers)  # its nanny started a new one
     assert code == 0, err
     sites_equal(out, demo_build)
 
@@ -185,6 +186,27 @@ def test_a_lost_scheduler_fails_the_build_and_keeps_the_previous_site(
         code, err = running.finish()
     assert code == 3
     assert "与调度器的连接中断" in err
+    assert "Traceback" not in err
+    assert tree_digest(out / "site") == before
+    assert staging_folders(out) == []
+
+
+def test_a_task_that_keeps_killing_its_workers_fails_the_build_and_keeps_the_previous_site(
+    tmp_path: Path,
+) -> None:
+    out = run_build(DEMO_CATALOG, tmp_path / "published")  # the previous site
+    before = tree_digest(out / "site")
+    preload = tmp_path / "deadly_subjects.py"  # a subject task takes its worker down, every time
+    preload.write_text(
+        "import os\nfrom generator.site import bulk\nrun = bulk.__dict__.setdefault('unpatched', bulk.run)\n"
+        "bulk.run = lambda data, task: os._exit(9) if task[0] == 'subject' else run(data, task)\n",
+        encoding="utf-8",
+    )
+    with dask_cluster(tmp_path / "dask", workers=2, preload=preload) as cluster:
+        later = ("--scheduler", cluster.address)  # a later day: the same inputs would build nothing
+        code, err = start_build(out, as_of="2026-11-23", extra=later).finish()
+    assert code == 3
+    assert "一项任务反复导致工作进程退出" in err
     assert "Traceback" not in err
     assert tree_digest(out / "site") == before
     assert staging_folders(out) == []

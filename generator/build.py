@@ -94,9 +94,8 @@ class BuildOptions:
     strict: bool = False
     full: bool = False  # ignore the previous site's digest map: write every file new
     signing_key: Path | None = None  # Ed25519 private key (PEM) that signs the releases; None: unsigned
-    scheduler: Scheduler | None = (
-        None  # a Dask scheduler for the heavy stages (generator.cluster); None: jobs
-    )
+    # a Dask scheduler that renders the bulk pages (generator.cluster); None: ``jobs`` local processes
+    scheduler: Scheduler | None = None
 
 
 @dataclass

@@ -44,7 +44,8 @@ class DaskCluster:
 
     def start_worker(self, preload: Path | None = None, prefix: tuple[str, ...] = ()) -> None:
         """A worker (under its nanny); ``prefix`` wraps the command (e.g. another mount namespace)."""
-        command = [*prefix, DASK, "worker", self.address, "--nthreads", "1", "--no-dashboard"]
+        command = [*prefix, DASK, "worker", self.address, "--nthreads", "1", "--no-dashboard",
+                   "--local-directory", str(self.folder / "scratch")]  # fmt: skip
         command += ["--preload", str(preload)] if preload else []
         log = self.folder / f"worker-{len(self.workers)}.log"
         self.workers.append(_start(command, log))

@@ -316,12 +316,18 @@ def run(args: argparse.Namespace) -> None:
         )
     figures["no_change"] = build_step(args, next_day, "no-change")
     figures["targets"] = verdicts(figures)
-    figures["load_average"] = [round(x, 2) for x in os.getloadavg()]
-    OUT.mkdir(parents=True, exist_ok=True)
-    saved = OUT / f"city-{args.records}.json"
-    saved.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
+    saved = save(figures, f"city-{args.records}.json")
     print(table(figures))
     print(f"figures: {saved}; catalog and output: {args.work}")
+
+
+def save(figures: dict[str, Any], name: str) -> Path:
+    """``figures``, with the load average now, as ``bench/out/<name>``."""
+    figures["load_average"] = [round(x, 2) for x in os.getloadavg()]
+    OUT.mkdir(parents=True, exist_ok=True)
+    saved = OUT / name
+    saved.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
+    return saved
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from bench_city import sample  # noqa: E402
+from bench_city import sample, save  # noqa: E402
 from treemem import pss, tree  # noqa: E402
 
 OUT = REPO / "bench" / "out"
@@ -215,10 +215,7 @@ def main() -> None:
         for engine in ENGINES if n % 2 else reversed(ENGINES):  # alternate which engine goes first
             runs[engine].append(build_once(args, engine, n))
     figures.update(runs=runs, summary=summary(runs), model=model(args.records, runs))
-    figures["load_average"] = [round(x, 2) for x in os.getloadavg()]
-    OUT.mkdir(parents=True, exist_ok=True)
-    saved = OUT / f"cluster-{args.records}.json"
-    saved.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
+    saved = save(figures, f"cluster-{args.records}.json")
     print(table(figures))
     print(f"figures: {saved}")
 

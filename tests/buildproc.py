@@ -58,8 +58,13 @@ class Build:
         self.proc.wait(LIMIT)
 
     def finish(self) -> tuple[int, str]:
-        """Wait for the build to end: its exit code and what it wrote to stderr."""
-        _, err = self.proc.communicate(timeout=LIMIT)
+        """Wait for the build to end: its exit code and what it wrote to stderr (a build still running after
+        ``LIMIT`` is killed, with its workers, before the test fails: none is left behind, stopped or not)."""
+        try:
+            _, err = self.proc.communicate(timeout=LIMIT)
+        except subprocess.TimeoutExpired:
+            self.kill_group()
+            raise
         return self.proc.returncode, err
 
 

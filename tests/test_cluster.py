@@ -188,7 +188,8 @@ def test_a_lost_scheduler_fails_the_build_and_keeps_the_previous_site(
     assert "与调度器的连接中断" in err
     assert "Traceback" not in err
     assert tree_digest(out / "site") == before
-    assert staging_folders(out) == []
+    # not asserted: an empty staging area (workers finish a running task even without their scheduler; see the
+    # test above)
 
 
 def test_a_task_that_keeps_killing_its_workers_fails_the_build_and_keeps_the_previous_site(

@@ -158,9 +158,9 @@ def _check_workers(cluster: Cluster, scheduler: Scheduler) -> None:
     versions: dict[str, str] = cluster.client.run(_version)
     if not versions:
         raise ClusterUnusable(f"调度器 {scheduler} 没有可用的工作进程（worker）")
-    other = {worker: v for worker, v in sorted(versions.items()) if v != __version__}
+    other = sorted((worker, v) for worker, v in versions.items() if v != __version__)
     if other:
-        worker, version = next(iter(other.items()))
+        worker, version = other[0]
         raise ClusterUnusable(
             f"工作进程 {worker} 运行的是 gongshi {version}，本次构建是 {__version__}：版本不同会生成不同的页面"
         )

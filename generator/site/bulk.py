@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from generator import paths
 from generator.checkpoints import checkpoint
 from generator.digests import Written
 from generator.outputs import Outputs
+from generator.paths import CLUSTER_DIR
 from generator.site.columns import Rows
 from generator.site.listings import (
     LIST_PAGE_SIZE,
@@ -81,8 +81,9 @@ def run_tasks(data: BulkData, tasks: list[Task], jobs: int) -> Iterator[list[Wri
 
 
 def _on_cluster(cluster: Cluster, data: BulkData, tasks: list[Task]) -> Iterator[list[Written]]:
-    """Run ``tasks`` on the cluster's workers (the data sent to each once); what each wrote, in task order."""
-    folder = data.site_dir.parent / paths.CLUSTER_DIR  # in the staging folder, which every worker sees
+    """Run ``tasks`` on the cluster's workers (the data loaded once per worker, from a file in the staging
+    folder, which every worker sees); what each wrote, in task order."""
+    folder = data.site_dir.parent / CLUSTER_DIR
     rendering = cluster.map(_run_shared, tasks, replace(data, cache={}), folder)
     first = next(rendering, None)  # back from a worker: the scheduler surely holds every task now
     checkpoint("site-bulk")

@@ -188,8 +188,9 @@ def test_a_lost_scheduler_fails_the_build_and_keeps_the_previous_site(
     assert "与调度器的连接中断" in err
     assert "Traceback" not in err
     assert tree_digest(out / "site") == before
-    # not asserted: an empty staging area (workers finish a running task even without their scheduler; see the
-    # test above)
+    # workers finish a running task even without their scheduler; its writes then fail (the staging folder it
+    # wrote into was discarded) instead of recreating the folder
+    assert staging_folders(out) == []
 
 
 def test_a_task_that_keeps_killing_its_workers_fails_the_build_and_keeps_the_previous_site(
@@ -210,8 +211,9 @@ def test_a_task_that_keeps_killing_its_workers_fails_the_build_and_keeps_the_pre
     assert "一项任务反复导致工作进程退出" in err
     assert "Traceback" not in err
     assert tree_digest(out / "site") == before
-    # not asserted: an empty staging area. The surviving worker may still be finishing a page task (Dask cannot
-    # interrupt a running task) and recreate the staging folder the build discarded; the next build sweeps it.
+    # the surviving worker may still be finishing a page task (Dask cannot interrupt a running task); its
+    # writes then fail (the staging folder was discarded) instead of recreating the folder
+    assert staging_folders(out) == []
 
 
 def _inodes(site: Path) -> dict[str, int]:

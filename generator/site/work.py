@@ -13,6 +13,7 @@ from view columns or the dataset's configuration, so the page-unit keys cover th
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -258,11 +259,22 @@ def carry_pages(data: BulkData, pages: list[str]) -> bool:
 
 def _folder(data: BulkData, path: str) -> None:
     """Make the folder of ``path`` (once per process)."""
-    folder = os.path.dirname(f"{data.site_dir}/{path}")  # strings, not Paths: called per page
+    folder = os.path.dirname(path)  # strings, not Paths: called per page
     made = data.cache.setdefault("folders", set())
     if folder not in made:
-        os.makedirs(folder, exist_ok=True)
+        _make_below(str(data.site_dir), folder)
         made.add(folder)
+
+
+def _make_below(root: str, folder: str) -> None:
+    """Make ``root/folder`` one level at a time, never ``root`` itself (FileNotFoundError when it is gone): a
+    task that outlives its build — a Dask worker finishing a task after the build failed and discarded its
+    staging folder — then fails instead of recreating that folder."""
+    at = root
+    for part in folder.split("/") if folder else ():
+        at = f"{at}/{part}"
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(at)
 
 
 def take_written(data: BulkData) -> list[Written]:

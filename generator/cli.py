@@ -15,6 +15,7 @@ import contextlib
 import http.server
 import sys
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -84,6 +85,22 @@ def _scheduler(_ctx: click.Context, _param: click.Parameter, value: str | None) 
         raise click.BadParameter(str(exc)) from None
 
 
+def _size(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int:
+    if value is None:
+        return 0
+    try:
+        from dask.utils import parse_bytes  # only when given: it goes with --scheduler, which needs Dask
+    except ImportError:
+        raise click.BadParameter("需要安装 gongshi 的 cluster 依赖（distributed）") from None
+    try:
+        size = int(parse_bytes(value))
+    except ValueError:
+        size = 0
+    if size <= 0:
+        raise click.BadParameter(f"“{value}”不是内存大小：应如 2GiB、1500MiB") from None
+    return size
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gongshi")
 def main() -> None:
@@ -116,6 +133,14 @@ def main() -> None:
     help="把页面渲染交给 Dask：local:N 在本机启动 N 个工作进程，tcp://主机:端口 连接已运行的调度器"
     "（输出文件夹须是各工作进程同一路径下的共享文件夹）。不给则用 --jobs 个本机进程，不加载 Dask。",
 )
+@click.option(
+    "--worker-memory",
+    "worker_memory",
+    callback=_size,
+    metavar="SIZE",
+    help="与 --scheduler local:N 同用：每个工作进程的内存上限（如 2GiB；超出则 Dask 重启该进程并重跑其任务）。"
+    "默认由 Dask 按本机内存平分。已运行的集群在启动工作进程时设定（dask worker --memory-limit）。",
+)
 def build(
     catalog: Path,
     out: Path,
@@ -125,6 +150,7 @@ def build(
     full: bool,
     signing_key: Path | None,
     scheduler: Scheduler | None,
+    worker_memory: int,
 ) -> None:
     """构建门户网站、开放数据包和构建报告。
 
@@ -132,6 +158,12 @@ def build(
     from generator.build import BuildOptions
     from generator.build import build as run_build
 
+    if worker_memory:
+        if scheduler is None or scheduler.address:
+            raise click.UsageError(
+                "--worker-memory 只与 --scheduler local:N 同用；已运行的集群请用 dask worker --memory-limit"
+            )
+        scheduler = replace(scheduler, memory=worker_memory)
     with console.status("构建中…") as status:
         result = run_build(
             BuildOptions(

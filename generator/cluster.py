@@ -8,14 +8,14 @@ the site's bulk pages, ``generator.site.bulk``). Guarantees:
   loopback) and checks every worker runs this very gongshi version — a worker with another version would render
   other bytes — before the build reads or writes anything; an unreachable scheduler, a cluster without
   workers or a worker of another version is a ``ClusterUnusable`` with one clear sentence;
-- ``Cluster.map`` runs a function over tasks on the workers with one shared argument and yields the results
-  in task order, whatever order they finish in. The shared argument is written once to a file in a folder the
-  workers see and loaded by a Dask task, which the other workers fetch from the worker holding it: when every
-  worker holding it dies, Dask loads it again (data scattered from the build instead would be lost for good,
-  and the tasks needing it would wait forever). A task whose worker dies is run again by Dask on another
-  worker (so a task must be safe to run twice: the page writers replace what a lost attempt left); a task's
-  exception, one that keeps killing its workers, or the scheduler lost propagates to the build's boundary,
-  which keeps the previous site;
+- ``Cluster.map_files`` runs a function over items on the workers and yields the results in item order,
+  whatever order they finish in. Each item is written to its own file in a folder the workers see and loaded
+  by the task itself, so the build holds no item in memory once written, nothing goes through the scheduler,
+  and a task whose worker dies is simply run again by Dask on another worker, reading its file again (data
+  scattered from the build instead is lost for good when every worker holding it dies, and the tasks needing
+  it then wait forever). A task must therefore be safe to run twice: the page writers replace what a lost
+  attempt left. A task's exception, one that keeps killing its workers, or the scheduler lost propagates to
+  the build's boundary, which keeps the previous site;
 - ``sees`` says whether every worker sees a folder: the workers write the pages themselves, so the output
   folder must be shared, at the same path, with every worker (one machine, or NFS-like storage);
 - the build's stderr gets no Dask log lines (its retries and lost connections come with tracebacks): a failure
@@ -29,7 +29,7 @@ import os
 import pickle
 import re
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +46,8 @@ R = TypeVar("R")
 
 CONNECT_TIMEOUT_S = 10  # a scheduler that does not answer within this is unreachable
 LOCAL = re.compile(r"local:([1-9][0-9]?)")
+AHEAD = 4  # tasks submitted per worker thread ahead of the results taken back (``Cluster.map_files``)
+_END = object()
 REMOTE = re.compile(r"(tcp|tls)://[^/\s]+:[0-9]+")
 
 
@@ -59,6 +61,7 @@ class Scheduler:
 
     address: str  # tcp://host:port, or "" for a LocalCluster
     workers: int = 0  # worker processes of a LocalCluster; 0 for a remote scheduler
+    memory: int = 0  # each LocalCluster worker's memory limit in bytes; 0: Dask's default (memory / workers)
 
     def __str__(self) -> str:
         return self.address or f"local:{self.workers}"
@@ -81,29 +84,28 @@ class Cluster:
         self.client = client
         self._owned = owned
 
-    def map(self, fn: Callable[[T, Any], R], tasks: Sequence[T], shared: Any, folder: Path) -> Iterator[R]:
-        """Submit ``fn(task, shared)`` for every task to the workers now (``shared`` by way of a file in
-        ``folder``, which every worker sees); iterate for the results, in task order."""
-        if not tasks:
-            return iter(())
-        file = _spill(shared, folder)
-        loaded = self.client.submit(_load, str(file), pure=False)
-        return self._results(self.client.map(fn, list(tasks), shared=loaded, pure=False), loaded, file)
+    def map_files(self, fn: Callable[[T], R], items: Iterable[T], folder: Path) -> Iterator[R]:
+        """``fn(item)`` for every item, on the workers, each item by way of its own file in ``folder`` (which
+        every worker sees; removed once its result is back); iterate for the results, in item order. The
+        first ``AHEAD`` items per worker thread are submitted now, each further one as a result comes back, so
+        that a few files per worker are on disk at a time however many items there are."""
+        flight = _Flight(self.client, fn, iter(items), folder)
+        for _ in range(AHEAD * max(1, sum(self.client.nthreads().values()))):
+            flight.submit()
+        return self._results(flight)
 
-    def _results(self, futures: list[Any], loaded: Any, file: Path) -> Iterator[Any]:
+    def _results(self, flight: _Flight) -> Iterator[Any]:
         from distributed import KilledWorker
         from distributed.comm.core import CommClosedError
 
         try:
-            for future in futures:
-                yield future.result()
+            yield from flight.results()
         except (CancelledError, CommClosedError) as exc:  # the scheduler went away (or cancelled the work)
             raise ClusterUnusable(f"与调度器的连接中断，工作未完成：{one_line(str(exc))}") from exc
         except KilledWorker as exc:  # Dask retried the task on other workers, and they died too
             raise ClusterUnusable(f"一项任务反复导致工作进程退出，已放弃：{one_line(str(exc))}") from exc
         finally:
-            self.client.cancel([*futures, loaded])
-            file.unlink(missing_ok=True)
+            flight.cancel()  # after a failure: nothing more runs for this build
 
     def sees(self, folder: str) -> list[str]:
         """The workers that do not see ``folder`` as a folder (empty: all do)."""
@@ -114,6 +116,46 @@ class Cluster:
         self.client.close()
         if self._owned is not None:
             self._owned.close()
+
+
+class _Flight:
+    """The items of one ``Cluster.map_files``: written to files and submitted as room frees, taken back in
+    order."""
+
+    def __init__(self, client: Client, fn: Callable[[Any], Any], items: Iterator[Any], folder: Path) -> None:
+        from distributed import as_completed
+
+        self.client, self.fn, self.items, self.folder = client, fn, items, folder
+        self.done = as_completed(loop=client.loop)  # (without, it looks for a default client: there is none)
+        self.files: dict[Any, tuple[int, Path]] = {}  # a task in flight's key → its item's place and file
+        self.submitted = 0
+
+    def submit(self) -> None:
+        """Write the next item to a file and submit its task (nothing once every item is submitted)."""
+        item = next(self.items, _END)
+        if item is _END:
+            return
+        file = _spill(item, self.folder)
+        future = self.client.submit(_call, self.fn, str(file), pure=False)
+        self.files[future.key] = (self.submitted, file)
+        self.submitted += 1
+        self.done.add(future)
+
+    def results(self) -> Iterator[Any]:
+        """The results in item order, submitting one more item as each comes back."""
+        waiting: dict[int, Any] = {}  # finished before their turn
+        turn = 0
+        for future in self.done:
+            index, file = self.files.pop(future.key)
+            waiting[index] = future.result()
+            file.unlink()  # the future is let go: Dask forgets its result and never needs the file again
+            self.submit()
+            while turn in waiting:
+                yield waiting.pop(turn)
+                turn += 1
+
+    def cancel(self) -> None:
+        self.client.cancel(list(self.done.futures))
 
 
 def connect(scheduler: Scheduler) -> Cluster:
@@ -132,13 +174,20 @@ def connect(scheduler: Scheduler) -> Cluster:
 
 
 def _client(scheduler: Scheduler) -> Cluster:
-    from distributed import Client, LocalCluster  # only here: a build without a scheduler never imports Dask
+    try:
+        from distributed import (
+            Client,
+            LocalCluster,
+        )  # only here: a build without a scheduler never imports it
+    except ImportError as exc:
+        raise ClusterUnusable(f"未安装 Dask（gongshi 的 cluster 依赖）：{exc}") from exc
 
     _quiet()
     if scheduler.address:
         return Cluster(Client(scheduler.address, timeout=CONNECT_TIMEOUT_S, set_as_default=False))
     local = LocalCluster(
         n_workers=scheduler.workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+        memory_limit=scheduler.memory or "auto",
         dashboard_address=None, silence_logs=logging.CRITICAL,
         # its HTTP server (health checks only, no dashboard) on a loopback port the system picks, not 8787
         scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
@@ -175,10 +224,11 @@ def _spill(shared: Any, folder: Path) -> Path:
     return Path(name)
 
 
-def _load(file: str) -> Any:
-    """On a worker: the shared data ``_spill`` wrote."""
+def _call(fn: Callable[[Any], R], file: str) -> R:
+    """On a worker: ``fn`` of the item ``_spill`` wrote to ``file``."""
     with open(file, "rb") as f:
-        return pickle.load(f)
+        item = pickle.load(f)
+    return fn(item)
 
 
 def _version() -> str:

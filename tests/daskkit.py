@@ -103,3 +103,9 @@ def _until(condition: Any, proc: subprocess.Popen[bytes], what: Path) -> None:
             assert waited < LIMIT, f"no {what} within {LIMIT} s"
             continue
         raise AssertionError(f"{proc.args[:2]} ended (exit {proc.returncode}) before writing {what}")
+
+
+def files_beside(item: tuple[str, int]) -> tuple[int, int]:
+    """A task for ``Cluster.map_files``: its item's number and how many item files are in its folder now."""
+    folder, number = item
+    return number, len(os.listdir(folder))

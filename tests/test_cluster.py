@@ -22,10 +22,10 @@ from click.testing import CliRunner
 
 from generator.build import BuildOptions, build
 from generator.cli import main
-from generator.cluster import Scheduler, parse_scheduler
+from generator.cluster import AHEAD, Scheduler, connect, parse_scheduler
 from tests.buildproc import LIMIT, TICK, staging_folders, start_build, tree_digest
 from tests.conftest import AS_OF, DEMO_CATALOG, REPO, run_build
-from tests.daskkit import dask_cluster
+from tests.daskkit import dask_cluster, files_beside
 
 pytestmark = pytest.mark.slow
 DAY = AS_OF.isoformat()
@@ -48,6 +48,46 @@ def test_scheduler_addresses_name_a_local_cluster_or_a_tcp_scheduler() -> None:
     for wrong in ("local:0", "local:", "local:100", "10.0.0.5:8786", "tcp://10.0.0.5", "http://h:1", ""):
         with pytest.raises(ValueError, match="local:N"):
             parse_scheduler(wrong)
+
+
+def test_cluster_map_gives_results_in_order_with_a_few_item_files_on_disk(tmp_path: Path) -> None:
+    folder = tmp_path / "items"
+    cluster = connect(Scheduler("", 1))  # one worker thread
+    try:
+        results = list(cluster.map_files(files_beside, [(str(folder), n) for n in range(40)], folder))
+    finally:
+        cluster.close()
+    assert [n for n, _ in results] == list(range(40))
+    assert max(files for _, files in results) <= AHEAD  # not 40: items are written as results come back
+    assert list(folder.iterdir()) == []
+
+
+def test_a_local_clusters_workers_get_the_memory_limit_set(tmp_path: Path) -> None:
+    cluster = connect(Scheduler("", 1, memory=700 * 2**20))
+    try:
+        limits = cluster.client.run(lambda dask_worker: dask_worker.memory_manager.memory_limit)
+    finally:
+        cluster.close()
+    assert list(limits.values()) == [700 * 2**20]
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        (["--scheduler", "tcp://127.0.0.1:9", "--worker-memory", "2GiB"], "dask worker --memory-limit"),
+        (["--worker-memory", "2GiB"], "--scheduler local:N"),
+        (["--scheduler", "local:1", "--worker-memory", "lots"], "不是内存大小"),
+        (["--scheduler", "local:1", "--worker-memory", "0"], "不是内存大小"),
+    ],
+)
+def test_a_worker_memory_without_a_local_cluster_or_not_a_size_is_bad_usage(
+    tmp_path: Path, options: list[str], says: str
+) -> None:
+    out = tmp_path / "published"
+    result = CliRunner().invoke(main, ["build", "--catalog", str(DEMO_CATALOG), "--out", str(out), *options])
+    assert result.exit_code == 2
+    assert says in result.output
+    assert not out.exists()
 
 
 def test_a_malformed_scheduler_is_bad_usage_and_nothing_is_written(tmp_path: Path) -> None:
@@ -225,7 +265,7 @@ def _holding_results(client: Any) -> str:
     waited = 0.0
     while True:
         held = {
-            w: [k for k in keys if str(k).startswith("_run_shared")] for w, keys in client.has_what().items()
+            w: [k for k in keys if str(k).startswith("_call-")] for w, keys in client.has_what().items()
         }
         found = sorted(w for w, keys in held.items() if keys)
         if found:

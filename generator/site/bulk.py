@@ -14,11 +14,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -37,6 +35,7 @@ from generator.site.listings import (
     month_pages,
 )
 from generator.site.records import record_pages, subject_pages
+from generator.site.slices import PreviousPaths, payload
 from generator.site.work import BulkData, start_task, take_written
 from generator.workers import die_with_parent
 
@@ -48,7 +47,6 @@ MONTH_CHUNK = 4  # months per task
 Task = tuple[str, int, int, int]  # (kind, view index or -1, start, stop)
 
 _adopted: BulkData | None = None  # the data a forked worker was started with
-_local = threading.local()  # on a Dask worker: each thread's copy of the shared data
 
 
 def render_bulk(
@@ -81,10 +79,12 @@ def run_tasks(data: BulkData, tasks: list[Task], jobs: int) -> Iterator[list[Wri
 
 
 def _on_cluster(cluster: Cluster, data: BulkData, tasks: list[Task]) -> Iterator[list[Written]]:
-    """Run ``tasks`` on the cluster's workers (the data loaded once per worker, from a file in the staging
-    folder, which every worker sees); what each wrote, in task order."""
+    """Run ``tasks`` on the cluster's workers, each with its own data (``generator.site.slices``: a worker
+    holds one task's rows at a time, not the city's), handed over in a file in the staging folder, which every
+    worker sees; what each wrote, in task order."""
     folder = data.site_dir.parent / CLUSTER_DIR
-    rendering = cluster.map(_run_shared, tasks, replace(data, cache={}), folder)
+    index = PreviousPaths(data.previous)
+    rendering = cluster.map_files(_run_payload, (payload(data, task, index) for task in tasks), folder)
     first = next(rendering, None)  # back from a worker: the scheduler surely holds every task now
     checkpoint("site-bulk")
     if first is not None:
@@ -92,13 +92,9 @@ def _on_cluster(cluster: Cluster, data: BulkData, tasks: list[Task]) -> Iterator
     yield from rendering
 
 
-def _run_shared(task: Task, shared: BulkData) -> list[Written]:
-    """On a Dask worker: ``run`` with this thread's own copy of the shared data (its caches are per task run
-    and a worker may run tasks in several threads)."""
-    mine: tuple[BulkData, BulkData] | None = getattr(_local, "data", None)
-    if mine is None or mine[0] is not shared:
-        mine = _local.data = (shared, replace(shared, cache={}))
-    return run(mine[1], task)
+def _run_payload(task_data: tuple[BulkData, Task]) -> list[Written]:
+    """On a Dask worker: ``run`` a task on its own data."""
+    return run(*task_data)
 
 
 @contextmanager

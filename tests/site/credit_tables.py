@@ -119,6 +119,7 @@ def record_id_of(tables: dict[str, Table], dataset: str, column: str, value: str
 
 def record_page_bodies(tmp_path: Path, views: list[DatasetView], dataset: str) -> dict[str, str]:
     """Record ID → the body of its record page, rendered into a bare shell (the page's body only)."""
+    (tmp_path / "site").mkdir()  # the shell stage makes it in a build; page tasks write below it
     data = BulkData(
         tmp_path / "site", "https://x.example.cn/", views, find_subjects(views), measure_links(views)
     )

@@ -1,0 +1,160 @@
+"""A bulk-page task's own data, for a Dask worker: only the rows, subjects and previous pages the task reads.
+
+Stage: render site, on a cluster (``generator.site.bulk``). Guarantees: ``payload(data, task, index)`` gives a
+``BulkData`` and the task renumbered into it such that ``bulk.run`` on them writes exactly the pages, with
+exactly the bytes, that the task writes on the whole data (tested task by task). The payload holds, of the
+city's data, only:
+
+- the rows of each view the task renders (``bulk.task_rows``), renumbered from 0 in view order; every other
+  view is kept empty but with its columns, kind and configuration (pages read those of every dataset);
+- the fresh flags of those rows (``generator.site.work.Fresh``) and the subjects it renders, renumbered;
+- the entries of the previous build's digest map for the paths the task can write — whose file a fresh unit
+  is linked from, or whose bytes decide whether a page is linked instead of written.
+
+So a worker holds one task's data at a time, bounded by a task's size (``bulk.CHUNK`` records or subjects,
+``bulk.MONTH_CHUNK`` months), not by the city's. Bounded by one dataset instead: a list task reads its whole
+list (lists are short and render as one task), a department task three columns of its view (which records each
+department published in which month), and every payload keeps the commitment-items views whole (the names of
+the items fulfilment records link to; a catalog's item list).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
+import numpy as np
+
+from generator.digests import DigestMap
+from generator.model import RECORD_ID
+from generator.outputs import Previous
+from generator.site import api, urls
+from generator.site.listings import month_groups
+from generator.site.subjects import Subjects
+from generator.site.view import DEPT, MONTH, DatasetView
+from generator.site.work import BulkData, Fresh
+
+Task = tuple[str, int, int, int]  # as ``generator.site.bulk.Task``
+KEPT_WHOLE = ("commitment-items",)  # view kinds every payload keeps whole
+DEPT_PAGE = re.compile(r"d[0-9a-f]{10}\.html")  # a department's page, under its dataset's folder
+NONE = np.zeros(0, dtype=np.int64)
+
+
+class PreviousPaths:
+    """The previous site's digest map with its paths as a sorted array, for finding the entries under a folder
+    (made once per build, on first use)."""
+
+    def __init__(self, previous: Previous) -> None:
+        self.previous = previous
+        self._sorted: np.ndarray | None = None
+
+    def exact(self, paths: Iterable[str]) -> Previous:
+        """The previous site with only the entries at ``paths``."""
+        files = self.previous.files
+        found = {path: entry for path in paths if (entry := files.get(path)) is not None}
+        return replace(self.previous, files=DigestMap.of(found))
+
+    def under(self, folder: str, keep: Callable[[str], bool]) -> Previous:
+        """The previous site with only the entries under ``folder`` whose rest of path ``keep`` accepts."""
+        if self._sorted is None:
+            self._sorted = self.previous.files.paths().to_numpy(zero_copy_only=False)
+        a, b = np.searchsorted(self._sorted, [folder, folder + "\uffff"])
+        return self.exact(p for p in self._sorted[a:b].tolist() if keep(p[len(folder) :]))
+
+
+def payload(data: BulkData, task: Task, index: PreviousPaths) -> tuple[BulkData, Task]:
+    """Task ``task``'s own data and the task renumbered into it (see the module's docstring)."""
+    slicers = {"record": _record, "month": _month, "dept": _dept, "list": _list, "subject": _subject}
+    return slicers[task[0]](data, task, index)
+
+
+def _record(data: BulkData, task: Task, index: PreviousPaths) -> tuple[BulkData, Task]:
+    kind, vi, start, stop = task
+    ids = data.views[vi].frame[RECORD_ID].iloc[start:stop].tolist()
+    flags = data.fresh.records.get(vi)
+    fresh = Fresh(records={} if flags is None else {vi: flags[start:stop]})
+    previous = index.exact(urls.record_page(i) for i in ids)
+    return _sliced(data, {vi: np.arange(start, stop)}, fresh, previous), (kind, vi, 0, stop - start)
+
+
+def _month(data: BulkData, task: Task, index: PreviousPaths) -> tuple[BulkData, Task]:
+    """A month task keeps every month's key (its pages link to the next newer and older months) but only the
+    rows of its own months."""
+    _, vi, start, stop = task
+    groups = month_groups(data, vi)
+    mine = [m for m, _ in groups[start:stop]]
+    rows = np.sort(np.concatenate([positions for _, positions in groups[start:stop]] or [NONE]))
+    local = [(m, np.searchsorted(rows, p) if start <= i < stop else NONE) for i, (m, p) in enumerate(groups)]
+    fresh = Fresh(months={vi: data.fresh.months.get(vi, set()) & set(mine)})
+    folder = urls.dataset_page(data.views[vi].id)
+    previous = index.under(folder, lambda name: any(m in name for m in mine))  # its month, day and dept pages
+    sliced = _sliced(data, {vi: rows}, fresh, previous)
+    sliced.cache[("months", vi)] = local
+    return sliced, task
+
+
+def _dept(data: BulkData, task: Task, index: PreviousPaths) -> tuple[BulkData, Task]:
+    _, vi, _, _ = task
+    view = data.views[vi]
+    keep = list(dict.fromkeys([MONTH, DEPT, view.role("department") or DEPT]))
+    views = _views(data.views, {}, whole={vi: replace(view, frame=view.frame[keep])})
+    previous = index.under(urls.dataset_page(view.id), lambda name: DEPT_PAGE.fullmatch(name) is not None)
+    return _with(data, views, Fresh(), previous), task
+
+
+def _list(data: BulkData, task: Task, index: PreviousPaths) -> tuple[BulkData, Task]:
+    _, vi, _, _ = task
+    view = data.views[vi]
+    previous = index.under(f"lists/{view.id}/", lambda _: True)
+    return _with(data, _views(data.views, {}, whole={vi: view}), Fresh(), previous), task
+
+
+def _subject(data: BulkData, task: Task, index: PreviousPaths) -> tuple[BulkData, Task]:
+    """A subject task keeps its subjects (renumbered from 0) and their records' rows of each view."""
+    kind, vi, start, stop = task
+    s = data.subjects
+    a, b = int(s.starts[start]), int(s.starts[stop])
+    views, positions = s.view[a:b], s.pos[a:b]
+    rows, local = {}, np.empty_like(positions)
+    for v in np.unique(views).tolist():
+        mask = views == v
+        rows[v] = np.unique(positions[mask])
+        local[mask] = np.searchsorted(rows[v], positions[mask])
+    subjects = Subjects(
+        s.codes[start:stop], s.names[start:stop], s.starts[start : stop + 1] - a, views, local
+    )
+    codes = [str(code) for code in subjects.codes]
+    previous = index.exact(
+        p for c in codes for p in (urls.subject_page(c), api.subject_path(c), urls.report_page(c))
+    )
+    sliced = _sliced(data, rows, Fresh(subjects=data.fresh.subjects[start:stop]), previous)
+    return replace(sliced, subjects=subjects), (kind, vi, 0, stop - start)
+
+
+def _sliced(data: BulkData, rows: dict[int, np.ndarray], fresh: Fresh, previous: Previous) -> BulkData:
+    """``data`` with only ``rows`` of each view named (positions, ascending), no subjects, ``fresh`` and
+    ``previous``."""
+    return _with(data, _views(data.views, rows, whole={}), fresh, previous)
+
+
+def _views(
+    views: list[DatasetView], rows: dict[int, np.ndarray], whole: dict[int, DatasetView]
+) -> list[DatasetView]:
+    """Each view: as given in ``whole``; its ``rows``; whole for a kind every payload keeps; else empty."""
+    kept = []
+    for vi, view in enumerate(views):
+        if vi in whole:
+            kept.append(whole[vi])
+        elif vi in rows:
+            kept.append(replace(view, frame=view.frame.take(rows[vi]).reset_index(drop=True)))
+        else:
+            kept.append(view if view.kind in KEPT_WHOLE else replace(view, frame=view.frame.iloc[:0]))
+    return kept
+
+
+def _with(data: BulkData, views: list[DatasetView], fresh: Fresh, previous: Previous) -> BulkData:
+    empty = Subjects(
+        np.zeros(0, dtype=object), np.zeros(0, dtype=object), np.zeros(1, dtype=np.int64), NONE, NONE
+    )
+    return replace(data, views=views, subjects=empty, fresh=fresh, previous=previous, cache={})

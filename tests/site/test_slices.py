@@ -1,0 +1,106 @@
+"""A page task on its own data (``generator.site.slices``) writes what it writes on the whole data.
+
+Real renders into real folders, in this process: a first render whose digest map and page units are the
+previous build's; then a changed publication rendered task by task twice — on the whole data, and on each
+task's own slice of it — into two fresh folders.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.digests import Written
+from generator.model import Publication
+from generator.outputs import Outputs, Previous
+from generator.site import bulk, urls
+from generator.site.bulk import Task, plan, render_bulk, run, task_rows
+from generator.site.shell import Shell
+from generator.site.slices import KEPT_WHOLE, PreviousPaths, payload
+from generator.site.subjects import find_subjects
+from generator.site.units import PageUnits, Units, plan_units
+from generator.site.view import measure_links
+from generator.site.work import BulkData
+from tests.buildproc import tree_digest
+from tests.site.conftest import publication
+from tests.site.credit_tables import credit_tables, views_of
+from tests.site.test_units import changed_fact
+
+SHELL = Shell(("<p>", "GSXBODYX", "</p>"))
+
+
+@pytest.fixture(autouse=True)
+def small_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tasks of two records or subjects and one month each, so that the fixture's views make many (a task's
+    pages link to those of other tasks: newer and older months)."""
+    monkeypatch.setattr(bulk, "CHUNK", 2)
+    monkeypatch.setattr(bulk, "MONTH_CHUNK", 1)
+
+
+def bulk_data(pub: Publication, site: Path, previous: Previous, units: PageUnits) -> tuple[BulkData, Units]:
+    """The bulk data ``render_site`` makes of ``pub`` (the credit kinds' tables added), planned against a
+    previous render."""
+    views = views_of(pub.tables | credit_tables())
+    data = BulkData(
+        site, "https://x.example.cn/", views, find_subjects(views), measure_links(views), shell=SHELL
+    )
+    data.previous, keyed = previous, Units(units)
+    data.fresh = plan_units(data, SHELL, keyed)
+    site.mkdir(parents=True)
+    return data, keyed
+
+
+@pytest.fixture(scope="module")
+def before(tmp_path_factory: pytest.TempPathFactory) -> tuple[Previous, PageUnits]:
+    site = tmp_path_factory.mktemp("slices") / "site"
+    data, units = bulk_data(publication(), site, Previous(), PageUnits())
+    outputs = Outputs(site)
+    render_bulk(data, 1, outputs)
+    assert units.current is not None
+    return Previous(site, outputs.seal(), trusted=True), units.current
+
+
+def summary(written: list[Written]) -> list[tuple[str, str, int, bool, bool]]:
+    return sorted((w.path, w.digest, w.size, w.linked, w.unmade) for w in written)
+
+
+def test_every_task_writes_the_same_pages_from_its_own_data(
+    before: tuple[Previous, PageUnits], tmp_path: Path
+) -> None:
+    pub, changed = changed_fact(publication())
+    whole, _ = bulk_data(pub, tmp_path / "whole", *before)
+    sliced, _ = bulk_data(pub, tmp_path / "sliced", *before)
+    index = PreviousPaths(sliced.previous)
+    on_whole = [w for task in plan(whole) for w in run(whole, task)]
+    on_slices = [w for task in plan(sliced) for w in run(*payload(sliced, task, index))]
+    assert summary(on_slices) == summary(on_whole)
+    assert tree_digest(tmp_path / "sliced") == tree_digest(tmp_path / "whole")
+    unmade = {w.path for w in on_slices if w.unmade}
+    assert urls.record_page(changed) not in unmade
+    assert {w.path for w in on_slices} - unmade - {urls.record_page(changed)}, "a unit rendered besides"
+    assert len(unmade) > len(on_slices) / 2, "most units carried, as on the whole data"
+    months = [t[1] for t in plan(whole) if t[0] == "month"]
+    assert len(months) > len(set(months)), "a view's months in several tasks"
+
+
+def rows_held(data: BulkData) -> int:
+    return sum(len(v.frame) for v in data.views if v.kind not in KEPT_WHOLE)
+
+
+@pytest.mark.parametrize("kind", ["record", "month", "subject"])
+def test_a_task_holds_only_the_rows_it_renders(
+    before: tuple[Previous, PageUnits], tmp_path: Path, kind: str
+) -> None:
+    data, _ = bulk_data(publication(), tmp_path / "site", *before)
+    index = PreviousPaths(data.previous)
+    tasks: list[Task] = [task for task in plan(data) if task[0] == kind]
+    assert tasks
+    for task in tasks:
+        mine, _ = payload(data, task, index)
+        named = task_rows(data, task).items()
+        assert rows_held(mine) == sum(
+            rows.size() for vi, rows in named if data.views[vi].kind not in KEPT_WHOLE
+        )
+        assert rows_held(mine) < rows_held(data)
+        assert 0 < len(mine.previous.files) < len(data.previous.files)

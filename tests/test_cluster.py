@@ -264,9 +264,7 @@ def _holding_results(client: Any) -> str:
     """The address of a worker holding at least one finished page task's result (waits for one)."""
     waited = 0.0
     while True:
-        held = {
-            w: [k for k in keys if str(k).startswith("_call-")] for w, keys in client.has_what().items()
-        }
+        held = {w: [k for k in keys if str(k).startswith("_call-")] for w, keys in client.has_what().items()}
         found = sorted(w for w, keys in held.items() if keys)
         if found:
             return found[0]

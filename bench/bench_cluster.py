@@ -6,7 +6,8 @@ messages); the two engines alternate for ``--rounds`` rounds so that the machine
 
 - ``jobs``: ``BuildOptions(jobs=2)`` — the bulk pages in two forked processes (``generator.site.bulk``);
 - ``local:2``: ``BuildOptions(scheduler=local:2)`` — a LocalCluster of two one-thread worker processes (spawned,
-  talking TCP over loopback); the bulk pages run there as Dask tasks, the shared page data scattered to each.
+  talking TCP over loopback); the bulk pages run there as Dask tasks, each task's own rows handed over in a file
+  (``generator.site.slices``).
 
 Per build: wall, CPU (the child and its reaped descendants, from the kernel), the whole tree's peak PSS and the
 peak PSS of each process (the build's own and its largest worker's), sampled every 0.25 s, and the stage times.

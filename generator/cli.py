@@ -285,6 +285,46 @@ def verify(source: str, key: PublicKey | None) -> None:
 
 
 @main.command()
+@click.argument("url")
+@OUT_OPTION
+@click.option(
+    "--endpoint-url",
+    "endpoint",
+    envvar="GONGSHI_ENDPOINT_URL",
+    show_envvar=True,
+    help="S3 兼容对象存储的地址（MinIO、OSS、COS 等）；不给则用 AWS 的默认地址。凭据取自 AWS_ACCESS_KEY_ID 等环境变量。",
+)
+@click.option(
+    "--keep",
+    type=click.IntRange(0, 100),
+    default=0,
+    show_default=True,
+    help="切换后保留的旧版本数（0：旧版本连同其中已撤下的记录页立即删除）。",
+)
+def push(url: str, out: Path, endpoint: str | None, keep: int) -> None:
+    """把已构建的网站推送到对象存储 URL（如 s3://桶/门户）：上传为新版本，核对后改写指针 current.json，再删除旧版本。
+
+    推送失败时退出码为 3，指针保持原版本不变。"""
+    from generator.push import PushFailed
+    from generator.push import push as run_push
+
+    try:
+        with console.status("推送中…"):
+            done = run_push(out, url, endpoint, keep)
+    except PushFailed as exc:
+        console.print(f"[red]推送失败，对象存储仍指向原版本：{escape(str(exc))}[/red]", soft_wrap=True)
+        sys.exit(3)
+    if done.unchanged:
+        console.print(f"对象存储已指向此网站（版本 {done.version}），无需推送。")
+    else:
+        console.print(
+            f"已推送版本 {done.version}：上传 {done.uploaded} 个文件，存储内复制 {done.copied} 个未变文件。"
+        )
+    if done.deleted:
+        console.print(f"已删除旧版本：{'、'.join(done.deleted)}")
+
+
+@main.command()
 @click.argument("source")
 @click.argument("dest", type=click.Path(path_type=Path))
 @KEY_OPTION

@@ -1,13 +1,14 @@
 """The pages that exist per record, per subject, per month and per list page, rendered in parallel.
 
 Stage: render site. Guarantees: the work is cut into tasks decided from the data alone; ``jobs`` worker
-processes (forked, so the tables are shared rather than copied) render them; each page's bytes depend only on
-the data, so the result is the same whatever the number of jobs or the order tasks finish in. Each task returns
-what it wrote (path, digest, linked or written: ``generator.outputs.Written``) and the parent records it in the
-build's ``Outputs``; ``render_bulk`` returns the paths written, sorted. The workers die with the build (``generator.workers``); when a task fails, the tasks not yet
-started are cancelled and the failure propagates. Checkpoint ``site-bulk`` is passed while the workers render
-(with ``--scheduler``: once the first task's result is back, so the scheduler surely holds every task).
-"""
+processes (forked, so the tables are shared rather than copied) render them — or, with a cluster, Dask workers,
+each task carrying only its own slice of the data (``generator.site.slices``); each page's bytes depend only on
+the data, so the result is the same whatever the engine, the number of workers or the order tasks finish in.
+Each task returns what it wrote (path, digest, linked or written: ``generator.outputs.Written``) and the parent
+records it in the build's ``Outputs``; ``render_bulk`` returns the paths written, sorted. The workers die with
+the build (``generator.workers``); when a task fails, the tasks not yet started are cancelled and the failure
+propagates. Checkpoint ``site-bulk`` is passed while the workers render (with ``--scheduler``: once the first
+task's result is back, so the scheduler surely holds tasks)."""
 
 from __future__ import annotations
 

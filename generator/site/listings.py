@@ -208,25 +208,32 @@ def _pages(dataset: str, month: str, rows: int, slug: str) -> list[str]:
 
 def dept_pages(data: BulkData, vi: int) -> list[str]:
     """For each department of view ``vi``: its months with counts, linking to its month pages."""
-    view, cols = data.views[vi], columns(data, vi)
-    months: dict[str, list[tuple[str, str, int]]] = {}
-    names: dict[str, str] = {}
-    for month, positions in month_groups(data, vi):
-        for slug, ps in _by_dept(data, vi, positions).items():
-            names.setdefault(slug, cols["department"][cols.local(ps[0])])
-            months.setdefault(slug, []).append(
-                (month_title(month), urls.month_page(view.id, month, 1, slug), len(ps))
-            )
+    view = data.views[vi]
     page = template("bulk/dept.html")
     written = []
-    for slug in sorted(months):
-        total = sum(n for _, _, n in months[slug])
-        body = page.render(view=view, rel=urls.BULK_REL, dept=names[slug], total=total, months=months[slug])
-        text = f"{view.title}：{names[slug]} 公示的 {total} 条信息，按月份浏览"
-        written.append(
-            write_page(data, urls.dept_page(view.id, slug), f"{names[slug]} - {view.title}", text, body)
-        )
+    for slug, (name, counts) in sorted(dept_months(data, vi).items()):
+        months = [(month_title(m), urls.month_page(view.id, m, 1, slug), n) for m, n in counts]
+        total = sum(n for _, n in counts)
+        body = page.render(view=view, rel=urls.BULK_REL, dept=name, total=total, months=months)
+        text = f"{view.title}：{name} 公示的 {total} 条信息，按月份浏览"
+        written.append(write_page(data, urls.dept_page(view.id, slug), f"{name} - {view.title}", text, body))
     return written
+
+
+def dept_months(data: BulkData, vi: int) -> dict[str, tuple[str, list[tuple[str, int]]]]:
+    """Department slug → (its name, [(month, records)] newest month first) of view ``vi``; cached per process
+    (a cluster task gets it made: ``generator.site.slices``)."""
+    key = ("dept-months", vi)
+    if key not in data.cache:
+        cols, found = columns(data, vi), dict[str, tuple[str, list[tuple[str, int]]]]()
+        for month, positions in month_groups(data, vi):
+            for slug, ps in _by_dept(data, vi, positions).items():
+                found.setdefault(slug, (cols["department"][cols.local(ps[0])], []))[1].append(
+                    (month, len(ps))
+                )
+        data.cache[key] = found
+    months: dict[str, tuple[str, list[tuple[str, int]]]] = data.cache[key]
+    return months
 
 
 def list_page_count(rows: int) -> int:

@@ -11,11 +11,12 @@ city's data, only:
 - the entries of the previous build's digest map for the paths the task can write — whose file a fresh unit
   is linked from, or whose bytes decide whether a page is linked instead of written.
 
-So a worker holds one task's data at a time, bounded by a task's size (``bulk.CHUNK`` records or subjects,
-``bulk.MONTH_CHUNK`` months), not by the city's. Bounded by one dataset instead: a list task reads its whole
-list (lists are short and render as one task), a department task three columns of its view (which records each
-department published in which month), and every payload keeps the commitment-items views whole (the names of
-the items fulfilment records link to; a catalog's item list).
+So a worker holds one task's data at a time, not the city's. A task's size is fixed for record tasks
+(``bulk.CHUNK`` records); the others hold what their pages show: a subject task its ``bulk.CHUNK`` subjects'
+records, a month task the records of its ``bulk.MONTH_CHUNK`` months (these grow with a dataset's records per
+month), a list task its whole list (lists are short and render as one task); every payload keeps the
+commitment-items views whole (the names of the items fulfilment records link to; a catalog's item list). A
+department task gets its figures counted by the build (records per department and month), not the rows.
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ from generator.digests import DigestMap
 from generator.model import RECORD_ID
 from generator.outputs import Previous
 from generator.site import api, urls
-from generator.site.listings import month_groups
+from generator.site.listings import dept_months, month_groups
 from generator.site.subjects import Subjects
-from generator.site.view import DEPT, MONTH, DatasetView
+from generator.site.view import DatasetView
 from generator.site.work import BulkData, Fresh
 
 Task = tuple[str, int, int, int]  # as ``generator.site.bulk.Task``
@@ -95,12 +96,16 @@ def _month(data: BulkData, task: Task, index: PreviousPaths) -> tuple[BulkData, 
 
 
 def _dept(data: BulkData, task: Task, index: PreviousPaths) -> tuple[BulkData, Task]:
+    """A department task gets its pages' figures made (which department published how many records in which
+    month: a dataset-wide count), not the rows they are counted from."""
     _, vi, _, _ = task
-    view = data.views[vi]
-    keep = list(dict.fromkeys([MONTH, DEPT, view.role("department") or DEPT]))
-    views = _views(data.views, {}, whole={vi: replace(view, frame=view.frame[keep])})
-    previous = index.under(urls.dataset_page(view.id), lambda name: DEPT_PAGE.fullmatch(name) is not None)
-    return _with(data, views, Fresh(), previous), task
+    months = dept_months(replace(data, cache={}), vi)  # (its own cache: the columns it reads are not kept)
+    previous = index.under(
+        urls.dataset_page(data.views[vi].id), lambda name: DEPT_PAGE.fullmatch(name) is not None
+    )
+    sliced = _sliced(data, {}, Fresh(), previous)
+    sliced.cache[("dept-months", vi)] = months
+    return sliced, task
 
 
 def _list(data: BulkData, task: Task, index: PreviousPaths) -> tuple[BulkData, Task]:

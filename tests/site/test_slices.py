@@ -88,7 +88,7 @@ def rows_held(data: BulkData) -> int:
     return sum(len(v.frame) for v in data.views if v.kind not in KEPT_WHOLE)
 
 
-@pytest.mark.parametrize("kind", ["record", "month", "subject"])
+@pytest.mark.parametrize("kind", ["record", "month", "subject", "dept"])
 def test_a_task_holds_only_the_rows_it_renders(
     before: tuple[Previous, PageUnits], tmp_path: Path, kind: str
 ) -> None:

@@ -44,7 +44,8 @@ if TYPE_CHECKING:
     from generator.cluster import Cluster
 
 CHUNK = 2000  # records or subjects per task: small enough to balance two workers, large enough to amortise
-MONTH_CHUNK = 4  # months per task
+MONTH_CHUNK = 4  # months per task, at most
+TASK_ROWS = 4 * CHUNK  # records per month or subject task, at most (unless one month or subject has more)
 Task = tuple[str, int, int, int]  # (kind, view index or -1, start, stop)
 
 _adopted: BulkData | None = None  # the data a forked worker was started with
@@ -139,14 +140,26 @@ def plan(data: BulkData) -> list[Task]:
             tasks += [
                 ("record", vi, a, min(a + CHUNK, len(view.frame))) for a in range(0, len(view.frame), CHUNK)
             ]
-            months = len(month_groups(data, vi))
-            tasks += [("month", vi, a, min(a + MONTH_CHUNK, months)) for a in range(0, months, MONTH_CHUNK)]
+            sizes = np.array([len(positions) for _, positions in month_groups(data, vi)], dtype=np.int64)
+            tasks += [("month", vi, a, b) for a, b in runs(sizes, MONTH_CHUNK)]
             tasks += [("dept", vi, 0, 0)] if view.role("department") else []
         if view.kind == "list":
             tasks.append(("list", vi, 0, list_page_count(len(view.frame))))
-    n = len(data.subjects)
-    tasks += [("subject", -1, a, min(a + CHUNK, n)) for a in range(0, n, CHUNK)]
+    tasks += [("subject", -1, a, b) for a, b in runs(np.diff(data.subjects.starts), CHUNK)]
     return tasks
+
+
+def runs(sizes: np.ndarray, most: int) -> list[tuple[int, int]]:
+    """Consecutive runs ``(a, b)`` of items (months, subjects) covering them all, each of at most ``most``
+    items and ``TASK_ROWS`` records (``sizes``: each item's) unless its one item has more: a task's data, and so
+    a cluster worker's memory, stays bounded however big the city."""
+    found, a, rows = [], 0, 0
+    for i, size in enumerate(sizes.tolist()):
+        if i > a and (i - a == most or rows + size > TASK_ROWS):
+            found.append((a, i))
+            a, rows = i, 0
+        rows += size
+    return [*found, (a, len(sizes))] if len(sizes) else []
 
 
 def run(data: BulkData, task: Task) -> list[Written]:

@@ -11,12 +11,11 @@ city's data, only:
 - the entries of the previous build's digest map for the paths the task can write — whose file a fresh unit
   is linked from, or whose bytes decide whether a page is linked instead of written.
 
-So a worker holds one task's data at a time, not the city's. A task's size is fixed for record tasks
-(``bulk.CHUNK`` records); the others hold what their pages show: a subject task its ``bulk.CHUNK`` subjects'
-records, a month task the records of its ``bulk.MONTH_CHUNK`` months (these grow with a dataset's records per
-month), a list task its whole list (lists are short and render as one task); every payload keeps the
-commitment-items views whole (the names of the items fulfilment records link to; a catalog's item list). A
-department task gets its figures counted by the build (records per department and month), not the rows.
+So a worker holds one task's data at a time, not the city's: at most ``bulk.TASK_ROWS`` records (record tasks
+``bulk.CHUNK``), except a month or a subject that alone has more (a month of a dataset is one task), a list task
+(its whole list: lists are short and render as one task), and the commitment-items views every payload keeps
+whole (the names of the items fulfilment records link to; a catalog's item list). A department task gets its
+figures counted by the build (records per department and month), not the rows.
 """
 
 from __future__ import annotations

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.digests import Written
 from generator.model import Publication
@@ -104,3 +107,14 @@ def test_a_task_holds_only_the_rows_it_renders(
         )
         assert rows_held(mine) < rows_held(data)
         assert 0 < len(mine.previous.files) < len(data.previous.files)
+
+
+@given(st.lists(st.integers(0, 3 * bulk.TASK_ROWS), max_size=60), st.integers(1, 8))
+def test_tasks_cover_every_month_or_subject_once_and_stay_within_their_bounds(
+    sizes: list[int], most: int
+) -> None:
+    found = bulk.runs(np.array(sizes, dtype=np.int64), most)
+    assert [i for a, b in found for i in range(a, b)] == list(range(len(sizes)))  # all, in order, once
+    for a, b in found:
+        assert 0 < b - a <= most
+        assert sum(sizes[a:b]) <= bulk.TASK_ROWS or b - a == 1  # only a single big month or subject exceeds

@@ -35,7 +35,7 @@ from generator import __version__
 from generator.digests import DigestMap
 from generator.failures import one_line
 from generator.lock import OutputBusy, hold_output
-from generator.paths import SITE_DIR
+from generator.paths import SITE_DIGESTS_FILE, SITE_DIR, STATE_DIR
 from generator.state import read_site_digests
 
 POINTER = "current.json"
@@ -86,7 +86,7 @@ def _push(out: Path, url: str, endpoint: str | None, keep: int) -> Pushed:
     uploaded, copied = _upload(
         fs, f"{root}/{VERSIONS}", out / SITE_DIR, (old, version), digests, _manifest(fs, root, old)
     )
-    fs.pipe(f"{root}/{MANIFESTS}/{version}.parquet", _parquet(digests))
+    fs.put_file(str(out / STATE_DIR / SITE_DIGESTS_FILE), f"{root}/{MANIFESTS}/{version}.parquet")  # (sealed)
     history = [str(pointer["version"]), *pointer.get("history", [])][:keep] if pointer else []
     new = {"format": POINTER_FORMAT, "version": version, "prefix": f"{VERSIONS}/{version}/",
            "files": len(digests), "history": history, "generator": f"gongshi {__version__}"}  # fmt: skip
@@ -185,9 +185,3 @@ def _prune(fs: Any, root: str, pointer: dict[str, Any]) -> list[str]:
 def _remove(fs: Any, path: str) -> None:
     with contextlib.suppress(FileNotFoundError):
         fs.rm(path, recursive=True)
-
-
-def _parquet(digests: DigestMap) -> bytes:
-    sink = io.BytesIO()
-    pq.write_table(digests.table(), sink, compression="zstd")
-    return sink.getvalue()

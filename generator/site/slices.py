@@ -111,7 +111,7 @@ def _list(data: BulkData, task: Task, index: PreviousPaths) -> tuple[BulkData, T
     _, vi, _, _ = task
     view = data.views[vi]
     previous = index.under(f"lists/{view.id}/", lambda _: True)
-    return _with(data, _views(data.views, {}, whole={vi: view}), Fresh(), previous), task
+    return _with(data, _views(data.views, {}, whole={vi}), Fresh(), previous), task
 
 
 def _subject(data: BulkData, task: Task, index: PreviousPaths) -> tuple[BulkData, Task]:
@@ -139,17 +139,16 @@ def _subject(data: BulkData, task: Task, index: PreviousPaths) -> tuple[BulkData
 def _sliced(data: BulkData, rows: dict[int, np.ndarray], fresh: Fresh, previous: Previous) -> BulkData:
     """``data`` with only ``rows`` of each view named (positions, ascending), no subjects, ``fresh`` and
     ``previous``."""
-    return _with(data, _views(data.views, rows, whole={}), fresh, previous)
+    return _with(data, _views(data.views, rows, whole=set()), fresh, previous)
 
 
-def _views(
-    views: list[DatasetView], rows: dict[int, np.ndarray], whole: dict[int, DatasetView]
-) -> list[DatasetView]:
-    """Each view: as given in ``whole``; its ``rows``; whole for a kind every payload keeps; else empty."""
+def _views(views: list[DatasetView], rows: dict[int, np.ndarray], whole: set[int]) -> list[DatasetView]:
+    """Each view: whole when named in ``whole``; its ``rows``; whole for a kind every payload keeps; else
+    empty."""
     kept = []
     for vi, view in enumerate(views):
         if vi in whole:
-            kept.append(whole[vi])
+            kept.append(view)
         elif vi in rows:
             kept.append(replace(view, frame=view.frame.take(rows[vi]).reset_index(drop=True)))
         else:

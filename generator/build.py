@@ -45,6 +45,7 @@ from generator.commitments import CommitmentOutputs, commitment_outputs
 from generator.commitments.figures import item_summaries
 from generator.failures import cluster_unusable, os_failure, output_busy, stage_failure
 from generator.inputs import Inputs, read_inputs, write_batch_cache
+from generator.loading.checked import OnCluster
 from generator.lock import OutputBusy, hold_output
 from generator.model import Publication
 from generator.outputs import Outputs
@@ -171,26 +172,29 @@ def _build(options: BuildOptions, stage: _Stages, cluster: Cluster | None) -> Bu
         return BuildResult(remembered.problems, remembered.summary, unchanged=True)
     staging = new_staging(options.out)  # the batch cache is spooled into it while the batches are read
     try:
-        _in_sight(cluster, staging)
+        _in_sight(cluster, staging, options.catalog)
         return _decide_and_write(options, stage, staging, print_, cluster)
     finally:
         discard(staging)
 
 
-def _in_sight(cluster: Cluster | None, staging: Path) -> None:
-    """The cluster's workers write the pages themselves: each must see the staging folder at its path."""
-    blind = cluster.sees(str(staging)) if cluster is not None else []
-    if blind:
-        raise ClusterUnusable(
-            f"工作进程 {blind[0]} 看不到输出文件夹 {staging}（须是各工作进程同一路径下的共享文件夹）"
-        )
+def _in_sight(cluster: Cluster | None, staging: Path, catalog: Path) -> None:
+    """The cluster's workers read the batch files and write the pages themselves: each must see the catalog
+    and the staging folder at their paths."""
+    for folder, what in ((staging, "输出文件夹"), (catalog, "目录文件夹（catalog）")):
+        blind = cluster.sees(str(folder)) if cluster is not None else []
+        if blind:
+            raise ClusterUnusable(
+                f"工作进程 {blind[0]} 看不到{what} {folder}（须是各工作进程同一路径下的共享文件夹）"
+            )
 
 
 def _decide_and_write(
     options: BuildOptions, stage: _Stages, staging: Path, print_: str, cluster: Cluster | None
 ) -> BuildResult:
     spool = staging / paths.STATE_DIR / paths.BATCH_CACHE_DIR
-    inputs = read_inputs(options.catalog, options.out / paths.STATE_DIR, spool=spool)
+    on = OnCluster(cluster, staging / paths.CLUSTER_DIR) if cluster is not None else None
+    inputs = read_inputs(options.catalog, options.out / paths.STATE_DIR, spool=spool, on=on)
     if not inputs.ok:
         return BuildResult(inputs.problems, config_ok=False)
     assert inputs.catalog is not None

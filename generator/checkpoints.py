@@ -13,7 +13,8 @@ synchronises on the build's own progress instead of on the clock:
 
 Checkpoints are called from the build process only, never from its worker processes. ``CHECKPOINTS`` lists
 them in the order a build passes them: one at every stage boundary (named after the stage about to start),
-``packs-writing`` inside the data-pack stage (some formats written, others not), ``site-bulk`` inside the site
+``load-files`` inside the load stage (with ``--scheduler``: once the first batch file's outcome is back from a
+worker, the others being read; without: once every batch file is read and validated), ``packs-writing`` inside the data-pack stage (some formats written, others not), ``site-bulk`` inside the site
 stage (while the worker processes render the bulk pages) and ``swap`` just before the atomic swap.
 """
 
@@ -29,6 +30,7 @@ LOG = "GONGSHI_TEST_CHECKPOINT_LOG"
 
 CHECKPOINTS = (
     "load",
+    "load-files",
     "rules",
     "packs",
     "packs-writing",

@@ -6,7 +6,8 @@ Given the previous build's ``state/`` folder, a batch file whose bytes, dataset,
 unchanged is neither read nor validated again: its outcome — valid rows, rejected rows, problems — comes from
 the batch cache (``generator.loading.cache``); the other files of a dataset are read and validated together,
 and the result is cut back into each file's outcome for the next build (``generator.validate`` says why a
-file's outcome does not depend on the other files). Outcomes are joined in catalog order, so the result is the
+file's outcome does not depend on the other files) — or, with a Dask cluster (``on``), each file is read and
+validated alone by a task on a worker (``generator.loading.checked``), with the same result. Outcomes are joined in catalog order, so the result is the
 same as reading and validating every file (tested differentially, down to the report's bytes); a cached
 outcome that is missing, corrupt or made under another key is ignored and its file read. The one check across
 datasets (a fulfilment row's 承诺事项编码 must be in a commitment-items dataset: ``validation.crossref``)
@@ -17,17 +18,18 @@ writes the batch cache the next build will use.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from generator.catalog import load_catalog
+from generator.checkpoints import checkpoint
 from generator.commitments import Commitment, load_commitments
 from generator.loading import (
     BatchCache,
-    Entry,
     Outcome,
     PreviousCache,
     Snapshot,
@@ -35,12 +37,11 @@ from generator.loading import (
     batch_path,
     empty_frame,
     frame_of,
-    load_batch,
-    remember,
     removed_batches,
     write_cache,
 )
-from generator.model import BATCH, FILE, Catalog, DatasetSpec, StageResult, Table, empty_ledger
+from generator.loading.checked import FileTask, OnCluster, on_cluster, read_now, validated
+from generator.model import Catalog, DatasetSpec, StageResult, Table, empty_ledger
 from generator.problems import Problem, has_config_errors
 from generator.report import assemble_ledger
 from generator.rules import RuleData, load_rules, rejected_departments
@@ -67,7 +68,12 @@ class Inputs:
 
 
 def read_inputs(
-    catalog_dir: Path, previous_state: Path | None = None, *, cache: bool = True, spool: Path | None = None
+    catalog_dir: Path,
+    previous_state: Path | None = None,
+    *,
+    cache: bool = True,
+    spool: Path | None = None,
+    on: OnCluster | None = None,
 ) -> Inputs:
     """Load the catalog, rules and commitment templates; if they are usable, read and validate every batch.
 
@@ -75,14 +81,15 @@ def read_inputs(
     fine): files whose bytes are unchanged since then are not read or validated again (their cached outcome is
     taken), files that give no records now fall back on the rows they gave then. ``cache=False`` (``gongshi
     check``, which writes nothing) skips encoding the new batch cache; ``spool`` is where the new cache's
-    entry files are written as they are encoded (the build's staging state), rather than held in memory."""
+    entry files are written as they are encoded (the build's staging state), rather than held in memory; ``on``
+    names the Dask cluster that reads and validates the files (``generator.loading.checked``)."""
     catalog, problems = load_catalog(catalog_dir)
     rules, rule_problems = load_rules(catalog_dir)
     commitments, commitment_problems = load_commitments(catalog_dir)
     problems += rule_problems + commitment_problems + credit_config(catalog, rules)
     if catalog is None or rules is None or has_config_errors(problems):
         return Inputs(catalog, rules, problems=problems)
-    batches = read_batches(catalog, PreviousCache.open(previous_state), keep=cache, spool=spool)
+    batches = read_batches(catalog, PreviousCache.open(previous_state), cache, spool, on)
     raw, valid = batches.raw, check_commitment_items(batches.valid, batches.departments)
     rejected = rejected_departments(batches.departments, assemble_ledger([raw.ledger, valid.ledger]))
     found = problems + raw.problems + valid.problems
@@ -105,14 +112,23 @@ class Batches:
 
 
 def read_batches(
-    catalog: Catalog, previous: PreviousCache, keep: bool = True, spool: Path | None = None
+    catalog: Catalog,
+    previous: PreviousCache,
+    keep: bool = True,
+    spool: Path | None = None,
+    on: OnCluster | None = None,
 ) -> Batches:
     """Load and validate every batch file, oldest first per dataset, taking unchanged files' outcomes from
-    ``previous``; the new cache's entries are encoded only when ``keep`` (into ``spool`` when given)."""
+    ``previous``; the new cache's entries are encoded only when ``keep`` (into ``spool`` when given). With
+    ``on``, the files are read and validated on a Dask cluster, one task per file, with the same result."""
     cache = BatchCache(spool=spool)
-    outcomes = {
-        spec.id: _dataset(catalog.root, spec, previous, cache if keep else None) for spec in catalog.datasets
-    }
+    kept = cache if keep else None
+    plans = [_plan(catalog.root, spec, previous, kept) for spec in catalog.datasets]
+    if on is None:
+        outcomes = {plan.spec.id: _here(plan, kept) for plan in plans}
+        checkpoint("load-files")
+    else:
+        outcomes = _on_cluster(plans, on, kept, spool if keep else None)
     every = [o for spec in catalog.datasets for o in outcomes[spec.id]]
     ledger = arrow_table(empty_ledger())
     raw = StageResult(
@@ -134,38 +150,52 @@ def read_batches(
 
 
 @dataclass
-class _Read:
-    """A file read now, its rows waiting to be validated with the dataset's other files read now."""
+class _Plan:
+    """A dataset's files: the outcomes taken from the cache, and the files to read now."""
 
-    batch: int
-    shown: str
-    frame: pd.DataFrame
-    load_ledger: pd.DataFrame
-    load_problems: list[Problem]
-    entry: Entry | None  # its new cache entry, which names the outcome to add
+    spec: DatasetSpec
+    cached: dict[int, Outcome]
+    now: list[FileTask]
+
+    def outcomes(self, fresh: Iterable[Outcome]) -> list[Outcome]:
+        """Every file's outcome in batch order, given the outcomes of the files read now (in their order)."""
+        found = dict(self.cached)
+        found.update(zip((task.batch for task in self.now), fresh, strict=True))
+        return [found[n] for n in range(len(self.spec.batches))]
 
 
-def _dataset(
-    root: Path, spec: DatasetSpec, previous: PreviousCache, cache: BatchCache | None
-) -> list[Outcome]:
-    """A dataset's files' outcomes in order: unchanged files' from the cache, the others read now and
-    validated together (one pass over their rows, not one per file)."""
-    outcomes: dict[int, Outcome] = {}
-    read: list[_Read] = []
+def _plan(root: Path, spec: DatasetSpec, previous: PreviousCache, cache: BatchCache | None) -> _Plan:
+    """Which of a dataset's files have a cached outcome (carried into the new cache) and which are read now."""
+    plan = _Plan(spec, {}, [])
     for batch, path in enumerate(spec.batches):
         shown = batch_path(root, path)
         snapshot = Snapshot.take(path) if cache is not None or shown in previous.entries else None
         if (found := _cached(spec, shown, batch, snapshot, previous, cache)) is not None:
-            outcomes[batch] = found
-            continue
-        got = load_batch(spec, path, shown, batch, previous)
-        entry = remember(cache, spec, path, got, snapshot, previous, outcome=True)
-        read.append(_Read(batch, shown, got.frame, got.ledger(spec.id), got.problems, entry))
-    for one, outcome in zip(read, _validated(spec, read), strict=True):
-        outcomes[one.batch] = outcome
-        if cache is not None and one.entry is not None:
-            cache.add_outcome(one.entry, outcome)
-    return [outcomes[n] for n in range(len(spec.batches))]
+            plan.cached[batch] = found
+        else:
+            plan.now.append(FileTask(spec, path, shown, batch, snapshot, previous))
+    return plan
+
+
+def _here(plan: _Plan, cache: BatchCache | None) -> list[Outcome]:
+    """A dataset's outcomes, its files read now in this process and validated together (one pass over their
+    rows, not one per file)."""
+    read = [read_now(task, cache) for task in plan.now]
+    fresh = validated(plan.spec, read)
+    if cache is not None:
+        for one, outcome in zip(read, fresh, strict=True):
+            if one.entry is not None:
+                cache.add_outcome(one.entry, outcome)
+    return plan.outcomes(fresh)
+
+
+def _on_cluster(
+    plans: list[_Plan], on: OnCluster, cache: BatchCache | None, spool: Path | None
+) -> dict[str, list[Outcome]]:
+    """Every dataset's outcomes, its files read now on the cluster (all datasets' files in one go: the
+    workers keep busy across datasets)."""
+    fresh = iter(list(on_cluster([task for plan in plans for task in plan.now], on, cache, spool)))
+    return {plan.spec.id: plan.outcomes(islice(fresh, len(plan.now))) for plan in plans}
 
 
 def _cached(
@@ -182,51 +212,6 @@ def _cached(
     if found is not None and entry is not None and cache is not None:
         cache.carry(entry, previous)
     return found
-
-
-def _validated(spec: DatasetSpec, read: list[_Read]) -> list[Outcome]:
-    """Validate the rows of the files read now as one table, then cut the result back into each file's
-    outcome: a file's valid rows are contiguous (in batch order), its problems and ledger rows name it."""
-    if not read:
-        return []
-    frames = [one.frame for one in read]
-    for one in read:
-        one.frame = one.frame.iloc[:, :0]  # the joined table below is the only holder of the rows
-    table = Table(spec, frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True))
-    del frames
-    checked = check_table(spec.id, table)
-    valid, ledger, departments = (
-        arrow_table(f) for f in (checked.valid, checked.ledger, checked.departments)
-    )
-    batches = checked.valid[BATCH].to_numpy()
-    numbers = [one.batch for one in read]
-    starts, ends = np.searchsorted(batches, numbers, "left"), np.searchsorted(batches, numbers, "right")
-    ledger_rows, department_rows = _rows_of(checked.ledger[FILE]), _rows_of(checked.departments[FILE])
-    problems: dict[str, list[Problem]] = {}
-    for found in checked.problems:
-        problems.setdefault(found.file, []).append(found)
-    return [
-        Outcome(
-            valid.slice(start, end - start),
-            ledger.take(ledger_rows.get(one.shown, _NONE)),
-            problems.get(one.shown, []),
-            departments.take(department_rows.get(one.shown, _NONE)),
-            arrow_table(one.load_ledger),
-            one.load_problems,
-        )
-        for one, start, end in zip(read, starts, ends, strict=True)
-    ]
-
-
-_NONE = np.zeros(0, dtype=np.int64)
-
-
-def _rows_of(files: pd.Series) -> dict[str, np.ndarray]:
-    """Each file's row positions in a column of FILE values."""
-    codes, uniques = pd.factorize(files)
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
-    return {str(u): order[bounds[i] : bounds[i + 1]] for i, u in enumerate(uniques)}
 
 
 def _valid(spec: DatasetSpec, outcomes: list[Outcome]) -> pd.DataFrame:

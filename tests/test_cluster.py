@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -176,29 +177,42 @@ def test_workers_of_another_gongshi_version_are_refused_before_anything_is_writt
     assert not (tmp_path / "published").exists()
 
 
-def test_a_worker_that_cannot_see_the_output_folder_is_refused(tmp_path: Path) -> None:
-    out = tmp_path / "shared" / "published"
+@pytest.mark.parametrize("hidden", ["output", "catalog"])
+def test_a_worker_that_cannot_see_the_output_or_catalog_folder_is_refused(
+    tmp_path: Path, hidden: str
+) -> None:
+    out, catalog = tmp_path / "shared" / "published", tmp_path / "inputs" / "catalog"
     out.mkdir(parents=True)
+    shutil.copytree(DEMO_CATALOG, catalog)
     if os.geteuid() != 0:
         pytest.skip("hiding a folder from one worker takes a mount namespace (root)")
+    folder = out.parent if hidden == "output" else catalog.parent
     hide = ("unshare", "--mount", "--propagation", "private", "sh", "-c",
-            f'mount -t tmpfs none "{out.parent}" && exec "$@"', "sh")  # fmt: skip
+            f'mount -t tmpfs none "{folder}" && exec "$@"', "sh")  # fmt: skip
     with dask_cluster(tmp_path / "dask", workers=1, prefix=hide) as cluster:
-        code, err = cli_build(out, cluster.address)
+        code, err = cli_build(out, cluster.address, catalog=catalog)
     assert code == 3
-    assert "看不到输出文件夹" in err
+    assert ("看不到输出文件夹" if hidden == "output" else "看不到目录文件夹") in err
+    assert "Traceback" not in err
     assert not (out / "site").exists()
     assert staging_folders(out) == []
 
 
-@pytest.mark.parametrize("workers", [2, 1])  # 1: the only worker, holding the page data too, dies
+@pytest.mark.parametrize(
+    ("at", "workers"),
+    [
+        ("site-bulk", 2),
+        ("site-bulk", 1),  # the only worker dies
+        ("load-files", 2),  # while the batch files are read and validated on the workers
+    ],
+)
 def test_a_worker_killed_mid_build_is_replaced_and_the_site_is_identical(
-    demo_build: Path, tmp_path: Path, workers: int
+    demo_build: Path, tmp_path: Path, at: str, workers: int
 ) -> None:
     out = tmp_path / "published"
     with dask_cluster(tmp_path / "dask", workers=workers) as cluster:
-        running = start_build(out, pause_at="site-bulk", as_of=DAY, extra=("--scheduler", cluster.address))
-        running.wait_at_checkpoint()  # every page task handed to the cluster, one result taken
+        running = start_build(out, pause_at=at, as_of=DAY, extra=("--scheduler", cluster.address))
+        running.wait_at_checkpoint()  # the stage's first tasks handed to the cluster, one result taken
         with cluster.client() as client:
             victim = _holding_results(client)
             os.kill(client.run(os.getpid)[victim], signal.SIGKILL)  # its finished pages' results die with it

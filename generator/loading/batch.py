@@ -47,7 +47,7 @@ class Batch:
     rejected: list[Rejected] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     unusable: Problem | None = None  # the file gave no records: error naming the file and the cause
-    table: pa.Table | None = None  # the records for the batch cache (schema columns, FILE, ROW)
+    table: pa.Table | None = None  # the records for the batch cache (schema columns, ROW)
     stood_in: Entry | None = None  # the previous cache entry whose rows stand in for a file giving none
     shown: str = ""  # the file's path as FILE shows it
 
@@ -137,7 +137,9 @@ def _frame(
             continue
         arrays[name], hidden = clean_column(sheet.columns[mapping[name]])
         problems += [_hidden(schema, name, shown, sheet.rows, h) for h in hidden]
-    table = pa.table({**arrays, FILE: _text(shown, len(sheet.rows)), ROW: pa.array(sheet.rows, pa.int64())})
+    # no FILE column: an entry file is named by the bytes it came from, so two files with the same bytes (at
+    # two paths) share one entry file, whoever encodes it (on a cluster: two workers at once)
+    table = pa.table({**arrays, ROW: pa.array(sheet.rows, pa.int64())})
     return to_frame(arrays, shown, sheet.rows, batch), table, problems
 
 

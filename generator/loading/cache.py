@@ -7,7 +7,7 @@ encoded); the build completes it there at the end (``write_cache``), so it is sw
 new state, or not at all.
 
 Guarantees: an entry holds one file's rows exactly as the load stage read them — the schema's columns after
-hygiene, FILE and ROW — as Parquet, named by the file's SHA-256 and a key made of the gongshi version and the
+hygiene and ROW (not FILE: two files of the same bytes share an entry file) — as Parquet, named by the file's SHA-256 and a key made of the gongshi version and the
 dataset schema's reading (columns and accepted headers: ``generator.loading.keys``); a later build falls back
 on them when the file gives no records (``generator.loading.fallback``). An entry may also hold the file's
 **outcome** (``generator.loading.outcome``) — its valid rows (Arrow IPC) and, as JSON, the rows the load
@@ -153,6 +153,10 @@ class BatchCache:
     # records through the whole build. The build spools into its staging ``state/batches/``.
     spool: Path | None = None
     spooled: set[str] = field(default_factory=set)  # entry file names written into ``spool``
+    # A Dask worker's cache (``generator.loading.checked``) spools into a folder the build made, and must not
+    # make it again: after a failed build that folder is gone, and a task still running then must fail rather
+    # than bring the discarded staging folder back.
+    spool_made: bool = False
 
     def add(self, entry: Entry, table: pa.Table, previous: PreviousCache) -> None:
         """Cache a file just read: carried over when the previous state has the same entry file, else
@@ -175,8 +179,11 @@ class BatchCache:
         if self.spool is None:
             self.fresh[name] = data
             return
-        self.spool.mkdir(parents=True, exist_ok=True)
-        (self.spool / name).write_bytes(data)
+        if not self.spool_made:
+            self.spool.mkdir(parents=True, exist_ok=True)
+        part = self.spool / f".{name}.{os.getpid()}.part"  # two workers may write the same entry file
+        part.write_bytes(data)
+        os.replace(part, self.spool / name)
         self.spooled.add(name)
 
     def carry(self, entry: Entry, previous: PreviousCache) -> None:
@@ -201,6 +208,8 @@ def write_cache(state_dir: Path, cache: BatchCache) -> None:
     """Write the cache into ``state_dir/batches/``: entry files, then the index naming those that exist."""
     folder = state_dir / BATCH_CACHE_DIR
     folder.mkdir(parents=True, exist_ok=True)
+    for stray in folder.glob(".*.part"):  # a worker killed while spooling an entry file (it ran again)
+        stray.unlink()
     for filename, data in sorted(cache.fresh.items()):
         (folder / filename).write_bytes(data)
     if cache.spool is not None and cache.spool.resolve() != folder.resolve():  # the build spools in place

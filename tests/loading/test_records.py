@@ -217,7 +217,9 @@ def test_fast_and_strict_csv_readers_agree(name: str) -> None:
 VISIBLE = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Co")).filter(
     lambda c: not PATTERNS["invisible"].fullmatch(c)
 )
-CELL = st.text(VISIBLE, max_size=12) | st.sampled_from(["a,b", '"引号"', "第一行\n第二行", " 前后空格 ", "䶮𠀀", "", "\u3000全角空格"])
+CELL = st.text(VISIBLE, max_size=12) | st.sampled_from(
+    ["a,b", '"引号"', "第一行\n第二行", " 前后空格 ", "䶮𠀀", "", "\u3000全角空格"]
+)
 
 
 @settings(max_examples=60, deadline=None)

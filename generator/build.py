@@ -40,12 +40,11 @@ from typing import Any
 from generator import __version__, paths
 from generator.changes import write_changes
 from generator.checkpoints import checkpoint
-from generator.cluster import Cluster, ClusterUnusable, Scheduler, connect
+from generator.cluster import Cluster, ClusterUnusable, OnCluster, Scheduler, connect
 from generator.commitments import CommitmentOutputs, commitment_outputs
 from generator.commitments.figures import item_summaries
 from generator.failures import cluster_unusable, os_failure, output_busy, stage_failure
 from generator.inputs import Inputs, read_inputs, write_batch_cache
-from generator.loading.checked import OnCluster
 from generator.lock import OutputBusy, hold_output
 from generator.model import Publication
 from generator.outputs import Outputs
@@ -178,6 +177,11 @@ def _build(options: BuildOptions, stage: _Stages, cluster: Cluster | None) -> Bu
         discard(staging)
 
 
+def _on(cluster: Cluster | None, staging: Path) -> OnCluster | None:
+    """Where a stage sends its tasks: the cluster, with their files in the staging folder."""
+    return OnCluster(cluster, staging / paths.CLUSTER_DIR) if cluster is not None else None
+
+
 def _in_sight(cluster: Cluster | None, staging: Path, catalog: Path) -> None:
     """The cluster's workers read the batch files and write the pages themselves: each must see the catalog
     and the staging folder at their paths."""
@@ -193,8 +197,9 @@ def _decide_and_write(
     options: BuildOptions, stage: _Stages, staging: Path, print_: str, cluster: Cluster | None
 ) -> BuildResult:
     spool = staging / paths.STATE_DIR / paths.BATCH_CACHE_DIR
-    on = OnCluster(cluster, staging / paths.CLUSTER_DIR) if cluster is not None else None
-    inputs = read_inputs(options.catalog, options.out / paths.STATE_DIR, spool=spool, on=on)
+    inputs = read_inputs(
+        options.catalog, options.out / paths.STATE_DIR, spool=spool, on=_on(cluster, staging)
+    )
     if not inputs.ok:
         return BuildResult(inputs.problems, config_ok=False)
     assert inputs.catalog is not None
@@ -251,7 +256,7 @@ def _write(
     pub.fulfilment = ruled.fulfilment
     site, staging = outputs.site, outputs.site.parent
     stage("packs")
-    pub.files = write_packs(pub, site)
+    pub.files = write_packs(pub, site, _on(writing.cluster, staging))
     stage("release")
     _release(pub, options, outputs, ruled)
     stage("site")

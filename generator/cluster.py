@@ -29,7 +29,7 @@ import os
 import pickle
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import CancelledError
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,7 +84,7 @@ class Cluster:
         self.client = client
         self._owned = owned
 
-    def map_files(self, fn: Callable[[T], R], items: Iterable[T], folder: Path) -> Iterator[R]:
+    def map_files(self, fn: Callable[[T], R], items: Iterable[T], folder: Path) -> Generator[R, None, None]:
         """``fn(item)`` for every item, on the workers, each item by way of its own file in ``folder`` (which
         every worker sees; removed once its result is back); iterate for the results, in item order. The
         first ``AHEAD`` items per worker thread are submitted now, each further one as a result comes back, so
@@ -94,7 +94,7 @@ class Cluster:
             flight.submit()
         return self._results(flight)
 
-    def _results(self, flight: _Flight) -> Iterator[Any]:
+    def _results(self, flight: _Flight) -> Generator[Any, None, None]:
         from distributed import KilledWorker
         from distributed.comm.core import CommClosedError
 
@@ -156,6 +156,15 @@ class _Flight:
 
     def cancel(self) -> None:
         self.client.cancel(list(self.done.futures))
+
+
+@dataclass(frozen=True)
+class OnCluster:
+    """Where a stage sends its tasks: the cluster, and a folder in the staging folder, which every worker sees,
+    for the tasks' files (``Cluster.map_files``)."""
+
+    cluster: Cluster
+    folder: Path
 
 
 def connect(scheduler: Scheduler) -> Cluster:

@@ -27,6 +27,7 @@ import pandas as pd
 
 from generator.catalog import load_catalog
 from generator.checkpoints import checkpoint
+from generator.cluster import OnCluster
 from generator.commitments import Commitment, load_commitments
 from generator.loading import (
     BatchCache,
@@ -40,7 +41,7 @@ from generator.loading import (
     removed_batches,
     write_cache,
 )
-from generator.loading.checked import FileTask, OnCluster, on_cluster, read_now, validated
+from generator.loading.checked import FileTask, on_cluster, read_now, validated
 from generator.model import Catalog, DatasetSpec, StageResult, Table, empty_ledger
 from generator.problems import Problem, has_config_errors
 from generator.report import assemble_ledger

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from generator.checkpoints import checkpoint
-from generator.cluster import Cluster
+from generator.cluster import OnCluster
 from generator.loading.cache import BatchCache, Entry, PreviousCache
 from generator.loading.keys import Snapshot
 from generator.loading.outcome import Outcome, arrow_table, decode_outcome, encode_outcome
@@ -121,15 +121,6 @@ def _rows_of(files: pd.Series) -> dict[str, np.ndarray]:
     order = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
     return {str(u): order[bounds[i] : bounds[i + 1]] for i, u in enumerate(uniques)}
-
-
-@dataclass(frozen=True)
-class OnCluster:
-    """Batch files read on a Dask cluster: the cluster, and a folder every worker sees (in the staging folder)
-    for the tasks' files."""
-
-    cluster: Cluster
-    folder: Path
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from generator import paths
 from generator.checkpoints import checkpoint
+from generator.cluster import OnCluster
 from generator.model import DataFile, Publication
 from generator.packs import allzip, datapackage
 from generator.packs.checks import pack_problems
@@ -24,8 +25,9 @@ from generator.packs.layout import Stamp, layout_for, public_table
 from generator.packs.writer import Job, write_datasets
 
 
-def write_packs(pub: Publication, site_dir: Path) -> list[DataFile]:
-    """Write ``site_dir/data/latest/<dataset>/…`` for every dataset in ``pub.tables`` and the all-data zip."""
+def write_packs(pub: Publication, site_dir: Path, on: OnCluster | None = None) -> list[DataFile]:
+    """Write ``site_dir/data/latest/<dataset>/…`` for every dataset in ``pub.tables`` and the all-data zip
+    (the slow formats on the cluster's workers when ``on`` names one)."""
     stamp = Stamp(pub.as_of.isoformat(), pub.as_of)
     jobs = [_job(pub, dataset, site_dir, stamp) for dataset in sorted(pub.tables)]
     target = site_dir / paths.ALL_DATA_ZIP
@@ -38,7 +40,7 @@ def write_packs(pub: Publication, site_dir: Path) -> list[DataFile]:
         ]
         allzip.write(target, pub.catalog.portal, stamp, tables)
 
-    write_datasets(jobs, meanwhile=zip_all)
+    write_datasets(jobs, meanwhile=zip_all, on=on)
     pub.problems.extend(p for job in jobs for p in pack_problems(job))
     total = sum(j.table.num_rows for j in jobs)
     return [f for job in jobs for f in job.data_files(site_dir)] + [data_file(site_dir, target, "", total)]

@@ -27,3 +27,19 @@ def write(layout: Layout, table: pa.Table, folder: Path) -> list[Path]:
 
 def read(path: Path) -> pa.Table:
     return pq.read_table(path)
+
+
+def read_rows(path: Path, start: int, count: int) -> pa.Table:
+    """Rows ``start`` to ``start + count`` of a Parquet file, reading only the row groups that hold them."""
+    source = pq.ParquetFile(path)
+    groups, first, offset = [], None, 0
+    for index in range(source.num_row_groups):
+        rows = source.metadata.row_group(index).num_rows
+        if offset < start + count and offset + rows > start:
+            groups.append(index)
+            first = offset if first is None else first
+        offset += rows
+    if not groups:
+        return source.schema_arrow.empty_table()
+    table = source.read_row_groups(groups)
+    return table.slice(start - (first or 0), count)

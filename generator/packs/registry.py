@@ -2,7 +2,10 @@
 
 Stage: write data packs. Guarantees: every format is a module with ``write(layout, table, folder) -> paths``;
 ``typed`` formats get the typed table (dates, decimals), the others the text table; ``slow`` formats are worth
-a second process on big data. Adding a format means adding a module and one line here.
+a second process on big data. A format that splits big tables into several files may also say how many
+(``parts``) and write one of them from the Parquet file on its own (``write_part``): on a Dask cluster each part
+is then a task, whose memory is bounded by a part, not by the dataset. Adding a format means adding a module and
+one line here.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from generator.packs import csv, jsonl, parquet, xlsx
 from generator.packs.layout import Layout
 
 Writer = Callable[[Layout, pa.Table, Path], list[Path]]
+PartWriter = Callable[[Layout, Path, Path, int], Path]  # (layout, Parquet source, folder, part index) → file
 
 
 @dataclass(frozen=True)
@@ -27,11 +31,13 @@ class Format:
     write: Writer
     typed: bool = False  # takes typed columns (date32, decimal) rather than text
     slow: bool = False  # worth a second process when there are many records
+    parts: Callable[[int], int] | None = None  # how many files ``write`` makes of so many records
+    write_part: PartWriter | None = None  # one of those files, from the Parquet file's rows
 
 
 FORMATS = (
     Format("parquet", parquet.write, typed=True),
     Format("csv", csv.write),
     Format("jsonl", jsonl.write),
-    Format("xlsx", xlsx.write, typed=True, slow=True),
+    Format("xlsx", xlsx.write, typed=True, slow=True, parts=xlsx.parts, write_part=xlsx.write_part),
 )

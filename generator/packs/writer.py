@@ -5,7 +5,10 @@ dataset folder gets every registered format (or the ones the caller names) plus 
 describing exactly those files. Parquet
 is written first; the slow format (XLSX, typed) then runs in a second process reading that Parquet file while
 this process writes CSV and JSON Lines, the caller's extra work (the all-data zip) and the checksums — the
-bytes are the same either way. Any failure propagates: the caller's build fails and the previous site stays.
+bytes are the same either way. With a Dask cluster (``on``) the slow formats are tasks on its workers instead,
+one per file a format makes (an XLSX part: at most Excel's 1,048,575 rows, read from the Parquet file's row
+groups), so a worker holds one part, not a dataset; the files and their order are the same. Any failure
+propagates: the caller's build fails and the previous site stays.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from generator.cluster import OnCluster
 from generator.model import DataFile
 from generator.packs import datapackage, parquet
 from generator.packs.files import data_file, facts
@@ -68,13 +72,16 @@ def write_datasets(
     meanwhile: Callable[[], None] = lambda: None,
     offload_rows: int = OFFLOAD_ROWS,
     formats: tuple[Format, ...] = FORMATS,
+    on: OnCluster | None = None,
 ) -> None:
     """Write ``formats`` (all by default) and the data package of each job; ``meanwhile`` runs while the slow
-    formats are being written in the background (a second process from ``offload_rows`` records on)."""
+    formats are being written in the background (a second process from ``offload_rows`` records on, or the
+    cluster's workers when ``on`` names one)."""
     for job in jobs:
         job.folder.mkdir(parents=True, exist_ok=True)
     _write([f for f in formats if f.typed and not f.slow], jobs)  # Parquet first: the slow formats read it
-    with _slow_formats(jobs, offload_rows, [f for f in formats if f.slow]) as wait:
+    slow = [f for f in formats if f.slow]
+    with _slow_formats(jobs, offload_rows, slow) if on is None else _on_cluster(jobs, slow, on) as wait:
         _write([f for f in formats if not f.typed and not f.slow], jobs)
         meanwhile()
         for path in (p for job in jobs for p in job.written):
@@ -115,6 +122,52 @@ def _slow_formats(jobs: list[Job], offload_rows: int, slow: list[Format]) -> Ite
 def _collect(futures: list[tuple[Job, Future[list[Path]]]]) -> None:
     for job, future in futures:
         job.written += future.result()
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One slow format's file (``part``, 0-based) or all its files (``part`` None) for one dataset."""
+
+    format: str
+    layout: Layout
+    source: Path  # the dataset's Parquet file
+    folder: Path
+    part: int | None = None
+
+
+@contextmanager
+def _on_cluster(jobs: list[Job], slow: list[Format], on: OnCluster) -> Iterator[Callable[[], None]]:
+    """The slow formats as tasks on the cluster's workers, submitted now; the callable yielded takes back
+    their files, in the order one process writes them."""
+    pieces = [(job, piece) for f in slow for job in jobs for piece in _pieces(f, job)]
+    results = on.cluster.map_files(write_piece, (piece for _, piece in pieces), on.folder)
+    try:
+        yield lambda: _take(pieces, results)
+    finally:
+        # after a failure: nothing more submitted, what is in flight cancelled (tasks not yet taken back at
+        # all go with the client, which the build closes)
+        results.close()
+
+
+def _pieces(fmt: Format, job: Job) -> list[Piece]:
+    source = job.path(".parquet")
+    if fmt.parts is None or fmt.write_part is None:
+        return [Piece(fmt.name, job.layout, source, job.folder)]
+    parts = fmt.parts(job.table.num_rows)
+    return [Piece(fmt.name, job.layout, source, job.folder, part) for part in range(parts)]
+
+
+def _take(pieces: list[tuple[Job, Piece]], results: Iterator[list[Path]]) -> None:
+    for (job, _), written in zip(pieces, results, strict=True):
+        job.written += written
+
+
+def write_piece(piece: Piece) -> list[Path]:
+    """On a Dask worker: write one piece of a slow format from the dataset's Parquet file."""
+    fmt = next(f for f in FORMATS if f.name == piece.format)
+    if piece.part is None or fmt.write_part is None:
+        return from_parquet(piece.format, piece.layout, piece.source, piece.folder)
+    return [fmt.write_part(piece.layout, piece.source, piece.folder, piece.part)]
 
 
 def from_parquet(name: str, layout: Layout, source: Path, folder: Path) -> list[Path]:

@@ -25,6 +25,7 @@ import pyarrow as pa
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from generator.packs import parquet
 from generator.packs.arrowtext import batches
 from generator.packs.layout import Column, Layout
 from generator.packs.rows import Styles, rows_xml
@@ -68,6 +69,19 @@ def write(layout: Layout, table: pa.Table, folder: Path, max_rows: int = MAX_DAT
     for start, path in zip(starts, paths, strict=True):
         _write_part(layout, table.slice(start, max_rows), path)
     return paths
+
+
+def parts(total: int, max_rows: int = MAX_DATA_ROWS) -> int:
+    """How many workbook files ``write`` makes of ``total`` records."""
+    return max(1, -(-total // max_rows))
+
+
+def write_part(layout: Layout, source: Path, folder: Path, index: int, max_rows: int = MAX_DATA_ROWS) -> Path:
+    """Write workbook part ``index`` (0-based) into ``folder`` from the typed records of the Parquet file
+    ``source``, reading only that part's rows: the same file ``write`` makes of the whole table."""
+    path = folder / part_name(layout.name, index + 1)
+    _write_part(layout, parquet.read_rows(source, index * max_rows, max_rows), path)
+    return path
 
 
 def _write_part(layout: Layout, table: pa.Table, path: Path) -> None:

@@ -18,10 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import paths
-from generator.cluster import Cluster, connect, parse_scheduler
+from generator.cluster import Cluster, OnCluster, connect, parse_scheduler
 from generator.inputs import Batches, read_batches
 from generator.loading import PreviousCache, write_cache
-from generator.loading.checked import OnCluster
 from tests.loading.test_cache import (
     BASE,
     assert_same_batches,

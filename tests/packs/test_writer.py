@@ -1,10 +1,16 @@
-"""Writing in two processes gives the same files as writing in one."""
+"""Writing in two processes, or on a Dask cluster a workbook part a task, gives the same files as writing in one."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from generator.cluster import OnCluster, connect, parse_scheduler
+from generator.packs import parquet, xlsx
 from generator.packs.layout import Stamp, layout_for, public_table
 from generator.packs.writer import Job, write_datasets
 from tests.packs.builders import catalog, frame, penalty
@@ -28,3 +34,48 @@ def test_xlsx_written_by_a_second_process_is_byte_identical(tmp_path: Path) -> N
     assert [p.name for p in offloaded[0].written] == [p.name for p in inline[0].written]
     for ours, theirs in zip(inline[0].written, offloaded[0].written, strict=True):
         assert ours.read_bytes() == theirs.read_bytes(), ours.name
+
+
+def _same_files(ours: list[Path], theirs: list[Path]) -> None:
+    assert [p.name for p in theirs] == [p.name for p in ours]
+    for one, other in zip(ours, theirs, strict=True):
+        assert one.read_bytes() == other.read_bytes(), one.name
+
+
+def test_each_xlsx_part_written_alone_from_the_parquet_rows_equals_the_whole_write(tmp_path: Path) -> None:
+    (job,) = _jobs(tmp_path / "whole")
+    write_datasets([job])
+    source = job.path(".parquet")
+    for max_rows in (7, 13, 39, 100):  # parts cut inside and across Parquet row groups, one part, a short one
+        whole = xlsx.write(job.layout, job.typed, _made(tmp_path / f"w{max_rows}"), max_rows)
+        alone = [
+            xlsx.write_part(job.layout, source, _made(tmp_path / f"p{max_rows}"), part, max_rows)
+            for part in range(xlsx.parts(job.table.num_rows, max_rows))
+        ]
+        assert len(alone) == -(-39 // max_rows)
+        _same_files(whole, alone)
+
+
+def test_parquet_rows_are_read_from_the_row_groups_that_hold_them(tmp_path: Path) -> None:
+    table = pa.table({"n": list(range(1000))})
+    pq.write_table(table, tmp_path / "t.parquet", row_group_size=64)
+    for start, count in ((0, 10), (60, 10), (64, 64), (990, 50), (1000, 5), (0, 1000)):
+        assert parquet.read_rows(tmp_path / "t.parquet", start, count) == table.slice(start, count)
+
+
+@pytest.mark.slow
+def test_slow_formats_written_on_a_cluster_are_the_same_files_in_the_same_order(tmp_path: Path) -> None:
+    here, there = _jobs(tmp_path / "here"), _jobs(tmp_path / "there")
+    write_datasets(here)
+    cluster = connect(parse_scheduler("local:1"))
+    try:
+        write_datasets(there, on=OnCluster(cluster, tmp_path / "tasks"))
+    finally:
+        cluster.close()
+    _same_files(here[0].written, there[0].written)
+    assert list((tmp_path / "tasks").iterdir()) == []  # each task's file removed once its result was back
+
+
+def _made(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

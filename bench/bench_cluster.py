@@ -10,7 +10,9 @@ messages); the two engines alternate for ``--rounds`` rounds so that the machine
   (``generator.site.slices``).
 
 Per build: wall, CPU (the child and its reaped descendants, from the kernel), the whole tree's peak PSS and the
-peak PSS of each process (the build's own and its largest worker's), sampled every 0.25 s, and the stage times.
+peak PSS of each process (the build's own, its largest worker's — a process living through at least half the
+build — and its largest helper's: a process of one stage, such as the data packs' XLSX process without a
+cluster), sampled every 0.25 s, and the stage times.
 The Dask overhead is what the cluster adds to the same work: the cluster build's wall minus the pool build's,
 as a share of the cluster build's wall (best and median over the rounds), with the site stage's difference
 (where the tasks run) and the time before the first stage (connecting: starting the LocalCluster) shown apart.
@@ -51,6 +53,7 @@ from treemem import pss, tree  # noqa: E402
 OUT = REPO / "bench" / "out"
 GIB = 2**30
 ENGINES = ("jobs", "local:2")
+FIGURES = ("wall_s", "cpu_s", "peak_bytes", "main_peak_bytes", "worker_peak_bytes", "helper_peak_bytes")
 MODEL_RECORDS = 100_000_000
 MODEL_WORKERS = (2, 8, 32, 128)
 
@@ -91,10 +94,14 @@ def measure(args: list[str], result: Path, every: float = 0.25) -> dict[str, Any
     start = time.perf_counter()
     child = subprocess.Popen([sys.executable, *args], cwd=REPO)
     whole, each = 0, {}  # peak of the sum; peak per process id
+    seen: dict[int, list[float]] = {}  # process id → first and last time it was sampled
     while child.poll() is None:
         now = {pid: pss(pid) for pid in tree(child.pid)}
         whole = max(whole, sum(now.values()))
         each.update({pid: max(size, each.get(pid, 0)) for pid, size in now.items()})
+        moment = time.perf_counter() - start
+        for pid in now:
+            seen.setdefault(pid, [moment, moment])[1] = moment
         time.sleep(every)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -104,9 +111,15 @@ def measure(args: list[str], result: Path, every: float = 0.25) -> dict[str, Any
     if not found["swapped"]:
         raise SystemExit(f"the build failed: {found['fatal']}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    others = [size for pid, size in each.items() if pid != child.pid]
+    # Workers (forked pool or Dask) live through the site stage, most of a build; the helpers the other stages
+    # start (the data packs' second process for XLSX, Dask's resource tracker) live a stage at most. Told apart
+    # by lifetime, a helper's peak (a forked or spawned process holding a whole dataset) is not a worker's.
+    lasting = {pid for pid, (first, last) in seen.items() if last - first >= wall / 2}
+    workers = [size for pid, size in each.items() if pid != child.pid and pid in lasting]
+    helpers = [size for pid, size in each.items() if pid != child.pid and pid not in lasting]
     return {"wall_s": wall, "cpu_s": cpu, "peak_bytes": whole, "main_peak_bytes": each.get(child.pid, 0),
-            "worker_peak_bytes": max(others, default=0), "processes": len(each), **found}  # fmt: skip
+            "worker_peak_bytes": max(workers, default=0), "helper_peak_bytes": max(helpers, default=0),
+            "processes": len(each), **found}  # fmt: skip
 
 
 def build_once(args: argparse.Namespace, engine: str, n: int) -> dict[str, Any]:
@@ -130,7 +143,7 @@ def summary(runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
                 "best": min(m[key] for m in measured),
                 "median": statistics.median(m[key] for m in measured),
             }
-            for key in ("wall_s", "cpu_s", "peak_bytes", "main_peak_bytes", "worker_peak_bytes")
+            for key in FIGURES
         }
     pairs = list(zip(runs["jobs"], runs["local:2"], strict=True))
     shares = [(c["wall_s"] - j["wall_s"]) / c["wall_s"] for j, c in pairs]
@@ -162,6 +175,7 @@ def model(records: int, runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]
 def table(figures: dict[str, Any]) -> str:
     lines = [
         "engine    wall s (best/median)  CPU s (best/median)  tree peak GiB  build process GiB  worker GiB"
+        "  helper GiB"
     ]
     for engine in ENGINES:
         s = figures["summary"][engine]
@@ -169,7 +183,7 @@ def table(figures: dict[str, Any]) -> str:
             f"{engine:8}  {s['wall_s']['best']:8.1f} / {s['wall_s']['median']:8.1f}  "
             f"{s['cpu_s']['best']:8.1f} / {s['cpu_s']['median']:8.1f}  "
             f"{s['peak_bytes']['best'] / GIB:13.2f}  {s['main_peak_bytes']['best'] / GIB:17.2f}  "
-            f"{s['worker_peak_bytes']['best'] / GIB:10.2f}"
+            f"{s['worker_peak_bytes']['best'] / GIB:10.2f}  {s['helper_peak_bytes']['best'] / GIB:10.2f}"
         )
     for engine in ENGINES:
         for n, run in enumerate(figures["runs"][engine], start=1):

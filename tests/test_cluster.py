@@ -204,6 +204,7 @@ def test_a_worker_that_cannot_see_the_output_or_catalog_folder_is_refused(
         ("site-bulk", 2),
         ("site-bulk", 1),  # the only worker dies
         ("load-files", 2),  # while the batch files are read and validated on the workers
+        ("packs-writing", 2),  # while the workbooks are written on the workers
     ],
 )
 def test_a_worker_killed_mid_build_is_replaced_and_the_site_is_identical(

@@ -8,6 +8,7 @@ the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -29,17 +30,15 @@ def read(path: Path) -> pa.Table:
     return pq.read_table(path)
 
 
-def read_rows(path: Path, start: int, count: int) -> pa.Table:
-    """Rows ``start`` to ``start + count`` of a Parquet file, reading only the row groups that hold them."""
+def read_rows(path: Path, start: int, count: int) -> Iterator[pa.Table]:
+    """Rows ``start`` to ``start + count`` of a Parquet file, a row group at a time (only the row groups that
+    hold them are read, and one is held at a time)."""
     source = pq.ParquetFile(path)
-    groups, first, offset = [], None, 0
+    offset = 0
     for index in range(source.num_row_groups):
         rows = source.metadata.row_group(index).num_rows
         if offset < start + count and offset + rows > start:
-            groups.append(index)
-            first = offset if first is None else first
+            table = source.read_row_group(index)
+            first = max(start - offset, 0)
+            yield table.slice(first, min(start + count, offset + rows) - offset - first)
         offset += rows
-    if not groups:
-        return source.schema_arrow.empty_table()
-    table = source.read_row_groups(groups)
-    return table.slice(start - (first or 0), count)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -67,7 +68,7 @@ def write(layout: Layout, table: pa.Table, folder: Path, max_rows: int = MAX_DAT
     starts = list(range(0, table.num_rows, max_rows)) or [0]
     paths = [folder / part_name(layout.name, i) for i in range(1, len(starts) + 1)]
     for start, path in zip(starts, paths, strict=True):
-        _write_part(layout, table.slice(start, max_rows), path)
+        _write_part(layout, [table.slice(start, max_rows)], path)
     return paths
 
 
@@ -84,7 +85,9 @@ def write_part(layout: Layout, source: Path, folder: Path, index: int, max_rows:
     return path
 
 
-def _write_part(layout: Layout, table: pa.Table, path: Path) -> None:
+def _write_part(layout: Layout, tables: Iterable[pa.Table], path: Path) -> None:
+    """One workbook file of the rows of ``tables``, in order (taken one at a time: ``write_part`` hands them a
+    Parquet row group at a time, so a part's memory is a row group's)."""
     with tempfile.TemporaryDirectory(prefix="gongshi-xlsx-") as tmp:
         options = {"constant_memory": True, "tmpdir": tmp, "strings_to_numbers": False,
                    "strings_to_formulas": False, "strings_to_urls": False}  # fmt: skip
@@ -95,7 +98,7 @@ def _write_part(layout: Layout, table: pa.Table, path: Path) -> None:
         )
         sheet = book.add_worksheet(_sheet_name(layout), worksheet_class=BulkSheet)
         styles = _prepare(book, sheet, layout)
-        _append(sheet, table, layout, styles)
+        _append(sheet, tables, layout, styles)
         book.close()
 
 
@@ -111,12 +114,13 @@ def _prepare(book: xlsxwriter.Workbook, sheet: BulkSheet, layout: Layout) -> Sty
     return Styles(date=date._get_xf_index(), quoted=quoted._get_xf_index())
 
 
-def _append(sheet: BulkSheet, table: pa.Table, layout: Layout, styles: Styles) -> None:
+def _append(sheet: BulkSheet, tables: Iterable[pa.Table], layout: Layout, styles: Styles) -> None:
     row = 1
-    for batch in batches(table):
-        last = row + batch.num_rows - 1
-        sheet.append_rows(rows_xml(batch, row, styles), row, last, len(layout.columns) - 1)
-        row += batch.num_rows
+    for table in tables:
+        for batch in batches(table):
+            last = row + batch.num_rows - 1
+            sheet.append_rows(rows_xml(batch, row, styles), row, last, len(layout.columns) - 1)
+            row += batch.num_rows
 
 
 def _width(column: Column) -> float:

@@ -86,8 +86,8 @@ def write_part(layout: Layout, source: Path, folder: Path, index: int, max_rows:
 
 
 def _write_part(layout: Layout, tables: Iterable[pa.Table], path: Path) -> None:
-    """One workbook file of the rows of ``tables``, in order (taken one at a time: ``write_part`` hands them a
-    Parquet row group at a time, so a part's memory is a row group's)."""
+    """One workbook file of the rows of ``tables``, in order (taken one at a time: ``write_part`` hands them
+    ``parquet.READ_ROWS`` rows at a time, so a part's memory is that many rows')."""
     with tempfile.TemporaryDirectory(prefix="gongshi-xlsx-") as tmp:
         options = {"constant_memory": True, "tmpdir": tmp, "strings_to_numbers": False,
                    "strings_to_formulas": False, "strings_to_urls": False}  # fmt: skip

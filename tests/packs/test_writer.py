@@ -60,12 +60,12 @@ def test_each_xlsx_part_written_alone_from_the_parquet_rows_equals_the_whole_wri
         _same_files(whole, alone)
 
 
-def test_parquet_rows_are_read_a_row_group_at_a_time_from_the_groups_that_hold_them(tmp_path: Path) -> None:
+def test_parquet_rows_are_read_a_batch_at_a_time_from_the_row_groups_that_hold_them(tmp_path: Path) -> None:
     table = pa.table({"n": list(range(1000))})
     pq.write_table(table, tmp_path / "t.parquet", row_group_size=64)
-    for start, count in ((0, 10), (60, 10), (64, 64), (990, 50), (1000, 5), (0, 1000)):
-        pieces = list(parquet.read_rows(tmp_path / "t.parquet", start, count))
-        assert all(piece.num_rows <= 64 for piece in pieces)
+    for start, count in ((0, 10), (60, 10), (64, 64), (990, 50), (1000, 5), (0, 1000), (5, 200)):
+        pieces = list(parquet.read_rows(tmp_path / "t.parquet", start, count, batch=24))
+        assert all(piece.num_rows <= 24 for piece in pieces)
         got = pa.concat_tables(pieces) if pieces else table.slice(0, 0)
         assert got == table.slice(start, count)
 

@@ -7,7 +7,8 @@ is written first; the slow format (XLSX, typed) then runs in a second process re
 this process writes CSV and JSON Lines, the caller's extra work (the all-data zip) and the checksums — the
 bytes are the same either way. With a Dask cluster (``on``) the slow formats are tasks on its workers instead,
 one per file a format makes (an XLSX part: at most Excel's 1,048,575 rows, read from the Parquet file's row
-groups), so a worker holds one part, not a dataset; the files and their order are the same. Any failure
+groups 65,536 rows at a time), so a worker holds a batch of rows, not a dataset; the files and their order are
+the same. Any failure
 propagates: the caller's build fails and the previous site stays.
 """
 

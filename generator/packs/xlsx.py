@@ -65,10 +65,9 @@ class BulkSheet(Worksheet):  # type: ignore[misc]
 
 def write(layout: Layout, table: pa.Table, folder: Path, max_rows: int = MAX_DATA_ROWS) -> list[Path]:
     """Write ``<dataset>.xlsx`` (or numbered parts) into ``folder`` from the typed table."""
-    starts = list(range(0, table.num_rows, max_rows)) or [0]
-    paths = [folder / part_name(layout.name, i) for i in range(1, len(starts) + 1)]
-    for start, path in zip(starts, paths, strict=True):
-        _write_part(layout, [table.slice(start, max_rows)], path)
+    paths = [folder / part_name(layout.name, i + 1) for i in range(parts(table.num_rows, max_rows))]
+    for i, path in enumerate(paths):
+        _write_part(layout, [table.slice(i * max_rows, max_rows)], path)
     return paths
 
 

@@ -1,4 +1,5 @@
-"""Memory of a process tree, for the bench scripts: PSS, so pages that forked workers share count once.
+"""Memory and CPU of a process tree, for the bench scripts: PSS, so pages that forked workers share count once;
+CPU time (user + system) each process has used so far.
 
 Stage: none (benchmarks). Guarantees: reads /proc only; a process that has ended counts 0.
 """
@@ -6,7 +7,10 @@ Stage: none (benchmarks). Guarantees: reads /proc only; a process that has ended
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
+
+_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def tree(pid: int) -> list[int]:
@@ -34,3 +38,13 @@ def pss(pid: int) -> int:
 def tree_pss(pid: int) -> int:
     """The PSS of ``pid`` and all its descendants together."""
     return sum(pss(p) for p in tree(pid))
+
+
+def cpu(pid: int) -> float:
+    """The process's CPU time so far in seconds, user and system, all its threads (0 when it is gone)."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = text[text.rindex(")") + 2 :].split()  # after the command name, which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime: fields 14 and 15 of stat(5)

@@ -70,23 +70,16 @@ def child_build(catalog: Path, out: Path, as_of: date, engine: str, result: Path
     from generator.cluster import parse_scheduler
 
     named = {message: name for name, message in STAGES.items()}
-    stages: dict[str, float] = {}
     marks: list[tuple[str, float, float]] = [("before first stage", time.time(), _own_cpu())]
-    last: list[Any] = []
     start = time.perf_counter()
 
     def progress(message: str) -> None:
-        now = time.perf_counter()
-        if last:
-            stages[named.get(last[0], last[0])] = now - last[1]
-        else:
-            stages["before first stage"] = now - start
-        last[:] = [message, now]
-        marks.append((named.get(message, "end"), time.time(), _own_cpu()))
+        marks.append((named.get(message, message or "end"), time.time(), _own_cpu()))
 
     scheduler = None if engine == "jobs" else parse_scheduler(engine)
     built = build(BuildOptions(catalog, out, as_of, 2, scheduler=scheduler), progress)
     progress("")
+    stages = {name: end - begin for (name, begin, _), (_, end, _) in itertools.pairwise(marks)}
     fatal = [p.message for p in built.problems if p.level in ("fatal", "config")]
     found = {"build_s": time.perf_counter() - start, "stages_s": stages, "marks": marks, "swapped": built.swapped,
              "outputs": built.outputs, "fatal": fatal}  # fmt: skip

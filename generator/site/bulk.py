@@ -18,6 +18,7 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -36,7 +37,7 @@ from generator.site.listings import (
     month_pages,
 )
 from generator.site.records import record_pages, subject_pages
-from generator.site.slices import PreviousPaths, payload
+from generator.site.slices import Payload, PreviousPaths, payload, share
 from generator.site.work import BulkData, start_task, take_written
 from generator.workers import die_with_parent
 
@@ -86,17 +87,23 @@ def _on_cluster(cluster: Cluster, data: BulkData, tasks: list[Task]) -> Iterator
     worker sees; what each wrote, in task order."""
     folder = data.site_dir.parent / CLUSTER_DIR
     index = PreviousPaths(data.previous)
-    rendering = cluster.map_files(_run_payload, (payload(data, task, index) for task in tasks), folder)
-    first = next(rendering, None)  # back from a worker: the scheduler surely holds every task now
-    checkpoint("site-bulk")
-    if first is not None:
-        yield first
-    yield from rendering
+    shared = share(data.views, folder)
+    try:
+        payloads = (payload(data, task, index, shared) for task in tasks)
+        rendering = cluster.map_files(_run_payload, payloads, folder)
+        first = next(rendering, None)  # back from a worker: the scheduler surely holds every task now
+        checkpoint("site-bulk")
+        if first is not None:
+            yield first
+        yield from rendering
+    finally:
+        for file in shared.values():
+            Path(file).unlink(missing_ok=True)
 
 
-def _run_payload(task_data: tuple[BulkData, Task]) -> list[Written]:
-    """On a Dask worker: ``run`` a task on its own data."""
-    return run(*task_data)
+def _run_payload(task_data: Payload) -> list[Written]:
+    """On a Dask worker: ``run`` a task on its own data, its rows read in."""
+    return run(*task_data.opened())
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -20,7 +21,7 @@ from generator.outputs import Outputs, Previous
 from generator.site import bulk, urls
 from generator.site.bulk import Task, plan, render_bulk, run, task_rows
 from generator.site.shell import Shell
-from generator.site.slices import KEPT_WHOLE, PreviousPaths, payload
+from generator.site.slices import KEPT_WHOLE, Payload, PreviousPaths, payload, share
 from generator.site.subjects import find_subjects
 from generator.site.units import PageUnits, Units, plan_units
 from generator.site.view import measure_links
@@ -68,15 +69,17 @@ def summary(written: list[Written]) -> list[tuple[str, str, int, bool, bool]]:
     return sorted((w.path, w.digest, w.size, w.linked, w.unmade) for w in written)
 
 
+@pytest.mark.parametrize("shared", [False, True], ids=["rows-carried", "rows-read-from-shared-views"])
 def test_every_task_writes_the_same_pages_from_its_own_data(
-    before: tuple[Previous, PageUnits], tmp_path: Path
+    before: tuple[Previous, PageUnits], tmp_path: Path, shared: bool
 ) -> None:
     pub, changed = changed_fact(publication())
     whole, _ = bulk_data(pub, tmp_path / "whole", *before)
     sliced, _ = bulk_data(pub, tmp_path / "sliced", *before)
     index = PreviousPaths(sliced.previous)
+    files = share(sliced.views, tmp_path / "views") if shared else None
     on_whole = [w for task in plan(whole) for w in run(whole, task)]
-    on_slices = [w for task in plan(sliced) for w in run(*payload(sliced, task, index))]
+    on_slices = [w for task in plan(sliced) for w in run(*payload(sliced, task, index, files).opened())]
     assert summary(on_slices) == summary(on_whole)
     assert tree_digest(tmp_path / "sliced") == tree_digest(tmp_path / "whole")
     unmade = {w.path for w in on_slices if w.unmade}
@@ -99,14 +102,31 @@ def test_a_task_holds_only_the_rows_it_renders(
     index = PreviousPaths(data.previous)
     tasks: list[Task] = [task for task in plan(data) if task[0] == kind]
     assert tasks
+    files = share(data.views, tmp_path / "views")
     for task in tasks:
-        mine, _ = payload(data, task, index)
         named = task_rows(data, task).items()
-        assert rows_held(mine) == sum(
-            rows.size() for vi, rows in named if data.views[vi].kind not in KEPT_WHOLE
-        )
-        assert rows_held(mine) < rows_held(data)
-        assert 0 < len(mine.previous.files) < len(data.previous.files)
+        expected = sum(rows.size() for vi, rows in named if data.views[vi].kind not in KEPT_WHOLE)
+        for sent in (payload(data, task, index), payload(data, task, index, files)):
+            mine, _ = sent.opened()
+            assert rows_held(mine) == expected
+            assert rows_held(mine) < rows_held(data)
+            assert 0 < len(mine.previous.files) < len(data.previous.files)
+        travelling = payload(data, task, index, files)
+        assert rows_held(travelling.data) == 0, "a shared view's rows are read by the worker, not carried"
+        assert sum(len(rows) for _, rows in travelling.taken.values()) == expected
+
+
+def test_every_sliced_view_is_shared_and_reads_back_as_the_same_frame(
+    before: tuple[Previous, PageUnits], tmp_path: Path
+) -> None:
+    data, _ = bulk_data(publication(), tmp_path / "site", *before)
+    files = share(data.views, tmp_path / "views")
+    assert set(files) == {vi for vi, v in enumerate(data.views) if v.kind not in KEPT_WHOLE}
+    for vi, file in files.items():
+        frame = data.views[vi].frame
+        rows = np.arange(len(frame))[::-1][::2].copy()  # out of order, every other row
+        back = Payload(data, ("record", vi, 0, 0), {vi: (file, rows)}).opened()[0].views[vi].frame
+        pd.testing.assert_frame_equal(back, frame.take(rows).reset_index(drop=True), check_exact=True)
 
 
 @given(st.lists(st.integers(0, 3 * bulk.TASK_ROWS), max_size=60), st.integers(1, 8))

@@ -18,8 +18,8 @@ the site's bulk pages, ``generator.site.bulk``). Guarantees:
   element by element, with a header each (``distributed.protocol.serialize``, ``iterate_collection``), and a
   page task returns thousands of ``Written`` (measured on a LocalCluster of two workers: 500 tasks returning
   1,000 small tuples each cost the build process 11.7 s of CPU and took 22.9 s; the same lists pickled by the
-  task, 0.8 s and 1.2 s, as much as tasks returning nothing). A task's exception, one that keeps killing its workers, or the scheduler lost propagates to
-  the build's boundary, which keeps the previous site;
+  task, 0.8 s and 1.2 s, as much as tasks returning nothing). A task's exception, one that keeps killing its
+  workers, or the scheduler lost propagates to the build's boundary, which keeps the previous site;
 - ``sees`` says whether every worker sees a folder: the workers write the pages themselves, so the output
   folder must be shared, at the same path, with every worker (one machine, or NFS-like storage);
 - the build's stderr gets no Dask log lines (its retries and lost connections come with tracebacks): a failure

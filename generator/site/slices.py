@@ -58,8 +58,9 @@ Shared = dict[int, str]  # view index → the Arrow IPC file holding that view (
 
 @dataclass(frozen=True)
 class Payload:
-    """A task's own data as it travels: ``data`` without the rows of its shared views (their frames empty,
-    columns kept) and, for those, ``taken``: the view's file and the positions to read from it."""
+    """A task's own data as it travels: ``data`` without its shared views' frames (``ELSEWHERE`` in their
+    place) and, for those, ``taken``: the view's file and the positions to read from it (none: an empty
+    frame)."""
 
     data: BulkData
     task: Task

@@ -2,6 +2,10 @@
 is byte-identical to a full build of the same inputs, and ``report/changes.json`` names exactly the site paths
 whose bytes changed since the previous step.
 
+After every build the published digest map (``state/site-digests.*``, what the next build trusts to link files
+instead of writing them) must name the bytes of every file of the site: the build keeps ``generator.outputs``'
+rule that a recorded path changes only through ``Outputs``.
+
 A step is a change of the inputs followed by a rebuild into one persistent output folder. The kinds of change:
 new records, corrections, repairs, revocations, list exits (``generator.sample.day.apply_day``: real batch and
 decisions files), a clock advance (the as-of date moves on by up to 120 days, so publication periods end), an
@@ -39,8 +43,9 @@ from hypothesis import strategies as st
 
 from generator import paths
 from generator.build import BuildOptions, BuildResult, build
+from generator.digests import DIGEST_CHARS
 from generator.sample.day import DayChanges, apply_day
-from generator.state import FIRST_PUBLISHED_FILE
+from generator.state import FIRST_PUBLISHED_FILE, read_site_digests
 from tests.buildproc import tree_digest
 from tests.conftest import AS_OF, DEMO_CATALOG
 
@@ -162,8 +167,8 @@ def differences(one: dict[str, str], other: dict[str, str]) -> dict[str, list[st
 
 
 def rebuild(world: World, what: str, *, compare: bool = True) -> dict[str, list[str]]:
-    """Build incrementally, check changes.json against the previous site and the site against a full build of
-    the same inputs; what changed since the previous step."""
+    """Build incrementally, check the digest map against the site's bytes, changes.json against the previous
+    site and the site against a full build of the same inputs; what changed since the previous step."""
     world.log.append(f"{len(world.log)}: {what} (as of {world.as_of})")
     reference = reference_folder(world, f"reference-{len(world.log)}") if compare else None
     result = run(world.catalog, world.out, world.as_of)
@@ -171,6 +176,8 @@ def rebuild(world: World, what: str, *, compare: bool = True) -> dict[str, list[
     changed = differences(world.site, now)
     report = json.loads((world.out / paths.REPORT_DIR / paths.CHANGES_JSON).read_text(encoding="utf-8"))
     steps = "\n".join(world.log)
+    wrongly = mapped_wrongly(world.out, now)
+    assert not wrongly, f"the digest map is wrong about {shortened({'paths': wrongly})}, after:\n{steps}"
     if reference is not None:
         run(world.catalog, reference, world.as_of, full=True)
         full = tree_digest(reference / paths.SITE_DIR)
@@ -182,6 +189,17 @@ def rebuild(world: World, what: str, *, compare: bool = True) -> dict[str, list[
     )
     world.site, world.summary = now, result.summary or {}
     return changed
+
+
+def mapped_wrongly(out: Path, site: dict[str, str]) -> list[str]:
+    """The paths where the published digest map (what the next build trusts) does not name the bytes on disk
+    (``site``: path → SHA-256 of its bytes), or is missing a file or lists one that is not there."""
+    digests, why = read_site_digests(out)
+    assert digests is not None, why
+    sizes = {rel: (out / paths.SITE_DIR / rel).stat().st_size for rel in site}
+    actual = {rel: (sha[:DIGEST_CHARS], sizes[rel]) for rel, sha in site.items()}
+    listed = dict(digests.items())
+    return sorted(rel for rel in set(actual) | set(listed) if actual.get(rel) != listed.get(rel))
 
 
 def shortened(paths_by_kind: dict[str, list[str]], shown: int = 20) -> dict[str, list[str]]:

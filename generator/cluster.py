@@ -35,9 +35,13 @@ import re
 import tempfile
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import CancelledError
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+
+import pyarrow as pa
+from pyarrow import ipc
 
 from generator import __version__
 from generator.failures import one_line
@@ -250,3 +254,17 @@ def _version() -> str:
     from generator import __version__ as running
 
     return running
+
+
+def share_table(table: pa.Table, file: Path) -> None:
+    """Write ``table`` to ``file`` as an uncompressed Arrow IPC file, for tasks to read memory-mapped
+    (``shared_table``) instead of receiving its rows pickled."""
+    with ipc.new_file(file, table.schema) as writer:
+        writer.write_table(table)
+
+
+@contextmanager
+def shared_table(file: str | Path) -> Iterator[pa.Table]:
+    """The table ``share_table`` wrote to ``file``, memory-mapped for as long as the block runs."""
+    with pa.memory_map(str(file)) as source:
+        yield ipc.open_file(source).read_all()

@@ -5,11 +5,12 @@ dataset folder gets every registered format (or the ones the caller names) plus 
 describing exactly those files. Parquet
 is written first; the slow format (XLSX, typed) then runs in a second process reading that Parquet file while
 this process writes CSV and JSON Lines, the caller's extra work (the all-data zip) and the checksums — the
-bytes are the same either way. With a Dask cluster (``on``) the slow formats are tasks on its workers instead,
-one per file a format makes (an XLSX part: at most Excel's 1,048,575 rows, read from the Parquet file's row
-groups 65,536 rows at a time), so a worker holds a batch of rows, not a dataset; the files and their order are
-the same. Any failure
-propagates: the caller's build fails and the previous site stays.
+bytes are the same either way. With a Dask cluster (``on``) every format but Parquet is written by tasks on its
+workers instead: the slow formats one task per file a format makes (an XLSX part: at most Excel's 1,048,575
+rows, read from the Parquet file's row groups 65,536 rows at a time), so a worker holds a batch of rows, not a
+dataset; the text formats (CSV, JSON Lines) one task per format and dataset, reading the dataset's text table
+memory-mapped from an Arrow IPC file the build's process writes once. The files and their order are the same.
+Any failure propagates: the caller's build fails and the previous site stays.
 """
 
 from __future__ import annotations
@@ -18,14 +19,14 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import pyarrow as pa
 
-from generator.cluster import OnCluster
+from generator.cluster import OnCluster, share_table, shared_table
 from generator.model import DataFile
 from generator.packs import datapackage, parquet
 from generator.packs.files import data_file, facts
@@ -81,9 +82,16 @@ def write_datasets(
     for job in jobs:
         job.folder.mkdir(parents=True, exist_ok=True)
     _write([f for f in formats if f.typed and not f.slow], jobs)  # Parquet first: the slow formats read it
-    slow = [f for f in formats if f.slow]
-    with _slow_formats(jobs, offload_rows, slow) if on is None else _on_cluster(jobs, slow, on) as wait:
-        _write([f for f in formats if not f.typed and not f.slow], jobs)
+    slow, text = [f for f in formats if f.slow], [f for f in formats if not f.typed and not f.slow]
+    with (
+        (
+            _text_on_cluster(jobs, text, on) if on is not None else nullcontext(lambda: _write(text, jobs))
+        ) as write_text,
+        (  # the text formats' tasks go first: their files are needed first (the all-data zip)
+            _slow_formats(jobs, offload_rows, slow) if on is None else _on_cluster(jobs, slow, on)
+        ) as wait,
+    ):
+        write_text()
         meanwhile()
         for path in (p for job in jobs for p in job.written):
             facts(path)  # checksums for the data package, while the slow formats are still being written
@@ -127,11 +135,12 @@ def _collect(futures: list[tuple[Job, Future[list[Path]]]]) -> None:
 
 @dataclass(frozen=True)
 class Piece:
-    """One slow format's file (``part``, 0-based) or all its files (``part`` None) for one dataset."""
+    """One format's file (``part``, 0-based) or all its files (``part`` None) for one dataset, written by a
+    task."""
 
     format: str
     layout: Layout
-    source: Path  # the dataset's Parquet file
+    source: Path  # the dataset's Parquet file (its text table's Arrow IPC file, for a text format)
     folder: Path
     part: int | None = None
 
@@ -148,6 +157,38 @@ def _on_cluster(jobs: list[Job], slow: list[Format], on: OnCluster) -> Iterator[
         # after a failure: nothing more submitted, what is in flight cancelled (tasks not yet taken back at
         # all go with the client, which the build closes)
         results.close()
+
+
+@contextmanager
+def _text_on_cluster(jobs: list[Job], text: list[Format], on: OnCluster) -> Iterator[Callable[[], None]]:
+    """The text formats (CSV, JSON Lines) as tasks on the cluster's workers, submitted now, one per format and
+    dataset, each reading the dataset's text table from an Arrow IPC file written once here (the build's
+    process then neither formats nor writes their rows); the callable yielded takes back their files."""
+    tables = [on.folder / f"pack-{n}.arrow" for n in range(len(jobs))]
+    on.folder.mkdir(parents=True, exist_ok=True)
+    try:
+        for job, file in zip(jobs, tables, strict=True):
+            share_table(job.table, file)
+        pieces = [
+            (job, Piece(f.name, job.layout, file, job.folder))
+            for f in text
+            for job, file in zip(jobs, tables, strict=True)
+        ]
+        results = on.cluster.map_files(write_text_piece, (piece for _, piece in pieces), on.folder)
+        try:
+            yield lambda: _take(pieces, results)
+        finally:
+            results.close()
+    finally:
+        for file in tables:
+            file.unlink(missing_ok=True)
+
+
+def write_text_piece(piece: Piece) -> list[Path]:
+    """On a Dask worker: write one text format of a dataset from its text table shared as an Arrow IPC file."""
+    fmt = next(f for f in FORMATS if f.name == piece.format)
+    with shared_table(piece.source) as table:
+        return fmt.write(piece.layout, table, piece.folder)
 
 
 def _pieces(fmt: Format, job: Job) -> list[Piece]:

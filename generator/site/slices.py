@@ -37,8 +37,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from pyarrow import ipc
 
+from generator.cluster import share_table, shared_table
 from generator.digests import DigestMap
 from generator.model import RECORD_ID
 from generator.outputs import Previous
@@ -84,8 +84,7 @@ def share(views: list[DatasetView], folder: Path) -> Shared:
         table = None if view.kind in KEPT_WHOLE else _arrow(view.frame)
         if table is not None:
             file = folder / f"view-{vi}.arrow"
-            with ipc.new_file(file, table.schema) as writer:
-                writer.write_table(table)
+            share_table(table, file)
             shared[vi] = str(file)
     return shared
 
@@ -103,8 +102,8 @@ def _arrow(frame: pd.DataFrame) -> pa.Table | None:
 
 def _take(file: str, rows: np.ndarray) -> pd.DataFrame:
     """Rows ``rows`` of the view in ``file``, as the frame ``view.frame.take(rows)`` renumbered from 0."""
-    with pa.memory_map(file) as source:
-        return ipc.open_file(source).read_all().take(pa.array(rows, type=pa.int64())).to_pandas()
+    with shared_table(file) as table:
+        return table.take(pa.array(rows, type=pa.int64())).to_pandas()
 
 
 class PreviousPaths:

@@ -1,7 +1,9 @@
-"""Writing in two processes, or on a Dask cluster a workbook part a task, gives the same files as writing in one."""
+"""Writing in two processes, or on a Dask cluster (a workbook part a task, a text format a task), gives the same
+files as writing in one."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +13,8 @@ import pytest
 
 from generator.cluster import OnCluster, connect, parse_scheduler
 from generator.packs import parquet, xlsx
-from generator.packs.layout import Stamp, layout_for, public_table
+from generator.packs.layout import Layout, Stamp, layout_for, public_table
+from generator.packs.registry import FORMATS
 from generator.packs.writer import Job, write_datasets
 from tests.packs.builders import catalog, frame, penalty
 
@@ -70,15 +73,25 @@ def test_parquet_rows_are_read_a_batch_at_a_time_from_the_row_groups_that_hold_t
         assert got == table.slice(start, count)
 
 
+def _refused(layout: Layout, table: pa.Table, folder: Path) -> list[Path]:
+    raise AssertionError(f"written in the build's process: {folder}")
+
+
 @pytest.mark.slow
-def test_slow_formats_written_on_a_cluster_are_the_same_files_in_the_same_order(tmp_path: Path) -> None:
+def test_every_format_but_parquet_written_on_a_cluster_is_the_same_files_in_the_same_order(
+    tmp_path: Path,
+) -> None:
     here, there = _jobs(tmp_path / "here"), _jobs(tmp_path / "there")
     write_datasets(here)
+    # in this (the build's) process the text and slow formats refuse to write: the workers, separate
+    # processes with the real formats, must write them
+    refusing = tuple(f if f.name == "parquet" else replace(f, write=_refused) for f in FORMATS)
     cluster = connect(parse_scheduler("local:1"))
     try:
-        write_datasets(there, on=OnCluster(cluster, tmp_path / "tasks"))
+        write_datasets(there, formats=refusing, on=OnCluster(cluster, tmp_path / "tasks"))
     finally:
         cluster.close()
+    assert {p.suffix for p in there[0].written} == {".parquet", ".csv", ".jsonl", ".xlsx", ".json"}
     _same_files(here[0].written, there[0].written)
     assert list((tmp_path / "tasks").iterdir()) == []  # each task's file removed once its result was back
 

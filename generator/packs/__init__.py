@@ -12,6 +12,7 @@ the release gets another ID.
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from pathlib import Path
 
 from generator import paths
@@ -27,10 +28,12 @@ from generator.packs.writer import Job, write_datasets
 
 def write_packs(pub: Publication, site_dir: Path, on: OnCluster | None = None) -> list[DataFile]:
     """Write ``site_dir/data/latest/<dataset>/…`` for every dataset in ``pub.tables`` and the all-data zip
-    (the slow formats on the cluster's workers when ``on`` names one)."""
+    (all but the Parquet files and the data packages on the cluster's workers when ``on`` names one)."""
     stamp = Stamp(pub.as_of.isoformat(), pub.as_of)
     jobs = [_job(pub, dataset, site_dir, stamp) for dataset in sorted(pub.tables)]
     target = site_dir / paths.ALL_DATA_ZIP
+
+    zipping: list[Generator[Path, None, None]] = []
 
     def zip_all() -> None:
         checkpoint("packs-writing")  # test hook: Parquet, CSV and JSON Lines written, the rest not yet
@@ -38,9 +41,19 @@ def write_packs(pub: Publication, site_dir: Path, on: OnCluster | None = None) -
             (j.layout, datapackage.resource(j.layout, j.path(".csv"), j.relaxed), j.path(".csv"))
             for j in jobs
         ]
-        allzip.write(target, pub.catalog.portal, stamp, tables)
+        zipped = allzip.Zip(target, pub.catalog.portal, stamp, tables)
+        if on is None:
+            allzip.write_zip(zipped)
+        else:  # a task on a worker, taken back once the other formats are written
+            zipping.append(on.cluster.map_files(allzip.write_zip, [zipped], on.folder))
 
-    write_datasets(jobs, meanwhile=zip_all, on=on)
+    try:
+        write_datasets(jobs, meanwhile=zip_all, on=on)
+        for results in zipping:
+            list(results)
+    finally:
+        for results in zipping:
+            results.close()
     pub.problems.extend(p for job in jobs for p in pack_problems(job))
     total = sum(j.table.num_rows for j in jobs)
     return [f for job in jobs for f in job.data_files(site_dir)] + [data_file(site_dir, target, "", total)]

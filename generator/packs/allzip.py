@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,23 @@ from generator.packs.layout import PROFILE, Layout, Stamp, dataset_iri, licence_
 
 PACKAGE_NAME = "all-data"
 CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Zip:
+    """What the zip is made of (a task's whole input on a cluster)."""
+
+    target: Path
+    portal: Portal
+    stamp: Stamp
+    tables: list[
+        tuple[Layout, dict[str, Any], Path]
+    ]  # each dataset's layout, CSV resource entry and CSV file
+
+
+def write_zip(zipped: Zip) -> Path:
+    """Write the zip ``zipped`` describes (in the build's process, or as a task on a Dask worker)."""
+    return write(zipped.target, zipped.portal, zipped.stamp, zipped.tables)
 
 
 def write(

@@ -20,13 +20,22 @@ from generator.packs.layout import Layout
 from generator.packs.safe import neutralise
 
 OPTIONS = pacsv.WriteOptions(quoting_style="needed", eol="\r\n")
+ROWS_ONLY = pacsv.WriteOptions(quoting_style="needed", eol="\r\n", include_header=False)
 
 
 def write(layout: Layout, table: pa.Table, folder: Path) -> list[Path]:
     """Write ``<dataset>.csv`` into ``folder``."""
     path = folder / f"{layout.name}.csv"
+    write_rows(layout, table, path, head=True)
+    return [path]
+
+
+def write_rows(layout: Layout, table: pa.Table, path: Path, head: bool) -> None:
+    """Write the lines of ``table``'s rows as ``<dataset>.csv`` holds them to ``path`` (``head``: the file's
+    start — BOM and header — first), so that a dataset's rows written in consecutive slices, the first with its
+    head, join into the whole file (every value is quoted and neutralised on its own)."""
     safe, _ = neutralise(table, layout)
     with open(path, "wb") as f:
-        f.write(codecs.BOM_UTF8)
-        pacsv.write_csv(safe, f, OPTIONS)
-    return [path]
+        if head:
+            f.write(codecs.BOM_UTF8)
+        pacsv.write_csv(safe, f, OPTIONS if head else ROWS_ONLY)

@@ -35,10 +35,16 @@ BLOCK_BYTES = 16 << 20  # pyarrow's JSON reader needs a whole line inside one bl
 def write(layout: Layout, table: pa.Table, folder: Path) -> list[Path]:
     """Write ``<dataset>.jsonl`` into ``folder``."""
     path = folder / f"{layout.name}.jsonl"
+    write_rows(layout, table, path, head=True)
+    return [path]
+
+
+def write_rows(layout: Layout, table: pa.Table, path: Path, head: bool) -> None:
+    """Write the lines of ``table``'s rows to ``path`` (a line a record, nothing before the first: ``head``
+    changes nothing), so that a dataset's rows written in consecutive slices join into the whole file."""
     with open(path, "wb") as f:
         for chunk in lines(table):
             f.write(chunk)
-    return [path]
 
 
 def lines(table: pa.Table) -> Iterator[memoryview]:

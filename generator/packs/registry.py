@@ -4,8 +4,9 @@ Stage: write data packs. Guarantees: every format is a module with ``write(layou
 ``typed`` formats get the typed table (dates, decimals), the others the text table; ``slow`` formats are worth
 a second process on big data. A format that splits big tables into several files may also say how many
 (``parts``) and write one of them from the Parquet file on its own (``write_part``): on a Dask cluster each part
-is then a task, whose memory is bounded by a part, not by the dataset. Adding a format means adding a module and
-one line here.
+is then a task, whose memory is bounded by a part, not by the dataset. A one-file format may write the bytes of
+some consecutive rows (``write_rows``), which joined in order make its file: on a cluster a task writes a slice.
+Adding a format means adding a module and one line here.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from generator.packs.layout import Layout
 
 Writer = Callable[[Layout, pa.Table, Path], list[Path]]
 PartWriter = Callable[[Layout, Path, Path, int], Path]  # (layout, Parquet source, folder, part index) → file
+RowsWriter = Callable[[Layout, pa.Table, Path, bool], None]  # (layout, some rows, file, with the file's head)
 
 
 @dataclass(frozen=True)
@@ -33,11 +35,14 @@ class Format:
     slow: bool = False  # worth a second process when there are many records
     parts: Callable[[int], int] | None = None  # how many files ``write`` makes of so many records
     write_part: PartWriter | None = None  # one of those files, from the Parquet file's rows
+    write_rows: RowsWriter | None = (
+        None  # a one-file format: some consecutive rows' bytes of ``<dataset>.<name>``
+    )
 
 
 FORMATS = (
     Format("parquet", parquet.write, typed=True),
-    Format("csv", csv.write),
-    Format("jsonl", jsonl.write),
+    Format("csv", csv.write, write_rows=csv.write_rows),
+    Format("jsonl", jsonl.write, write_rows=jsonl.write_rows),
     Format("xlsx", xlsx.write, typed=True, slow=True, parts=xlsx.parts, write_part=xlsx.write_part),
 )

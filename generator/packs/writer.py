@@ -8,8 +8,9 @@ this process writes CSV and JSON Lines, the caller's extra work (the all-data zi
 bytes are the same either way. With a Dask cluster (``on``) every format but Parquet is written by tasks on its
 workers instead: the slow formats one task per file a format makes (an XLSX part: at most Excel's 1,048,575
 rows, read from the Parquet file's row groups 65,536 rows at a time), so a worker holds a batch of rows, not a
-dataset; the text formats (CSV, JSON Lines) one task per format and dataset, reading the dataset's text table
-memory-mapped from an Arrow IPC file the build's process writes once. The files and their order are the same.
+dataset; the text formats (CSV, JSON Lines) one task per ``TEXT_ROWS`` rows of a format and dataset, reading its
+rows memory-mapped from the dataset's text table (an Arrow IPC file the build's process writes once), and the
+build joins the slices' bytes in order. The files and their order are the same.
 Any failure propagates: the caller's build fails and the previous site stays.
 """
 
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
@@ -38,6 +41,7 @@ from generator.packs.xlsx import part_rows
 from generator.workers import die_with_parent
 
 OFFLOAD_ROWS = 200_000  # below this a second process costs more than it saves
+TEXT_ROWS = 262_144  # rows of a text format one cluster task writes (the packs' Parquet row group)
 
 
 @dataclass
@@ -135,12 +139,11 @@ def _collect(futures: list[tuple[Job, Future[list[Path]]]]) -> None:
 
 @dataclass(frozen=True)
 class Piece:
-    """One format's file (``part``, 0-based) or all its files (``part`` None) for one dataset, written by a
-    task."""
+    """One slow format's file (``part``, 0-based) or all its files (``part`` None) for one dataset."""
 
     format: str
     layout: Layout
-    source: Path  # the dataset's Parquet file (its text table's Arrow IPC file, for a text format)
+    source: Path  # the dataset's Parquet file
     folder: Path
     part: int | None = None
 
@@ -161,22 +164,29 @@ def _on_cluster(jobs: list[Job], slow: list[Format], on: OnCluster) -> Iterator[
 
 @contextmanager
 def _text_on_cluster(jobs: list[Job], text: list[Format], on: OnCluster) -> Iterator[Callable[[], None]]:
-    """The text formats (CSV, JSON Lines) as tasks on the cluster's workers, submitted now, one per format and
-    dataset, each reading the dataset's text table from an Arrow IPC file written once here (the build's
-    process then neither formats nor writes their rows); the callable yielded takes back their files."""
+    """The text formats (CSV, JSON Lines) as tasks on the cluster's workers, submitted now: each writes the
+    bytes of ``TEXT_ROWS`` consecutive rows of one format of one dataset, reading them memory-mapped from the
+    dataset's text table, written once here as an Arrow IPC file (a task's memory is its slice, not the
+    dataset); the callable yielded joins each file's slices in order into the dataset folder (and writes here
+    a format that cannot be sliced)."""
     tables = [on.folder / f"pack-{n}.arrow" for n in range(len(jobs))]
     on.folder.mkdir(parents=True, exist_ok=True)
     try:
         for job, file in zip(jobs, tables, strict=True):
             share_table(job.table, file)
-        pieces = [
-            (job, Piece(f.name, job.layout, file, job.folder))
+        pieces = {
+            f.name: [
+                (job, Slice(f.name, job.layout, file, on.folder, start, TEXT_ROWS))
+                for job, file in zip(jobs, tables, strict=True)
+                for start in range(0, max(job.table.num_rows, 1), TEXT_ROWS)  # no rows: one slice, the head
+            ]
             for f in text
-            for job, file in zip(jobs, tables, strict=True)
-        ]
-        results = on.cluster.map_files(write_text_piece, (piece for _, piece in pieces), on.folder)
+            if f.write_rows is not None
+        }
+        every = (piece for sliced in pieces.values() for _, piece in sliced)
+        results = on.cluster.map_files(write_slice, every, on.folder)
         try:
-            yield lambda: _take(pieces, results)
+            yield lambda: _written_text(jobs, text, pieces, results)
         finally:
             results.close()
     finally:
@@ -184,11 +194,49 @@ def _text_on_cluster(jobs: list[Job], text: list[Format], on: OnCluster) -> Iter
             file.unlink(missing_ok=True)
 
 
-def write_text_piece(piece: Piece) -> list[Path]:
-    """On a Dask worker: write one text format of a dataset from its text table shared as an Arrow IPC file."""
-    fmt = next(f for f in FORMATS if f.name == piece.format)
+def _written_text(
+    jobs: list[Job], text: list[Format], pieces: dict[str, list[tuple[Job, Slice]]], results: Iterator[Path]
+) -> None:
+    """Each text format in turn, as one process writes them: its slices joined, or written here."""
+    for fmt in text:
+        if fmt.name not in pieces:
+            _write([fmt], jobs)
+            continue
+        for (job, piece), written in zip(pieces[fmt.name], results):  # noqa: B905 — results go on
+            _join(job, piece, written)
+
+
+@dataclass(frozen=True)
+class Slice:
+    """``rows`` rows from ``start`` (fewer at the end) of one dataset's text format, written by a task."""
+
+    format: str
+    layout: Layout
+    source: Path  # the dataset's text table, an Arrow IPC file
+    folder: Path  # where the slice's file goes (the build's folder for task files, not the site)
+    start: int
+    rows: int
+
+
+def write_slice(piece: Slice) -> Path:
+    """On a Dask worker: write one slice of a text format; its file."""
+    write_rows = next(f.write_rows for f in FORMATS if f.name == piece.format)
+    assert write_rows is not None  # only formats with ``write_rows`` are sliced
+    fd, name = tempfile.mkstemp(prefix=f"slice-{piece.format}-", dir=piece.folder)
+    os.close(fd)
     with shared_table(piece.source) as table:
-        return fmt.write(piece.layout, table, piece.folder)
+        write_rows(piece.layout, table.slice(piece.start, piece.rows), Path(name), piece.start == 0)
+    return Path(name)
+
+
+def _join(job: Job, piece: Slice, written: Path) -> None:
+    """Append a slice's bytes to its format's file in its dataset's folder (the first slice starts it)."""
+    target = job.folder / f"{piece.layout.name}.{piece.format}"
+    with open(written, "rb") as source, open(target, "wb" if piece.start == 0 else "ab") as sink:
+        shutil.copyfileobj(source, sink, 1 << 20)
+    written.unlink()
+    if piece.start == 0:
+        job.written.append(target)
 
 
 def _pieces(fmt: Format, job: Job) -> list[Piece]:

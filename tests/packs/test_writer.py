@@ -12,11 +12,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from generator.cluster import OnCluster, connect, parse_scheduler
-from generator.packs import parquet, xlsx
+from generator.packs import allzip, parquet, write_packs, writer, xlsx
 from generator.packs.layout import Layout, Stamp, layout_for, public_table
 from generator.packs.registry import FORMATS
 from generator.packs.writer import Job, write_datasets
-from tests.packs.builders import catalog, frame, penalty
+from tests.packs.builders import catalog, frame, licence, penalty, publication
 
 STAMP = Stamp("2026-11-25", date(2026, 11, 25))
 
@@ -73,16 +73,30 @@ def test_parquet_rows_are_read_a_batch_at_a_time_from_the_row_groups_that_hold_t
         assert got == table.slice(start, count)
 
 
+def test_a_text_formats_slices_joined_in_order_are_its_whole_file(tmp_path: Path) -> None:
+    (job,) = _jobs(tmp_path / "whole")
+    for fmt in (f for f in FORMATS if f.write_rows is not None):
+        (whole,) = fmt.write(job.layout, job.table, _made(tmp_path / "whole"))
+        for rows in (1, 7, 39, 100):
+            joined = b""
+            for start in range(0, job.table.num_rows, rows):
+                fmt.write_rows(job.layout, job.table.slice(start, rows), tmp_path / "slice", start == 0)
+                joined += (tmp_path / "slice").read_bytes()
+            assert joined == whole.read_bytes(), (fmt.name, rows)
+
+
 def _refused(layout: Layout, table: pa.Table, folder: Path) -> list[Path]:
     raise AssertionError(f"written in the build's process: {folder}")
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("slice_rows", [262_144, 10, 1])  # one slice; slices cut inside; a slice a row
 def test_every_format_but_parquet_written_on_a_cluster_is_the_same_files_in_the_same_order(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, slice_rows: int
 ) -> None:
     here, there = _jobs(tmp_path / "here"), _jobs(tmp_path / "there")
     write_datasets(here)
+    monkeypatch.setattr(writer, "TEXT_ROWS", slice_rows)
     # in this (the build's) process the text and slow formats refuse to write: the workers, separate
     # processes with the real formats, must write them
     refusing = tuple(f if f.name == "parquet" else replace(f, write=_refused) for f in FORMATS)
@@ -99,3 +113,27 @@ def test_every_format_but_parquet_written_on_a_cluster_is_the_same_files_in_the_
 def _made(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.mark.slow
+def test_packs_written_on_a_cluster_equal_one_process_and_the_zip_is_made_on_a_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = {"penalties": [penalty(n) for n in range(1, 30)], "licences": [licence(n) for n in range(1, 9)]}
+    here = write_packs(publication(STAMP.created, records), tmp_path / "here")
+    monkeypatch.setattr(allzip, "write", _refused_zip)  # in this process only: the worker must write the zip
+    cluster = connect(parse_scheduler("local:1"))
+    try:
+        there = write_packs(
+            publication(STAMP.created, records), tmp_path / "there", OnCluster(cluster, tmp_path / "t")
+        )
+    finally:
+        cluster.close()
+    assert [(f.path, f.sha256) for f in there] == [(f.path, f.sha256) for f in here]
+    assert any(f.path.endswith(".zip") for f in there)
+    for f in here:
+        assert (tmp_path / "there" / f.path).read_bytes() == (tmp_path / "here" / f.path).read_bytes(), f.path
+
+
+def _refused_zip(*args: object) -> Path:
+    raise AssertionError("the all-data zip written in the build's process")

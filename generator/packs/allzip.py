@@ -30,9 +30,8 @@ class Zip:
     target: Path
     portal: Portal
     stamp: Stamp
-    tables: list[
-        tuple[Layout, dict[str, Any], Path]
-    ]  # each dataset's layout, CSV resource entry and CSV file
+    # each dataset's layout, CSV resource entry and CSV file
+    tables: list[tuple[Layout, dict[str, Any], Path]]
 
 
 def write_zip(zipped: Zip) -> Path:

@@ -35,9 +35,8 @@ class Format:
     slow: bool = False  # worth a second process when there are many records
     parts: Callable[[int], int] | None = None  # how many files ``write`` makes of so many records
     write_part: PartWriter | None = None  # one of those files, from the Parquet file's rows
-    write_rows: RowsWriter | None = (
-        None  # a one-file format: some consecutive rows' bytes of ``<dataset>.<name>``
-    )
+    # a one-file format: the bytes some consecutive rows have in ``<dataset>.<name>``
+    write_rows: RowsWriter | None = None
 
 
 FORMATS = (

@@ -87,14 +87,9 @@ def write_datasets(
         job.folder.mkdir(parents=True, exist_ok=True)
     _write([f for f in formats if f.typed and not f.slow], jobs)  # Parquet first: the slow formats read it
     slow, text = [f for f in formats if f.slow], [f for f in formats if not f.typed and not f.slow]
-    with (
-        (
-            _text_on_cluster(jobs, text, on) if on is not None else nullcontext(lambda: _write(text, jobs))
-        ) as write_text,
-        (  # the text formats' tasks go first: their files are needed first (the all-data zip)
-            _slow_formats(jobs, offload_rows, slow) if on is None else _on_cluster(jobs, slow, on)
-        ) as wait,
-    ):
+    texts = _text_on_cluster(jobs, text, on) if on is not None else nullcontext(lambda: _write(text, jobs))
+    slows = _slow_formats(jobs, offload_rows, slow) if on is None else _on_cluster(jobs, slow, on)
+    with texts as write_text, slows as wait:  # text tasks go first: their files are needed first (the zip)
         write_text()
         meanwhile()
         for path in (p for job in jobs for p in job.written):

@@ -23,7 +23,7 @@ from markupsafe import escape
 
 from generator import paths
 from generator.model import RECORD_ID
-from generator.site import api, qr, render_site, urls
+from generator.site import api, credit_report, qr, render_site, urls
 from generator.site.units import PageUnits
 from tests.conftest import DEMO_CATALOG
 from tests.qrdecode import decode_svg
@@ -157,10 +157,12 @@ def test_a_report_rendered_again_reuses_the_previous_qr_code_instead_of_drawing_
 def test_a_qr_code_drawn_another_way_is_drawn_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first = render(publication(), tmp_path / "first")
     previous, _ = first.previous()
-    assert f'data-qr="{qr.DRAWN_BY}"' in report(first.site, COMPANY_CODE)
+    mask = credit_report.portal_mask(BASE_URL)
+    assert mask is not None
+    assert f'data-qr="{qr.DRAWN_BY}-mask{mask}"' in report(first.site, COMPANY_CODE)
     monkeypatch.setattr(qr, "DRAWN_BY", "zxing-cpp-0-L")
     again = render(publication(), tmp_path / "again", (previous, PageUnits()))
-    assert 'data-qr="zxing-cpp-0-L"' in report(again.site, COMPANY_CODE)
+    assert f'data-qr="zxing-cpp-0-L-mask{mask}"' in report(again.site, COMPANY_CODE)
 
 
 def test_no_withdrawn_record_is_in_any_report_of_the_demo_build(demo_build: Path) -> None:

@@ -110,12 +110,11 @@ class Previous:
         return Intact(listed[0], listed[1], found.st_ino)
 
 
-def carry_file(site: Path, previous: Previous, rel: str) -> Written | None:
+def link_intact(site: Path, previous: Previous, rel: str, found: Intact) -> Written | None:
     """Link the previous site's file at ``rel`` into ``site`` (its folder exists) as it is, without reading it
-    (its inputs are unchanged); None when the previous site has no such file as its map says, or links are
-    impossible here."""
-    found = previous.intact(rel)
-    if found is None or not link_over(f"{previous.site}/{rel}", f"{site}/{rel}"):
+    (its inputs are unchanged), ``found`` by ``previous.intact`` (the previous map lists it and it is still
+    there as listed); None when links are impossible here."""
+    if not link_over(f"{previous.site}/{rel}", f"{site}/{rel}"):
         return None
     return Written(rel, found.digest, found.size, found.inode, True, unmade=True)
 
@@ -261,10 +260,11 @@ class Outputs:
     def carry(self, rel: str) -> bool:
         """Link the previous file at ``rel`` as it is, without knowing its bytes (a derived file whose source is
         unchanged); False when there is no such file to link."""
-        if self.previous.intact(rel) is None:
+        found = self.previous.intact(rel)
+        if found is None:
             return False
         (self.site / rel).parent.mkdir(parents=True, exist_ok=True)
-        carried = carry_file(self.site, self.previous, rel)
+        carried = link_intact(self.site, self.previous, rel, found)
         if carried is not None:
             self.record([carried])
         return carried is not None

@@ -24,7 +24,7 @@ import numpy as np
 
 from generator.commitments.figures import ITEM, ITEM_NAME
 from generator.digests import Written
-from generator.outputs import Previous, carry_file, put_bytes
+from generator.outputs import Previous, link_intact, put_bytes
 from generator.site import urls
 from generator.site.columns import DATES, FACTS, KIND_ROLES, Columns, Rows
 from generator.site.jinja import environment
@@ -245,12 +245,14 @@ def write_file(data: BulkData, path: str, content: bytes) -> str:
 def carry_pages(data: BulkData, pages: list[str]) -> bool:
     """Link each of a fresh unit's ``pages`` from the previous site, when every one is there as the previous
     digest map says; False when one is not (the unit is then rendered)."""
-    if len(pages) > 1 and not all(data.previous.intact(path) is not None for path in pages):
-        return False  # (one page: ``carry_file`` checks it)
+    found = [data.previous.intact(path) for path in pages]  # each checked once (an lstat), before any link
+    if any(intact is None for intact in found):
+        return False
     written: list[Written] = data.cache.setdefault("written", [])
-    for path in pages:
+    for path, intact in zip(pages, found, strict=True):
+        assert intact is not None
         _folder(data, path)
-        carried = carry_file(data.site_dir, data.previous, path)
+        carried = link_intact(data.site_dir, data.previous, path, intact)
         if carried is None:
             return False
         written.append(carried)

@@ -16,7 +16,7 @@ import pytest
 
 from generator.model import RECORD_ID, Publication
 from generator.outputs import Outputs, Previous
-from generator.site import Units, render_site, urls
+from generator.site import Units, api, render_site, urls
 from generator.site.listings import PAGE_SIZE
 from generator.site.shell import Shell
 from generator.site.subjects import find_subjects
@@ -106,13 +106,22 @@ def test_a_changed_shell_carries_no_page(first: Render, tmp_path: Path) -> None:
     assert tree_digest(again.site) == tree_digest(render(pub, tmp_path / "fresh").site)
 
 
-def test_a_unit_whose_previous_page_is_gone_is_rendered_after_all(first: Render, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "gone", [urls.subject_page(COMPANY_CODE), api.subject_path(COMPANY_CODE), urls.report_page(COMPANY_CODE)]
+)
+def test_a_unit_whose_previous_page_is_gone_is_rendered_after_all(
+    first: Render, tmp_path: Path, gone: str
+) -> None:
+    """Any one of an archive unit's files missing from the previous site (its page, JSON file or report):
+    none of the unit's files is carried, all are rendered."""
     twin = render(publication(), tmp_path / "previous", first.previous())  # a previous site of our own
     before = twin.previous()  # its map still lists the page deleted below
-    page = urls.subject_page(COMPANY_CODE)
-    (twin.site / page).unlink()
+    (twin.site / gone).unlink()
     again = render(publication(), tmp_path / "site", before)
-    assert page not in carried(again) and (again.site / page).read_bytes() == (first.site / page).read_bytes()
+    unit = [urls.subject_page(COMPANY_CODE), api.subject_path(COMPANY_CODE), urls.report_page(COMPANY_CODE)]
+    for page in unit:
+        assert page not in carried(again)
+        assert (again.site / page).read_bytes() == (first.site / page).read_bytes()
     assert urls.month_page("penalties", "2026-02") in carried(again)
 
 

@@ -4,6 +4,7 @@ Killed, racing and failing builds: test_build_kill.py, test_build_lock.py, test_
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ import pandas as pd
 import pytest
 
 from generator import paths
-from generator.build import BuildOptions, build
+from generator.build import GC_THRESHOLDS, BuildOptions, build
 from generator.loading.csvfile import decode
 from tests.buildproc import catalog_with_an_empty_batch_file_only, tree_digest
 from tests.conftest import AS_OF, DEMO_CATALOG, run_build
@@ -122,3 +123,18 @@ def test_strict_build_with_an_error_level_problem_but_no_rejected_row_fails_and_
     assert done.returncode == 1, done.stderr
     assert "退回 0" in done.stderr and "load-empty-file" in done.stderr
     assert tree_digest(out / "site") == before
+
+
+def test_the_build_collects_garbage_less_often_while_it_runs_and_restores_the_thresholds_after(
+    tmp_path: Path,
+) -> None:
+    broken = tmp_path / "catalog"  # a build that stops at its configuration: the shortest one with a stage
+    shutil.copytree(DEMO_CATALOG, broken)
+    (broken / "portal.yaml").write_text("name: [\n", encoding="utf-8")
+    before, during = gc.get_threshold(), []
+    result = build(
+        BuildOptions(catalog=broken, out=tmp_path / "published", as_of=AS_OF),
+        lambda _: during.append(gc.get_threshold()),
+    )
+    assert not result.config_ok and during and set(during) == {GC_THRESHOLDS} != {before}
+    assert gc.get_threshold() == before

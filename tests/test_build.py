@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -138,3 +139,22 @@ def test_the_build_collects_garbage_less_often_while_it_runs_and_restores_the_th
     )
     assert not result.config_ok and during and set(during) == {GC_THRESHOLDS} != {before}
     assert gc.get_threshold() == before
+
+
+@pytest.mark.slow
+def test_the_reports_counts_per_file_and_dataset_are_the_ledgers(sample_build: Path) -> None:
+    """Each file's and dataset's rows, fates and reasons in build-report.json, recounted here row by row."""
+    report = json.loads((sample_build / "report" / "build-report.json").read_text(encoding="utf-8"))
+    ledger = pd.read_parquet(sample_build / "report" / "ledger.parquet")
+    for key, column in (("files", "_file"), ("datasets", "dataset")):
+        expected: dict[str, dict[str, Any]] = {}
+        for name, fate, reason in zip(ledger[column], ledger["fate"], ledger["reason"], strict=True):
+            entry = expected.setdefault(str(name), {"rows": 0, "published": 0, "withheld": 0, "rejected": 0})
+            entry["rows"] += 1
+            entry[fate] += 1
+            if fate != "published":
+                reasons = entry.setdefault("reasons", {})
+                reasons[f"{fate}:{reason}"] = reasons.get(f"{fate}:{reason}", 0) + 1
+        for entry in expected.values():
+            entry.setdefault("reasons", {})
+        assert report[key] == expected and list(report[key]) == sorted(expected)

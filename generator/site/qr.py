@@ -14,10 +14,9 @@ has the encoder judge a sample of URLs shaped like all it will draw once (``comm
 portal differ only in a code and a number of fixed lengths), and draws every code with the mask it chose most
 often: over 100 check URLs of each of four base URLs, that mask's penalty (segno's scoring) was 0.5–4.7 % above
 each URL's own best in sum (the encoder's own per-URL pick: 0–0.1 %), mask 0 for every portal 6–17 %; see the
-tests. zxing-cpp's SVG writer costs more than the encoding, so the path is
-written here from the matrix with numpy, in segno's compact form (a stroke one module wide along each row's runs,
-relative moves): the tests check it against segno's writer on segno's matrices, and decode the drawn SVG with
-zxing-cpp's reader.
+tests. zxing-cpp's SVG writer costs more than the encoding, so the path is written here from the matrix with
+numpy, in segno's compact form (a stroke one module wide along each row's runs, relative moves): the tests check
+it against segno's writer on segno's matrices, and decode the drawn SVG with zxing-cpp's reader.
 """
 
 from __future__ import annotations

@@ -299,6 +299,29 @@ def test_sitemap_becomes_an_index_past_fifty_thousand_urls(tmp_path: Path) -> No
     assert (tmp_path / "sitemap-2.xml").read_text(encoding="utf-8").count("<url>") == 1
 
 
+def test_a_sitemap_escapes_what_xml_needs_escaped_and_reads_back_as_its_urls_and_dates() -> None:
+    from xml.etree import ElementTree
+
+    from generator.site.feeds import SITEMAP_NS, urlset
+
+    for locations in (
+        [("https://x.cn/r/ab/1.html", "2026-02-10"), ("https://x.cn/guide/", "")],
+        [
+            ("https://x.cn/a&b<c>\"d'.html", "2026-02-10"),
+            ("https://x.cn/?q=1&p=2", ""),
+            ("https://x.cn/", ""),
+        ],
+    ):
+        text = urlset(locations)
+        root = ElementTree.fromstring(text.encode("utf-8"))
+        ns = {"s": SITEMAP_NS}
+        read = [
+            (u.findtext("s:loc", namespaces=ns), u.findtext("s:lastmod", namespaces=ns) or "") for u in root
+        ]
+        assert read == locations and text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n')
+        assert "&b<" not in text and "<lastmod></lastmod>" not in text
+
+
 def test_a_publication_without_records_still_renders_every_hand_written_page(tmp_path: Path) -> None:
     full = publication()
     empty = Publication(full.catalog, full.as_of, {}, pd.DataFrame())

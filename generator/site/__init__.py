@@ -29,6 +29,7 @@ from generator.outputs import Outputs
 from generator.problems import Problem
 from generator.site import urls
 from generator.site.bulk import render_bulk
+from generator.site.credit_report import portal_mask
 from generator.site.feeds import write_feeds
 from generator.site.pages import REPAIR_COMMITMENT_DOC, portal_docs
 from generator.site.periods import with_periods
@@ -82,6 +83,7 @@ def render_site(
     if shell is None:
         return problems
     data.shell = shell
+    portal_mask(portal.base_url)  # judged here, once: the forked page workers inherit it (cached)
     if units is not None:
         data.fresh = plan_units(data, shell, units)
     written = render_bulk(data, jobs, out, cluster)

@@ -22,7 +22,6 @@ it against segno's writer on segno's matrices, and decode the drawn SVG with zxi
 from __future__ import annotations
 
 from collections import Counter
-from functools import cache
 from importlib.metadata import version
 
 import numpy as np
@@ -54,7 +53,6 @@ def drawn_by(mask: int | None) -> str:
     return DRAWN_BY if mask is None else f"{DRAWN_BY}-mask{mask}"
 
 
-@cache
 def common_mask(urls: tuple[str, ...]) -> int | None:
     """The data mask the encoder judges best most often among ``urls`` (of equal counts the lowest); None when
     it judges none of them (``best_mask``)."""

@@ -44,6 +44,7 @@ import pyarrow as pa
 from pyarrow import ipc
 
 from generator import __version__
+from generator.collector import fewer_collections
 from generator.failures import one_line
 
 if TYPE_CHECKING:
@@ -246,7 +247,9 @@ def _call(fn: Callable[[Any], Any], file: str) -> bytes:
     however many objects the result holds: see the module's docstring)."""
     with open(file, "rb") as f:
         item = pickle.load(f)
-    return pickle.dumps(fn(item), protocol=pickle.HIGHEST_PROTOCOL)
+    with fewer_collections():  # as in the build's process and its forked workers
+        result = fn(item)
+    return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _version() -> str:

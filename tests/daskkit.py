@@ -7,6 +7,7 @@ scheduler counting its workers), never on the clock.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -109,3 +110,8 @@ def files_beside(item: tuple[str, int]) -> tuple[int, int]:
     """A task for ``Cluster.map_files``: its item's number and how many item files are in its folder now."""
     folder, number = item
     return number, len(os.listdir(folder))
+
+
+def collector_thresholds(_: object) -> tuple[int, int, int]:
+    """A task for ``Cluster.map_files``: the garbage collector's thresholds while a task runs on its worker."""
+    return gc.get_threshold()

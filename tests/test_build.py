@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 
 from generator import paths
-from generator.build import GC_THRESHOLDS, BuildOptions, build
+from generator.build import BuildOptions, build
+from generator.collector import THRESHOLDS as GC_THRESHOLDS
 from generator.loading.csvfile import decode
 from tests.buildproc import catalog_with_an_empty_batch_file_only, tree_digest
 from tests.conftest import AS_OF, DEMO_CATALOG, run_build

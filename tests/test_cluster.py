@@ -6,6 +6,7 @@ processes started by the test (``tests.daskkit``), killed the way a machine fail
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import pickle
@@ -25,10 +26,11 @@ from click.testing import CliRunner
 from generator.build import BuildOptions, build
 from generator.cli import main
 from generator.cluster import AHEAD, Scheduler, _call, _spill, connect, parse_scheduler
+from generator.collector import THRESHOLDS
 from generator.digests import Written
 from tests.buildproc import LIMIT, TICK, staging_folders, start_build, tree_digest
 from tests.conftest import AS_OF, DEMO_CATALOG, REPO, run_build
-from tests.daskkit import dask_cluster, files_beside
+from tests.daskkit import collector_thresholds, dask_cluster, files_beside
 
 pytestmark = pytest.mark.slow
 DAY = AS_OF.isoformat()
@@ -74,6 +76,21 @@ def test_a_tasks_result_crosses_to_the_build_as_one_pickled_frame(tmp_path: Path
     assert type(frame) is bytes
     back = pickle.loads(frame)
     assert back == written and all(type(w) is Written for w in back)
+
+
+def test_tasks_run_with_the_builds_fewer_garbage_collections_and_the_worker_gets_its_own_back(
+    tmp_path: Path,
+) -> None:
+    """A Dask worker is started, not forked from the build: it does not inherit the build's thresholds."""
+    cluster = connect(Scheduler("", 1))
+    try:
+        default = cluster.client.run(gc.get_threshold)
+        during = list(cluster.map_files(collector_thresholds, [0, 1], tmp_path / "items"))
+        after = cluster.client.run(gc.get_threshold)
+    finally:
+        cluster.close()
+    assert during == [THRESHOLDS, THRESHOLDS]
+    assert after == default and THRESHOLDS not in default.values()
 
 
 def test_a_local_clusters_workers_get_the_memory_limit_set(tmp_path: Path) -> None:

@@ -1,0 +1,32 @@
+"""Python's cyclic garbage collector runs less often while gongshi works.
+
+Stage: shared by the build (``generator.build``: its own process, and the page workers it forks, which inherit
+the setting) and the tasks on a Dask cluster (``generator.cluster``: a Dask worker is started, not forked from
+the build, so each task sets it in its worker). Guarantees: ``fewer_collections`` sets ``THRESHOLDS`` for the
+block and restores what was set before, also when the block raises; collection still happens, only less often.
+
+Why: a build allocates millions of short-lived objects beside a large long-lived heap, and every collection of
+the older generations walks that heap. Measured (1 M records, one day's rebuild, default thresholds against
+these, back to back): 96.2 → 89.8 s wall, 91.5 → 83.1 s of user CPU, peak RSS unchanged. In the tasks too
+(200 k records, full builds on ``local:2``, two pairs interleaved): user CPU 73.1 / 73.7 → 71.2 / 67.1 s; the
+wall time moved within this disk's noise (61.6–66.1 s either way).
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+THRESHOLDS = (100_000, 50, 100)  # Python's default: (700, 10, 10)
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """``THRESHOLDS`` while the block runs; the thresholds set before, after it."""
+    before = gc.get_threshold()
+    gc.set_threshold(*THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)

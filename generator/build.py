@@ -6,8 +6,9 @@ Everything is read and decided before anything is written; everything is written
 replaces ``published/site`` (and ``state``) only at the very end, so a failed or killed build leaves the
 previous portal exactly as it was (the one thing written while reading is the new batch cache, spooled into the
 staging ``state/`` as each batch is encoded — by the workers, on a cluster — so that a city's cache is not held
-in memory). With a Dask cluster (``scheduler``) the batch files are read and validated, the workbooks written
-and the bulk pages rendered by tasks on its workers (``generator.cluster``), with the same result. Guarantees:
+in memory). With a Dask cluster (``scheduler``) the batch files are read and validated, the workbooks written,
+the bulk pages rendered and the search index's shards and chunks written by tasks on its workers
+(``generator.cluster``), with the same result. Guarantees:
 - returns problems, never raises: bad input gives row problems (or ``config`` ones, nothing written); a
   failure of the build itself — an exception in any stage (an OSError such as a full disk included), a stage's
   ``fatal`` problem (mkdocs failed), a site without its home page, 404 page or search index, another build
@@ -267,7 +268,7 @@ def _write(
         return BuildResult(problems)
     stage("search")
     subjects = subjects_for_search(pub)
-    problems += build_search_index(subjects, site, outputs) + pub.problems
+    problems += build_search_index(subjects, site, outputs, _on(writing.cluster, staging)) + pub.problems
     stage("precompress")
     precompress(site, options.jobs, outputs)
     stage("report")

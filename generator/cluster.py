@@ -1,7 +1,7 @@
 """The Dask engine: ``gongshi build --scheduler tcp://HOST:8786`` or ``--scheduler local:N``.
 
-Stage: shared by the build (it connects before anything is read) and the stages that hand work to it (today:
-the site's bulk pages, ``generator.site.bulk``). Guarantees:
+Stage: shared by the build (it connects before anything is read) and the stages that hand work to it (the
+load stage's batch files, the data packs, the site's bulk pages, the search index). Guarantees:
 - Dask (``distributed``) is imported here only, and only when a scheduler is named: a build without
   ``--scheduler`` neither imports nor needs it;
 - ``connect`` reaches the scheduler (or starts a ``LocalCluster`` of N one-thread worker processes on

@@ -15,6 +15,8 @@ Stage: search (after the site is rendered). Guarantees:
   them alone gets a message asking for something more specific.
 - Output is byte-identical for the same subjects, and the file count stays bounded; files whose bytes the
   previous site already has are linked from it (``generator.outputs``).
+- On a Dask cluster (``on``) tasks on its workers write the posting shards and the document chunks
+  (``_tasks``): the same files, byte for byte.
 Measured against Pagefind in ``bench/bench_search.py``; the format is described in ``_files``.
 """
 
@@ -24,22 +26,27 @@ from pathlib import Path
 
 import pandas as pd
 
+from generator.cluster import OnCluster
 from generator.outputs import Outputs
 from generator.problems import Problem
 from generator.search._files import write_index
 from generator.search._postings import build_postings
 from generator.search._subjects import COUNTED_KINDS, OTHER_KIND, clean_subjects
+from generator.search._tasks import write_index_on
 
 __all__ = ["COUNTED_KINDS", "OTHER_KIND", "build_search_index"]
 
 
 def build_search_index(
-    subjects: pd.DataFrame, site_dir: Path, outputs: Outputs | None = None
+    subjects: pd.DataFrame, site_dir: Path, outputs: Outputs | None = None, on: OnCluster | None = None
 ) -> list[Problem]:
     """Write ``site_dir/search-index/`` and the search script for ``subjects`` (columns ``name``, ``code``,
     ``kind`` org|individual-business|person, ``url`` site-relative, ``masked_id``, ``records``; optional:
     ``lists`` the list types the subject is on now, space-separated keys of ``generator.site.view.LIST_TYPES``;
     one count column per ``COUNTED_KINDS``; and for a person's record ``date``, ``authority``, ``reason``)."""
     frame, problems = clean_subjects(subjects)
-    write_index(frame, build_postings(frame["norm"].tolist()), site_dir, outputs)
+    if on is None:
+        write_index(frame, build_postings(frame["norm"].tolist()), site_dir, outputs)
+    else:  # the same files, the shards and chunks written by tasks on the cluster's workers
+        write_index_on(frame, site_dir, outputs or Outputs(site_dir), on)
     return problems

@@ -11,7 +11,7 @@ Layout (``FORMAT`` 2; the browser script reads it):
   ``kinds`` (``[[kind, title], …]`` in count order), ``lists`` (``{letter: [list type, label]}``) and ``grades``
   (``{key: [tone, label]}``: the credit-grade badges, keyed by a digit or capital letter that the list
   letters of a subject carry after its lists' letters).
-- ``n/<shard>.json``: ``{bigram: postings}`` (see ``_postings._encode``).
+- ``n/<shard>.json``: ``{bigram: postings}`` (see ``_postings.encode``).
 - ``d/<chunk>.json``: subjects ``chunk*size …`` as ``[name, code, masked ID, kind letter, records, url, list
   letters, counts by kind, date, authority, 事由]``, trailing empty fields left out (an organisation usually
   ends at its counts); counts follow ``kinds``, comma-separated, trailing zeros left out (``"3,5"``: 3
@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -55,23 +56,49 @@ def write_index(
 ) -> None:
     """Replace ``site_dir/search-index/`` with the index of ``frame`` (in index order) and copy the assets."""
     out = outputs or Outputs(site_dir)
+    fresh_index(site_dir)
+    size, legend = chunk_size(len(frame)), grade_legend(frame)
+    for rel, data in chunk_files(with_grades(frame, legend), size):
+        out.put(rel, data)
+    for shard, lists in postings.shards.items():
+        out.put(shard_file(shard), as_json(lists))
+    finish_index(out, frame, postings.stop, postings.shard_count, legend)
+
+
+def fresh_index(site_dir: Path) -> None:
+    """An empty index folder with its three subfolders (what an earlier build left there removed)."""
     root = site_dir / paths.SEARCH_INDEX_DIR
     if root.exists():
         shutil.rmtree(root)
     for folder in ("n", "d", "c"):
         (root / folder).mkdir(parents=True)
-    size = max(CHUNK_MIN, math.ceil(len(frame) / MAX_CHUNKS))
-    legend = _grade_legend(frame)
-    _write_chunks(frame.assign(lists=_with_grades(frame, legend)), size, out)
+
+
+def chunk_size(subjects: int) -> int:
+    """Subjects per document chunk."""
+    return max(CHUNK_MIN, math.ceil(subjects / MAX_CHUNKS))
+
+
+def shard_file(shard: int) -> str:
+    return f"{paths.SEARCH_INDEX_DIR}/n/{shard}.json"
+
+
+def chunk_file(number: int) -> str:
+    return f"{paths.SEARCH_INDEX_DIR}/d/{number}.json"
+
+
+def finish_index(
+    out: Outputs, frame: pd.DataFrame, stop: list[str], shards: int, legend: dict[str, str]
+) -> None:
+    """The code directory, ``meta.json`` and the assets, once the chunks and shards are written."""
+    size = chunk_size(len(frame))
     _write_codes(frame.loc[frame["code"] != "", "code"].tolist(), size, out)
-    for shard, lists in postings.shards.items():
-        _dump(out, f"n/{shard}.json", lists)
     grades = {key: item.split("\t", 1) for item, key in legend.items()}
-    _dump(out, "meta.json", _meta(frame, postings, size) | {"grades": grades})
+    _dump(out, "meta.json", _meta(frame, stop, shards, size) | {"grades": grades})
     _copy_assets(out)
 
 
-def _grade_legend(frame: pd.DataFrame) -> dict[str, str]:
+def grade_legend(frame: pd.DataFrame) -> dict[str, str]:
     """Each grade badge (``tone<TAB>label``) the subjects carry → its key, in sorted order (badges past the
     ``GRADE_KEYS`` are not shown: a catalog has a handful)."""
     values = frame["grades"].unique().tolist() if "grades" in frame.columns else []
@@ -79,21 +106,28 @@ def _grade_legend(frame: pd.DataFrame) -> dict[str, str]:
     return {item: key for item, key in zip(items, GRADE_KEYS, strict=False)}
 
 
-def _with_grades(frame: pd.DataFrame, legend: dict[str, str]) -> pd.Series:
-    """The list letters with each subject's grade badge keys appended (one lookup per distinct value)."""
+def with_grades(frame: pd.DataFrame, legend: dict[str, str]) -> pd.DataFrame:
+    """``frame`` with each subject's grade badge keys appended to its list letters (one lookup per distinct
+    value)."""
     if "grades" not in frame.columns:
-        return frame["lists"]
+        return frame
     table = {v: "".join(legend.get(i, "") for i in v.split("\n")) for v in frame["grades"].unique().tolist()}
-    return frame["lists"] + frame["grades"].map(table)
+    return frame.assign(lists=frame["lists"] + frame["grades"].map(table))
+
+
+def as_json(value: Any) -> bytes:
+    """``value`` as compact JSON, keys sorted."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
 
 def _dump(out: Outputs, name: str, value: Any) -> None:
     """Write ``value`` as compact JSON at ``name`` under the index folder."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    out.put(f"{paths.SEARCH_INDEX_DIR}/{name}", text.encode("utf-8"))
+    out.put(f"{paths.SEARCH_INDEX_DIR}/{name}", as_json(value))
 
 
-def _write_chunks(frame: pd.DataFrame, size: int, out: Outputs) -> None:
+def chunk_files(frame: pd.DataFrame, size: int, first: int = 0) -> Iterator[tuple[str, bytes]]:
+    """The document chunks of ``frame`` (list letters with grade keys) as site paths and bytes, ``size``
+    subjects each, the first numbered ``first``."""
     frame = frame.assign(counts=_counts(frame))
     columns = [
         frame[c].tolist() for c in ("name", "code", "masked_id", "kind", "records", "url", *FACT_FIELDS)
@@ -108,8 +142,8 @@ def _write_chunks(frame: pd.DataFrame, size: int, out: Outputs) -> None:
     rows = [
         row[:n] for row, n in zip(zip(*columns, strict=True), lengths, strict=True)
     ]  # tuples: JSON arrays
-    for number, start in enumerate(range(0, len(rows), size)):
-        _dump(out, f"d/{number}.json", rows[start : start + size])
+    for number, start in enumerate(range(0, len(rows), size), start=first):
+        yield chunk_file(number), as_json(rows[start : start + size])
 
 
 def _counts(frame: pd.DataFrame) -> pd.Series:
@@ -128,15 +162,15 @@ def _write_codes(codes: list[str], size: int, out: Outputs) -> None:
     _dump(out, "c/root.json", [page[0] for page in pages])
 
 
-def _meta(frame: pd.DataFrame, postings: Postings, size: int) -> dict[str, Any]:
+def _meta(frame: pd.DataFrame, stop: list[str], shards: int, size: int) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "subjects": len(frame),
         "coded": int((frame["code"] != "").sum()),
         "chunk": size,
         "fanout": FANOUT,
-        "shards": postings.shard_count,
-        "stop": postings.stop,
+        "shards": shards,
+        "stop": stop,
         "show": SHOW,
         "cap": CAP,
         "kinds": [[k, KIND_TITLES[k]] for k in COUNTED_KINDS],

@@ -46,24 +46,75 @@ class Postings:
     shard_count: int
 
 
+@dataclass(frozen=True)
+class Occurrences:
+    """Bigram occurrences: each one's key (``SHIFT``), subject number and position, and its name's length and
+    fingerprint."""
+
+    key: Ints
+    doc: Ints
+    pos: Ints
+    length: Ints
+    prints: Ints
+
+    def take(self, index: npt.NDArray[np.int64] | npt.NDArray[np.bool_]) -> Occurrences:
+        return Occurrences(*(a[index] for a in (self.key, self.doc, self.pos, self.length, self.prints)))
+
+
 def build_postings(norms: list[str]) -> Postings:
     """Posting lists of the normalised names ``norms`` (the list index is the subject's number)."""
+    found = occurrences(norms)
+    vocab_keys, gram = np.unique(found.key, return_inverse=True)
+    order = np.argsort(sort_key(gram, found.doc, found.pos, len(norms)))
+    found, gram = found.take(order), gram[order]
+    stop = stop_mask(vocab_keys, doc_frequency(gram, found.doc, len(vocab_keys)), len(norms))
+    keep = ~stop[gram]
+    encoded = encode(found.take(keep))
+    return sharded(encoded, stop_words(vocab_keys, stop), _shard_count(int(keep.sum())))
+
+
+def occurrences(norms: list[str], first: int = 0) -> Occurrences:
+    """Every bigram occurrence of the names ``norms``, the first name being subject number ``first``."""
     lengths = np.fromiter((len(n) for n in norms), dtype=np.int64, count=len(norms))
     points, doc, pos = _characters(norms, lengths)
     prints = _fingerprints(points, doc, pos, len(norms))
     key, doc, pos = _occurrences(points, doc, pos, lengths)
-    vocab_keys, gram = np.unique(key, return_inverse=True)
-    vocab = [_text(int(k)) for k in vocab_keys]
-    order = np.argsort((gram * max(len(norms), 1) + doc) * POS_KEY + np.minimum(pos, POS_KEY - 1))
-    gram, doc, pos = gram[order], doc[order], pos[order]
-    stop = _stop_mask(vocab, gram, doc, len(norms))
-    keep = ~stop[gram]
-    encoded = _encode(vocab, gram[keep], doc[keep], pos[keep], lengths, prints)
-    count = _shard_count(int(keep.sum()))
+    return Occurrences(key, doc + first, pos, lengths[doc], prints[doc])
+
+
+def sort_key(gram: Ints, doc: Ints, pos: Ints, subjects: int) -> Ints:
+    """One number per occurrence ordering them by bigram number, subject number (``doc - doc.min()`` below
+    ``subjects``), then position (exact up to ``POS_KEY``: beyond, the postings are the same)."""
+    low = int(doc.min()) if len(doc) else 0
+    return (gram * max(subjects, 1) + (doc - low)) * POS_KEY + np.minimum(pos, POS_KEY - 1)
+
+
+def doc_frequency(gram: Ints, doc: Ints, grams: int) -> Ints:
+    """How many subjects have each bigram; ``gram`` and ``doc`` sorted by bigram, then subject."""
+    first = np.ones(len(gram), dtype=np.bool_)
+    first[1:] = (gram[1:] != gram[:-1]) | (doc[1:] != doc[:-1])
+    return np.bincount(gram[first], minlength=grams)
+
+
+def stop_mask(keys: Ints, df: Ints, subjects: int) -> npt.NDArray[np.bool_]:
+    """True for bigrams (by key) that are not selective: too many subjects have them (``df``), or they are
+    legal-form words."""
+    limit = max(STOP_MIN, int(subjects * STOP_FRACTION))
+    always = np.fromiter((_text(k) in STOP_ALWAYS for k in keys.tolist()), dtype=np.bool_, count=len(keys))
+    return np.asarray((df > limit) | always)
+
+
+def stop_words(keys: Ints, stop: npt.NDArray[np.bool_]) -> list[str]:
+    """The stop bigrams as text, sorted."""
+    return sorted(_text(k) for k in keys[stop].tolist())
+
+
+def sharded(encoded: dict[str, str], stop: list[str], count: int) -> Postings:
+    """The encoded posting lists spread over ``count`` shards by their bigram's hash."""
     shards: dict[int, dict[str, str]] = {}
     for text, postings in encoded.items():
         shards.setdefault(fnv1a(text) % count, {})[text] = postings
-    return Postings(shards, sorted(v for v, s in zip(vocab, stop.tolist(), strict=True) if s), count)
+    return Postings(shards, stop, count)
 
 
 def _characters(norms: list[str], lengths: Ints) -> tuple[Ints, Ints, Ints]:
@@ -94,17 +145,6 @@ def _text(key: int) -> str:
     return chr(key >> SHIFT) + (chr(second) if second else "")
 
 
-def _stop_mask(vocab: list[str], gram: Ints, doc: Ints, subjects: int) -> npt.NDArray[np.bool_]:
-    """True for bigrams that are not selective: too many subjects have them, or they are legal-form words.
-    ``gram`` and ``doc`` are sorted by bigram, then subject."""
-    first = np.ones(len(gram), dtype=np.bool_)
-    first[1:] = (gram[1:] != gram[:-1]) | (doc[1:] != doc[:-1])
-    df = np.bincount(gram[first], minlength=len(vocab))
-    limit = max(STOP_MIN, int(subjects * STOP_FRACTION))
-    always = np.fromiter((v in STOP_ALWAYS for v in vocab), dtype=np.bool_, count=len(vocab))
-    return np.asarray((df > limit) | always)
-
-
 @functools.cache
 def _base36_table() -> list[str]:
     return [base36(n) for n in range(36**3)]
@@ -115,23 +155,24 @@ def _pair_table() -> list[str]:
     return [a + b for a in SMALL for b in SMALL]
 
 
-def _encode(
-    vocab: list[str], gram: Ints, doc: Ints, pos: Ints, lengths: Ints, prints: Ints
-) -> dict[str, str]:
+def encode(found: Occurrences) -> dict[str, str]:
     """One string per bigram: comma-separated postings, each the base-36 gap to the previous subject number
     (the number itself for the first), then one character each (``_text.small``) for the position, the name
-    length and the name's fingerprint. Arrays are sorted by bigram, subject, position."""
-    starts = np.flatnonzero(np.diff(gram, prepend=-1))
-    gap = np.diff(doc, prepend=0)
-    gap[starts] = doc[starts]
-    pair = np.minimum(pos, SMALL_MAX) * len(SMALL) + np.minimum(lengths[doc], SMALL_MAX)
+    length and the name's fingerprint. ``found`` is sorted by bigram, subject, position."""
+    starts = np.flatnonzero(np.diff(found.key, prepend=-1))
+    gap = np.diff(found.doc, prepend=0)
+    gap[starts] = found.doc[starts]
+    pair = np.minimum(found.pos, SMALL_MAX) * len(SMALL) + np.minimum(found.length, SMALL_MAX)
     b36, pairs = _base36_table(), _pair_table()
     tokens = [
         (b36[g] if g < len(b36) else base36(g)) + pairs[p] + SMALL[f]
-        for g, p, f in zip(gap.tolist(), pair.tolist(), prints[doc].tolist(), strict=True)
+        for g, p, f in zip(gap.tolist(), pair.tolist(), found.prints.tolist(), strict=True)
     ]
     bounds = [*starts.tolist(), len(tokens)]
-    return {vocab[int(gram[a])]: ",".join(tokens[a:b]) for a, b in itertools.pairwise(bounds)}
+    keys = found.key[starts].tolist()
+    return {
+        _text(k): ",".join(tokens[a:b]) for k, (a, b) in zip(keys, itertools.pairwise(bounds), strict=True)
+    }
 
 
 def _shard_count(postings: int) -> int:

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from generator.cluster import Cluster, connect, parse_scheduler
+
 REPO = Path(__file__).resolve().parents[1]
 DEMO_CATALOG = REPO / "catalog"
 AS_OF = date(2026, 11, 20)
@@ -51,3 +53,13 @@ def browser() -> Iterator[Any]:
 
     with chromium() as launched:
         yield launched
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Cluster]:
+    """A LocalCluster of two worker processes (``--scheduler local:2``), shared by a test module's tests."""
+    running = connect(parse_scheduler("local:2"))
+    try:
+        yield running
+    finally:
+        running.close()

@@ -9,7 +9,6 @@ A real ``LocalCluster`` of two worker processes on loopback, shared by the modul
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import paths
-from generator.cluster import Cluster, OnCluster, connect, parse_scheduler
+from generator.cluster import Cluster, OnCluster
 from generator.inputs import Batches, read_batches
 from generator.loading import PreviousCache, write_cache
 from tests.loading.test_cache import (
@@ -33,15 +32,6 @@ from tests.loading.test_cache import (
 )
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[Cluster]:
-    running = connect(parse_scheduler("local:2"))
-    try:
-        yield running
-    finally:
-        running.close()
 
 
 def on_cluster(cluster: Cluster, staging: Path, root: Path, state: Path, keep: bool = True) -> Batches:

@@ -5,28 +5,18 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 
-from generator.cluster import OnCluster, connect, parse_scheduler
+from generator.cluster import OnCluster
 from generator.outputs import Outputs, Previous
 from generator.search import _postings, _tasks, build_search_index
 from tests.search.synth import synth_subjects
 
 GRADES = ("good\t信用等级 诚信（A 级）", "bad\t信用等级 较差（D 级）")
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[Any]:
-    found = connect(parse_scheduler("local:2"))
-    try:
-        yield found
-    finally:
-        found.close()
 
 
 def _subjects(count: int) -> pd.DataFrame:

@@ -61,7 +61,7 @@ from generator.release.seal import signing_key
 from generator.report import assemble_ledger, published_rows, summarise, write_report
 from generator.rules import RulesResult, apply_rules
 from generator.search import build_search_index
-from generator.site import Units, render_site
+from generator.site import SiteViews, Units, render_site, site_views
 from generator.state import (
     read_first_published,
     read_page_units,
@@ -263,11 +263,12 @@ def _write(
     stage("release")
     _release(pub, options, outputs, ruled)
     stage("site")
-    problems = inputs.problems + ruled.problems + _render(inputs, pub, writing, options.jobs)
+    shown = site_views(pub)
+    problems = inputs.problems + ruled.problems + _render(inputs, pub, shown, writing, options.jobs)
     if fatal(problems):
         return BuildResult(problems)
     stage("search")
-    subjects = subjects_for_search(pub)
+    subjects = subjects_for_search(shown)
     problems += build_search_index(subjects, site, outputs, _on(writing.cluster, staging)) + pub.problems
     stage("precompress")
     precompress(site, options.jobs, outputs)
@@ -304,7 +305,9 @@ def _release(pub: Publication, options: BuildOptions, outputs: Outputs, ruled: R
     pub.files = pub.files + release_files
 
 
-def _render(inputs: Inputs, pub: Publication, writing: _Writing, jobs: int) -> list[Problem]:
+def _render(
+    inputs: Inputs, pub: Publication, shown: SiteViews, writing: _Writing, jobs: int
+) -> list[Problem]:
     assert inputs.catalog is not None
     column = commitment_outputs(
         inputs.commitments, inputs.catalog.portal, item_summaries(pub.tables, pub.fulfilment)
@@ -312,7 +315,7 @@ def _render(inputs: Inputs, pub: Publication, writing: _Writing, jobs: int) -> l
     site = writing.outputs.site
     problems = render_site(
         pub, site, jobs, pages=column.pages, nav=column.nav, outputs=writing.outputs, units=writing.units,
-        cluster=writing.cluster, **_repair(column),
+        cluster=writing.cluster, shown=shown, **_repair(column),
     )  # fmt: skip
     _write_files(writing.outputs, column.files)
     return problems

@@ -1,7 +1,7 @@
 """The subjects the search index knows: organisations with a credit archive, and natural persons by record.
 
-Stage: search (input). Guarantees: uses the site's own subject derivation (``generator.site.subjects``), so
-every organisation hit opens an archive page that exists; a natural person is one entry per published record,
+Stage: search (input). Guarantees: reads the very views and archive subjects the site stage rendered
+(``generator.site.site_views``, made once a build), so every organisation hit opens an archive page that exists; a natural person is one entry per published record,
 named and shown with the already-masked ID only, linking to that record's page — never addressed by ID.
 Each entry also says what a result should show up front: the list types (``generator.site.view.LIST_TYPES``,
 the archive's vocabulary) the subject is on now — a public list record is a current one, the rules having
@@ -15,15 +15,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from generator.model import RECORD_ID, Publication
+from generator.model import RECORD_ID
 from generator.search import COUNTED_KINDS, OTHER_KIND
-from generator.site import urls
-from generator.site.subjects import Subjects, find_subjects
+from generator.site import SiteViews, urls
+from generator.site.subjects import Subjects
 from generator.site.view import (
     LIST_TYPES,
     NATURAL_PERSON,
     DatasetView,
-    dataset_views,
     grade_label,
     grade_scale,
 )
@@ -36,19 +35,19 @@ INDIVIDUAL_BUSINESS = "个体工商户"
 LIST_BITS = {t: 1 << i for i, t in enumerate(LIST_TYPES)}  # punishment, watch, incentive
 
 
-def subjects_for_search(pub: Publication) -> pd.DataFrame:
-    """One row per searchable subject (``COLUMNS``; see ``generator.search.build_search_index``)."""
-    views, _ = dataset_views(pub.tables)
+def subjects_for_search(shown: SiteViews) -> pd.DataFrame:
+    """One row per searchable subject (``COLUMNS``; see ``generator.search.build_search_index``) of the views
+    the site shows (``generator.site.site_views``)."""
+    views = shown.views
     parts = [
-        _organisations(views),
+        _organisations(views, shown.subjects),
         *(_persons(v) for v in views if v.is_record_set and v.role("subject_name")),
     ]
     frame = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else None
     return frame if frame is not None else pd.DataFrame({c: pd.Series(dtype="str") for c in COLUMNS})
 
 
-def _organisations(views: list[DatasetView]) -> pd.DataFrame:
-    subjects = find_subjects(views)
+def _organisations(views: list[DatasetView], subjects: Subjects) -> pd.DataFrame:
     owner = np.repeat(np.arange(len(subjects), dtype=np.int64), np.diff(subjects.starts))
     return pd.DataFrame(
         {

@@ -20,6 +20,7 @@ rendered.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,15 +35,34 @@ from generator.site.feeds import write_feeds
 from generator.site.pages import REPAIR_COMMITMENT_DOC, portal_docs
 from generator.site.periods import with_periods
 from generator.site.shell import build_pages
-from generator.site.subjects import find_subjects
+from generator.site.subjects import Subjects, find_subjects
 from generator.site.units import Units, plan_units
-from generator.site.view import dataset_views, measure_links
+from generator.site.view import DatasetView, dataset_views, measure_links
 from generator.site.work import BulkData
 
 if TYPE_CHECKING:
     from generator.cluster import Cluster
 
-__all__ = ["Units", "render_site"]
+__all__ = ["SiteViews", "Units", "render_site", "site_views"]
+
+
+@dataclass(frozen=True)
+class SiteViews:
+    """The datasets as the portal shows them, their archive subjects and what was wrong with their rows: made
+    once a build, read by the site stage and the search stage (``generator.subjects``)."""
+
+    views: list[DatasetView]
+    subjects: Subjects
+    problems: list[Problem]
+
+
+def site_views(pub: Publication) -> SiteViews:
+    """The views of ``pub``'s tables with the dates the rules compute and the commitment figures as columns
+    (so they are part of the page units' keys), and their archive subjects."""
+    views, problems = dataset_views(pub.tables)
+    views = with_periods(views, pub.tables, pub.rules)
+    views = with_fulfilment(views, pub.fulfilment)
+    return SiteViews(views, find_subjects(views), problems)
 
 
 def render_site(
@@ -56,6 +76,7 @@ def render_site(
     outputs: Outputs | None = None,
     units: Units | None = None,
     cluster: Cluster | None = None,
+    shown: SiteViews | None = None,
 ) -> list[Problem]:
     """Write the portal's pages, feed, sitemap and robots.txt into ``site_dir``; return what went wrong.
 
@@ -65,15 +86,12 @@ def render_site(
     written and knows the previous site (a fresh one, linking nothing, when not given); ``units`` holds the
     previous build's page units — pages whose inputs are unchanged are carried from the previous site without
     rendering — and receives this build's; with a ``cluster`` (``generator.cluster``) its workers render the
-    bulk pages instead of ``jobs`` local processes."""
+    bulk pages instead of ``jobs`` local processes; ``shown``: ``site_views(pub)`` when the caller made it."""
     out = outputs or Outputs(site_dir)
-    views, problems = dataset_views(pub.tables)
-    views = with_periods(views, pub.tables, pub.rules)  # the dates the rules compute: view columns, so keyed
-    views = with_fulfilment(
-        views, pub.fulfilment
-    )  # commitment figures and item links: view columns, so keyed
+    shown = shown or site_views(pub)
+    views, problems = shown.views, list(shown.problems)
     portal = pub.catalog.portal
-    data = BulkData(site_dir, portal.base_url, views, find_subjects(views), measure_links(views))
+    data = BulkData(site_dir, portal.base_url, views, shown.subjects, measure_links(views))
     data.previous = out.previous
     data.release = pub.releases[-1].id if pub.releases else ""
     data.issuer = (portal.name, portal.publisher)

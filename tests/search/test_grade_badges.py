@@ -11,6 +11,7 @@ import pandas as pd
 from generator.config import Grade
 from generator.model import Publication
 from generator.search import COUNTED_KINDS, build_search_index
+from generator.site import site_views
 from generator.subjects import subjects_for_search
 from tests.search.fixtures import HENGSHENG, HUATAI, read_index, subjects_with_facts
 from tests.site.conftest import COMPANY, COMPANY_CODE, SHOP_CODE, publication, table
@@ -47,13 +48,13 @@ def with_credit_kinds() -> Publication:
 
 
 def test_a_subject_carries_its_grade_badge_only_when_the_scale_gives_its_grade_one() -> None:
-    frame = subjects_for_search(with_credit_kinds()).set_index("code")
+    frame = subjects_for_search(site_views(with_credit_kinds())).set_index("code")
     assert frame.loc[COMPANY_CODE, "grades"] == "good\t信用等级 诚信（A 级）"
     assert frame.loc[SHOP_CODE, "grades"] == ""
 
 
 def test_the_new_kinds_are_counted_among_a_subjects_records() -> None:
-    frame = subjects_for_search(with_credit_kinds()).set_index("code")
+    frame = subjects_for_search(site_views(with_credit_kinds())).set_index("code")
     company = frame.loc[COMPANY_CODE]
     assert {"fulfilment", "registration", "evaluation"} <= set(COUNTED_KINDS)
     assert (company["evaluation"], company["fulfilment"], company["registration"]) == (1, 1, 0)

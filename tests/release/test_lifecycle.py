@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.packs import rewrite
 from generator.release.ids import is_release_id, next_release_id
 from tests.leakscan import find_needles
 from tests.packs.builders import licence, penalty
@@ -175,3 +176,33 @@ def test_a_dataset_dropped_from_the_catalog_is_withdrawn_and_purged(tmp_path: Pa
     assert "release-purged" in {p.code for p in second.pub.problems}
     assert not find_needles(second.site / "data", {licence(1)["XK_XDR_MC"]: "名称"})
     assert replay(second.site, "2026-11-20") == read_snapshot(second.site / "data" / "latest")
+
+
+def test_a_purge_written_by_two_processes_gives_the_files_of_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A city's daily purge rewrites a dataset folder in every kept release: from ``OFFLOAD_BYTES`` on, a
+    second process writes about half of them."""
+    here: list[
+        rewrite.Rewrite
+    ] = []  # the folders this process rewrote (the second one, spawned, is not seen)
+    read = rewrite._job
+    monkeypatch.setattr(rewrite, "_job", lambda task: here.append(task) or read(task))
+    alone = run_story(tmp_path / "alone", builds=4)
+    by_one = len(here)
+    here.clear()
+    monkeypatch.setattr(rewrite, "OFFLOAD_BYTES", 0)
+    shared = run_story(tmp_path / "shared", builds=4)
+    assert _files(shared[-1].site) == _files(alone[-1].site)
+    assert _files(shared[-1].state) == _files(alone[-1].state)
+    assert 0 < len(here) < by_one  # the rest were the second process's
+
+
+def test_the_second_process_takes_the_largest_folders_in_turn() -> None:
+    # 90 here; 50 and 40 there (90 each); 10 here (100), 5 there (95)
+    assert rewrite._second_share([5, 90, 40, 50, 10]) == {3, 2, 0}
+    assert rewrite._second_share([7]) == set() and rewrite._second_share([]) == set()
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +69,7 @@ from generator.site.slices import PreviousPaths
 PART = 100_000  # names per part task (about a million bigram occurrences, 15 MB on disk)
 BUCKET_OCCURRENCES = 500_000  # occurrences per bucket aimed at: a shard task reads about this many
 CHUNK_SUBJECTS = 50_000  # subjects per chunk task, at least one chunk
+FOLD = 16  # the parts' bigram counts are summed this many at a time as they come back
 # An occurrence on disk: what the encoding reads of it (a position beyond POS_KEY, or a length beyond
 # SMALL_MAX, is written alike — ``_postings.encode``, ``sort_key``).
 STORED = np.dtype([("key", "<i8"), ("doc", "<i4"), ("pos", "u1"), ("length", "u1"), ("prints", "u1")])
@@ -143,10 +145,11 @@ def _postings_on(
         PartWork(norms[a : a + PART], a, buckets, str(folder / f"{number}.npy"))
         for number, a in enumerate(range(0, len(norms), PART))
     ]
-    found = list(on.cluster.map_files(find_part, works, on.folder))
-    keys, stop_keys, shards = _vocabulary(found, len(norms))
+    bounds: list[list[int]] = []
+    found = on.cluster.map_files(find_part, works, on.folder)
+    keys, stop_keys, shards = _vocabulary(found, bounds, len(norms))
     groups = min(buckets, shards)
-    parts = [(w.file, f.bounds) for w, f in zip(works, found, strict=True)]
+    parts = [(w.file, b) for w, b in zip(works, bounds, strict=True)]
     index = PreviousPaths(outputs.previous)
     tasks = (
         ShardWork(
@@ -177,15 +180,25 @@ def _bucket_count(occurrences: int) -> int:
     return min(MAX_SHARDS, 1 << (wanted - 1).bit_length())
 
 
-def _vocabulary(found: list[PartFound], subjects: int) -> tuple[Ints, Ints, int]:
+def _vocabulary(found: Iterator[PartFound], bounds: list[list[int]], subjects: int) -> tuple[Ints, Ints, int]:
     """Every distinct bigram key (sorted), the stop bigrams' keys (sorted) and the shard count, from the
-    parts' counts."""
+    parts' counts, summed ``FOLD`` parts at a time as they come back (so the build holds about one vocabulary,
+    not one per part); ``bounds`` receives each part's bucket bounds, in part order."""
+    pending: list[PartFound] = []
+    for part in found:
+        bounds.append(part.bounds)
+        pending = [_folded([*pending, part])] if len(pending) + 1 >= FOLD else [*pending, part]
+    total = _folded(pending)
+    stop = stop_mask(total.keys, total.df, subjects)
+    return total.keys, total.keys[stop], _shard_count(int(total.count[~stop].sum()))
+
+
+def _folded(found: list[PartFound]) -> PartFound:
+    """The parts' counts summed by bigram key (no bucket bounds)."""
     every = np.concatenate([np.empty(0, np.int64), *(f.keys for f in found)])
     keys, inverse = np.unique(every, return_inverse=True)
     df = _summed(inverse, [f.df for f in found], len(keys))
-    count = _summed(inverse, [f.count for f in found], len(keys))
-    stop = stop_mask(keys, df, subjects)
-    return keys, keys[stop], _shard_count(int(count[~stop].sum()))
+    return PartFound(keys, df, _summed(inverse, [f.count for f in found], len(keys)), [])
 
 
 def _summed(inverse: Ints, values: list[Ints], size: int) -> Ints:

@@ -60,6 +60,7 @@ def test_an_index_written_by_tasks_is_byte_identical_to_the_build_process_writin
     monkeypatch.setattr(_tasks, "PART", part)
     monkeypatch.setattr(_tasks, "BUCKET_OCCURRENCES", bucket_occurrences)
     monkeypatch.setattr(_tasks, "CHUNK_SUBJECTS", chunk_subjects)
+    monkeypatch.setattr(_tasks, "FOLD", 2)  # the parts' counts summed as they come back, two at a time
     for work in ("occurrences", "encode", "chunk_files"):  # in this process only: the workers must do it
         monkeypatch.setattr(_tasks, work, _refuse)
     folder = tmp_path / "tasks"

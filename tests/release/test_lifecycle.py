@@ -14,6 +14,7 @@ import pytest
 
 from generator.packs import rewrite
 from generator.release.ids import is_release_id, next_release_id
+from tests.buildproc import tree_digest
 from tests.leakscan import find_needles
 from tests.packs.builders import licence, penalty
 from tests.release.consumer import read_snapshot, replay
@@ -193,8 +194,8 @@ def test_a_purge_written_by_two_processes_gives_the_files_of_one(
     here.clear()
     monkeypatch.setattr(rewrite, "OFFLOAD_BYTES", 0)
     shared = run_story(tmp_path / "shared", builds=4)
-    assert _files(shared[-1].site) == _files(alone[-1].site)
-    assert _files(shared[-1].state) == _files(alone[-1].state)
+    assert tree_digest(shared[-1].site) == tree_digest(alone[-1].site)
+    assert tree_digest(shared[-1].state) == tree_digest(alone[-1].state)
     assert 0 < len(here) < by_one  # the rest were the second process's
 
 
@@ -202,7 +203,3 @@ def test_the_second_process_takes_the_largest_folders_in_turn() -> None:
     # 90 here; 50 and 40 there (90 each); 10 here (100), 5 there (95)
     assert rewrite._second_share([5, 90, 40, 50, 10]) == {3, 2, 0}
     assert rewrite._second_share([7]) == set() and rewrite._second_share([]) == set()
-
-
-def _files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

@@ -14,6 +14,7 @@ import pytest
 from generator.cluster import OnCluster
 from generator.outputs import Outputs, Previous
 from generator.search import _postings, _tasks, build_search_index
+from tests.buildproc import tree_digest
 from tests.search.synth import synth_subjects
 
 GRADES = ("good\t信用等级 诚信（A 级）", "bad\t信用等级 较差（D 级）")
@@ -29,10 +30,6 @@ def _subjects(count: int) -> pd.DataFrame:
         penalty=[i % 3 for i in n],
         licensing=[i % 4 for i in n],
     )
-
-
-def _files(site: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
 def _refuse(*_: Any) -> Any:
@@ -56,7 +53,7 @@ def test_an_index_written_by_tasks_is_byte_identical_to_the_build_process_writin
     frame = _subjects(subjects)
     monkeypatch.setattr(_postings, "STOP_MIN", 40)  # bigrams common enough to stop, at this size
     build_search_index(frame, tmp_path / "alone")
-    alone = _files(tmp_path / "alone")
+    alone = tree_digest(tmp_path / "alone")
     monkeypatch.setattr(_tasks, "PART", part)
     monkeypatch.setattr(_tasks, "BUCKET_OCCURRENCES", bucket_occurrences)
     monkeypatch.setattr(_tasks, "CHUNK_SUBJECTS", chunk_subjects)
@@ -65,8 +62,9 @@ def test_an_index_written_by_tasks_is_byte_identical_to_the_build_process_writin
         monkeypatch.setattr(_tasks, work, _refuse)
     folder = tmp_path / "tasks"
     build_search_index(frame, tmp_path / "tasks-site", on=OnCluster(cluster, folder))
-    assert _files(tmp_path / "tasks-site") == alone
-    stop = set(json.loads(alone["search-index/meta.json"])["stop"]) if subjects else set()
+    assert tree_digest(tmp_path / "tasks-site") == alone
+    meta = tmp_path / "alone" / "search-index" / "meta.json"
+    stop = set(json.loads(meta.read_text(encoding="utf-8"))["stop"]) if subjects else set()
     assert subjects < 30_000 or len(stop - _postings.STOP_ALWAYS) > 20  # stopped for being common, too
     assert list(folder.iterdir()) == []  # the part files and the tasks' files are gone
 
@@ -87,7 +85,7 @@ def test_tasks_link_the_files_the_previous_site_has_and_write_only_those_that_ch
     second = Outputs(tmp_path / "second", previous)
     build_search_index(changed, second.site, second, on)
     second.seal()
-    before, after = _files(first.site), _files(second.site)
+    before, after = tree_digest(first.site), tree_digest(second.site)
     assert after.keys() == before.keys()
     differ = {rel for rel in after if after[rel] != before[rel]}
     assert len(differ) == 1 and differ.pop().startswith("search-index/d/")

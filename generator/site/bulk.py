@@ -31,8 +31,10 @@ from generator.site.columns import Rows
 from generator.site.listings import (
     LIST_PAGE_SIZE,
     dept_pages,
+    list_entries,
     list_page_count,
     list_pages,
+    list_span,
     month_groups,
     month_pages,
 )
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
 CHUNK = 2000  # records or subjects per task: small enough to balance two workers, large enough to amortise
 MONTH_CHUNK = 4  # months per task, at most
 TASK_ROWS = 4 * CHUNK  # records per month or subject task, at most (unless one month or subject has more)
+LIST_PAGES = TASK_ROWS // LIST_PAGE_SIZE  # list pages per task, at most: TASK_ROWS entries
 Task = tuple[str, int, int, int]  # (kind, view index or -1, start, stop)
 
 _adopted: BulkData | None = None  # the data a forked worker was started with
@@ -151,7 +154,8 @@ def plan(data: BulkData) -> list[Task]:
             tasks += [("month", vi, a, b) for a, b in runs(sizes, MONTH_CHUNK)]
             tasks += [("dept", vi, 0, 0)] if view.role("department") else []
         if view.kind == "list":
-            tasks.append(("list", vi, 0, list_page_count(len(view.frame))))
+            pages = list_page_count(len(view.frame))
+            tasks += [("list", vi, a, min(a + LIST_PAGES, pages)) for a in range(0, pages, LIST_PAGES)]
     tasks += [("subject", -1, a, b) for a, b in runs(np.diff(data.subjects.starts), CHUNK)]
     return tasks
 
@@ -192,8 +196,9 @@ def task_rows(data: BulkData, task: Task) -> dict[int, Rows]:
     if kind == "record":
         return {vi: Rows(start, stop)}
     if kind == "list":
-        n = len(data.views[vi].frame)
-        return {vi: Rows(min(start * LIST_PAGE_SIZE, n), min(stop * LIST_PAGE_SIZE, n))}
+        first, total = list_span(data, vi)
+        a, b = list_entries(start, stop, total)
+        return {vi: Rows(a - first, b - first)}
     if kind == "month":
         groups = month_groups(data, vi)[start:stop]
         return {vi: Rows.of(np.concatenate([positions for _, positions in groups]))} if groups else {}

@@ -240,25 +240,39 @@ def list_page_count(rows: int) -> int:
     return max(1, -(-rows // LIST_PAGE_SIZE))
 
 
+def list_entries(start: int, stop: int, total: int) -> tuple[int, int]:
+    """The entries (first, end) on pages ``start:stop`` (0-based) of a list of ``total`` entries."""
+    return min(start * LIST_PAGE_SIZE, total), min(stop * LIST_PAGE_SIZE, total)
+
+
+def list_span(data: BulkData, vi: int) -> tuple[int, int]:
+    """(the entry of list view ``vi`` its frame starts at, the list's length): (0, the frame's length), except
+    in a cluster task, which holds only its own pages' entries (``generator.site.slices``)."""
+    span: tuple[int, int] = data.cache.get(("list-span", vi), (0, len(data.views[vi].frame)))
+    return span
+
+
 def list_pages(data: BulkData, vi: int, start: int, stop: int) -> list[str]:
     """Pages ``start:stop`` (0-based) of a list dataset's entries."""
     view = data.views[vi]
-    pages = [urls.list_page(view.id, k + 1) for k in range(list_page_count(len(view.frame)))]
+    first, total = list_span(data, vi)
+    pages = [urls.list_page(view.id, k + 1) for k in range(list_page_count(total))]
     name_field = view.role("subject_name")
     shown = [(f.name, f.title) for f in view.fields if f.name != name_field]
     page = template("bulk/list.html")
     written = []
     for k in range(start, stop):
-        part = view.frame.iloc[k * LIST_PAGE_SIZE : (k + 1) * LIST_PAGE_SIZE]
+        at = k * LIST_PAGE_SIZE - first  # the page's first entry in the frame
+        part = view.frame.iloc[at : at + LIST_PAGE_SIZE]
         rows = []
-        for p, values in enumerate(part[[n for n, _ in shown]].to_numpy(dtype=object), k * LIST_PAGE_SIZE):
+        for p, values in enumerate(part[[n for n, _ in shown]].to_numpy(dtype=object), at):
             entry = brief(data, vi, p)
             entry.fields = [(t, v) for (_, t), v in zip(shown, values, strict=True) if v]
             rows.append(entry)
         names = sorted({r.list_name for r in rows if r.measures})
         anchors = {name: f"measures-{n + 1}" for n, name in enumerate(names)}
         body = page.render(
-            view=view, rel=urls.BULK_REL, rows=rows, pages=pages, page=k + 1, total=len(view.frame),
+            view=view, rel=urls.BULK_REL, rows=rows, pages=pages, page=k + 1, total=total,
             list_label=list_label(view), anchors=anchors,
             measure_sets=[(name, anchors[name], data.measures[name]) for name in names],
         )  # fmt: skip

@@ -12,10 +12,10 @@ city's data, only:
   is linked from, or whose bytes decide whether a page is linked instead of written.
 
 So a worker holds one task's data at a time, not the city's: at most ``bulk.TASK_ROWS`` records (record tasks
-``bulk.CHUNK``), except a month or a subject that alone has more (a month of a dataset is one task), a list task
-(its whole list: lists are short and render as one task), and the commitment-items views every payload keeps
-whole (the names of the items fulfilment records link to; a catalog's item list). A department task gets its
-figures counted by the build (records per department and month), not the rows.
+``bulk.CHUNK``; a list task the entries of its ``bulk.LIST_PAGES`` pages, and the list's length), except a month
+or a subject that alone has more (a month of a dataset is one task), and the commitment-items views every
+payload keeps whole (the names of the items fulfilment records link to; a catalog's item list). A department task
+gets its figures counted by the build (records per department and month), not the rows.
 
 Rows do not travel in the payload itself when the view is shared (``share``): the build writes each view once
 to an Arrow IPC file beside the tasks' files (its columns are Arrow-backed already), and the payload names the
@@ -43,7 +43,7 @@ from generator.digests import DigestMap
 from generator.model import RECORD_ID
 from generator.outputs import Previous
 from generator.site import api, urls
-from generator.site.listings import dept_months, month_groups
+from generator.site.listings import dept_months, list_entries, month_groups
 from generator.site.subjects import Subjects
 from generator.site.view import DatasetView
 from generator.site.work import BulkData, Fresh
@@ -175,11 +175,15 @@ def _dept(data: BulkData, task: Task, index: PreviousPaths, shared: Shared) -> P
 
 
 def _list(data: BulkData, task: Task, index: PreviousPaths, shared: Shared) -> Payload:
-    _, vi, _, _ = task
-    view = data.views[vi]
-    previous = index.under(f"lists/{view.id}/", lambda _: True)
-    views, _ = _views(data.views, {}, {}, whole={vi})
-    return Payload(_with(data, views, Fresh(), previous), task)
+    """A list task keeps the entries of its own pages and, to number and link every page, the list's length."""
+    _, vi, start, stop = task
+    view, total = data.views[vi], len(data.views[vi].frame)
+    first, end = list_entries(start, stop, total)
+    rows = np.arange(first, end)
+    previous = index.exact(urls.list_page(view.id, k + 1) for k in range(start, stop))
+    sliced = _sliced(data, {vi: rows}, Fresh(), previous, shared, task)
+    sliced.data.cache[("list-span", vi)] = (first, total)
+    return sliced
 
 
 def _subject(data: BulkData, task: Task, index: PreviousPaths, shared: Shared) -> Payload:
@@ -210,21 +214,18 @@ def _sliced(
 ) -> Payload:
     """``data`` with only ``rows`` of each view named (positions, ascending), no subjects, ``fresh`` and
     ``previous``, for ``task``."""
-    views, taken = _views(data.views, rows, shared, whole=set())
+    views, taken = _views(data.views, rows, shared)
     return Payload(_with(data, views, fresh, previous), task, taken)
 
 
 def _views(
-    views: list[DatasetView], rows: dict[int, np.ndarray], shared: Shared, whole: set[int]
+    views: list[DatasetView], rows: dict[int, np.ndarray], shared: Shared
 ) -> tuple[list[DatasetView], dict[int, tuple[str, np.ndarray]]]:
-    """Each view: whole when named in ``whole``; its ``rows`` — named, not carried, when the view is
-    ``shared`` (its frame a placeholder, its rows, if any, in the second value returned); whole for a kind
-    every payload keeps; else empty."""
+    """Each view: its ``rows`` — named, not carried, when the view is ``shared`` (its frame a placeholder, its
+    rows, if any, in the second value returned); whole for a kind every payload keeps; else empty."""
     kept, taken = [], {}
     for vi, view in enumerate(views):
-        if vi in whole:
-            kept.append(view)
-        elif vi in shared:  # even with no rows: an empty frame of 30-odd columns pickles slower than a name
+        if vi in shared:  # even with no rows: an empty frame of 30-odd columns pickles slower than a name
             kept.append(replace(view, frame=ELSEWHERE))
             taken[vi] = (shared[vi], rows.get(vi, NONE))
         elif vi in rows:

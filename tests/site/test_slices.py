@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from generator.digests import Written
 from generator.model import Publication
 from generator.outputs import Outputs, Previous
-from generator.site import bulk, urls
+from generator.site import bulk, listings, urls
 from generator.site.bulk import Task, plan, render_bulk, run, task_rows
 from generator.site.shell import Shell
 from generator.site.slices import KEPT_WHOLE, Payload, PreviousPaths, payload, share
@@ -36,10 +36,12 @@ SHELL = Shell(("<p>", "GSXBODYX", "</p>"))
 
 @pytest.fixture(autouse=True)
 def small_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tasks of two records or subjects and one month each, so that the fixture's views make many (a task's
-    pages link to those of other tasks: newer and older months)."""
+    """Tasks of two records or subjects, one month or one list page each, so that the fixture's views make
+    many (a task's pages link to those of other tasks: newer and older months, a list's other pages)."""
     monkeypatch.setattr(bulk, "CHUNK", 2)
     monkeypatch.setattr(bulk, "MONTH_CHUNK", 1)
+    monkeypatch.setattr(bulk, "LIST_PAGES", 1)
+    monkeypatch.setattr(listings, "LIST_PAGE_SIZE", 1)
 
 
 def bulk_data(pub: Publication, site: Path, previous: Previous, units: PageUnits) -> tuple[BulkData, Units]:
@@ -60,7 +62,9 @@ def before(tmp_path_factory: pytest.TempPathFactory) -> tuple[Previous, PageUnit
     site = tmp_path_factory.mktemp("slices") / "site"
     data, units = bulk_data(publication(), site, Previous(), PageUnits())
     outputs = Outputs(site)
-    render_bulk(data, 1, outputs)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(listings, "LIST_PAGE_SIZE", 1)  # (as the tests have it) a page per list entry
+        render_bulk(data, 1, outputs)
     assert units.current is not None
     return Previous(site, outputs.seal(), trusted=True), units.current
 
@@ -86,15 +90,16 @@ def test_every_task_writes_the_same_pages_from_its_own_data(
     assert urls.record_page(changed) not in unmade
     assert {w.path for w in on_slices} - unmade - {urls.record_page(changed)}, "a unit rendered besides"
     assert len(unmade) > len(on_slices) / 2, "most units carried, as on the whole data"
-    months = [t[1] for t in plan(whole) if t[0] == "month"]
-    assert len(months) > len(set(months)), "a view's months in several tasks"
+    for kind in ("month", "list"):
+        views = [t[1] for t in plan(whole) if t[0] == kind]
+        assert len(views) > len(set(views)), f"a view's {kind} pages in several tasks"
 
 
 def rows_held(data: BulkData) -> int:
     return sum(len(v.frame) for v in data.views if v.kind not in KEPT_WHOLE)
 
 
-@pytest.mark.parametrize("kind", ["record", "month", "subject", "dept"])
+@pytest.mark.parametrize("kind", ["record", "month", "subject", "dept", "list"])
 def test_a_task_holds_only_the_rows_it_renders(
     before: tuple[Previous, PageUnits], tmp_path: Path, kind: str
 ) -> None:

@@ -19,7 +19,8 @@ as a share of the cluster build's wall (best and median over the rounds), with t
 
 Per stage, CPU time too: the build process's own (all its threads, the Dask client's included: read by the build
 at each stage boundary) and the other processes' (workers and helpers: each one's CPU sampled with its memory,
-the rise across the stage).
+the rise across the stage); and the peak PSS in the stage of the build process and of the largest other process
+(which stage a worker's peak comes from).
 
 The 100 M model takes the fastest cluster round's stages as linear in records (the city bench's exponent is
 ≈ 0.93-0.97): a stage on N workers takes the larger of the build process's CPU in it (one process: not divided)
@@ -28,6 +29,7 @@ and the workers' CPU in it divided by N, scaled by the stage's measured wall ove
 the present split of the work between the build process and the workers goes, not a promise.
 
     .venv/bin/python bench/bench_cluster.py --records 1000000 [--rounds 2] [--work DIR] [--reuse-catalog]
+        [--engines jobs,local:2]
 
 Writes ``<work>/`` (catalog, one output folder at a time; default bench/out/cluster/) and
 bench/out/cluster-<N>.json.
@@ -93,20 +95,31 @@ def _own_cpu() -> float:
 
 
 def stage_cpu(
-    marks: list[list[Any]], others: dict[int, list[tuple[float, float]]]
-) -> dict[str, dict[str, float]]:
+    marks: list[list[Any]], others: dict[int, list[tuple[float, float]]],
+    sizes: dict[int, list[tuple[float, int]]] | None = None, main: int = 0,
+) -> dict[str, dict[str, float]]:  # fmt: skip
     """Per stage: the build process's own CPU (from its marks: name, wall-clock time, own CPU at the stage's
     start) and the other processes' (workers and helpers, from their sampled CPU: the rise of each process's
-    last sample up to the stage's end over its last sample up to the stage's start)."""
+    last sample up to the stage's end over its last sample up to the stage's start); with ``sizes`` (each
+    process's sampled PSS), the build process's peak in the stage and the largest other process's."""
 
     def at(samples: list[tuple[float, float]], moment: float) -> float:
         before = [used for when, used in samples if when <= moment]
         return before[-1] if before else 0.0
 
-    found = {}
+    known = sizes or {}
+
+    def peak(pids: list[int], begin: float, end: float) -> int:
+        samples = (size for pid in pids for when, size in known.get(pid, []) if begin <= when <= end)
+        return max(samples, default=0)
+
+    found: dict[str, dict[str, float]] = {}
     for (name, begin, own), (_next, end, own_after) in itertools.pairwise(marks):
         rest = sum(at(samples, end) - at(samples, begin) for samples in others.values())
         found[name] = {"build_cpu_s": own_after - own, "others_cpu_s": rest, "wall_s": end - begin}
+        if known:
+            found[name] |= {"build_peak_bytes": peak([main], begin, end),
+                            "others_peak_bytes": peak([p for p in known if p != main], begin, end)}  # fmt: skip
     return found
 
 
@@ -121,8 +134,11 @@ def measure(args: list[str], result: Path, every: float = 0.25) -> dict[str, Any
     whole, each = 0, dict[int, int]()  # peak of the sum; peak per process id
     seen: dict[int, list[float]] = {}  # process id → first and last time it was sampled
     used: dict[int, list[tuple[float, float]]] = {}  # other process id → (wall-clock time, its CPU so far)
+    sizes: dict[int, list[tuple[float, int]]] = {}  # process id → (wall-clock time, its PSS)
     while child.poll() is None:
         now = {pid: pss(pid) for pid in tree(child.pid)}
+        for pid, size in now.items():
+            sizes.setdefault(pid, []).append((time.time(), size))
         for pid in now.keys() - {child.pid}:
             samples, so_far = used.setdefault(pid, []), cpu(pid)
             if not samples or so_far >= samples[-1][1]:  # a process gone between the listing and the read: 0
@@ -149,7 +165,8 @@ def measure(args: list[str], result: Path, every: float = 0.25) -> dict[str, Any
     helpers = [size for pid, size in each.items() if pid != child.pid and pid not in lasting]
     return {"wall_s": wall, "cpu_s": cpu_s, "peak_bytes": whole, "main_peak_bytes": each.get(child.pid, 0),
             "worker_peak_bytes": max(workers, default=0), "helper_peak_bytes": max(helpers, default=0),
-            "processes": len(each), "stage_cpu": stage_cpu(found.pop("marks"), used), **found}  # fmt: skip
+            "processes": len(each), "stage_cpu": stage_cpu(found.pop("marks"), used, sizes, child.pid),
+            **found}  # fmt: skip
 
 
 def build_once(args: argparse.Namespace, engine: str, n: int) -> dict[str, Any]:
@@ -175,6 +192,8 @@ def summary(runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
             }
             for key in FIGURES
         }
+    if not (runs.get("jobs") and runs.get("local:2")):
+        return found  # one engine run (``--engines``): nothing to compare
     pairs = list(zip(runs["jobs"], runs["local:2"], strict=True))
     shares = [(c["wall_s"] - j["wall_s"]) / c["wall_s"] for j, c in pairs]
     site = [c["stages_s"].get("site", 0) - j["stages_s"].get("site", 0) for j, c in pairs]
@@ -220,7 +239,7 @@ def table(figures: dict[str, Any]) -> str:
         "engine    wall s (best/median)  CPU s (best/median)  tree peak GiB  build process GiB  worker GiB"
         "  helper GiB"
     ]
-    for engine in ENGINES:
+    for engine in figures["runs"]:
         s = figures["summary"][engine]
         lines.append(
             f"{engine:8}  {s['wall_s']['best']:8.1f} / {s['wall_s']['median']:8.1f}  "
@@ -228,7 +247,7 @@ def table(figures: dict[str, Any]) -> str:
             f"{s['peak_bytes']['best'] / GIB:13.2f}  {s['main_peak_bytes']['best'] / GIB:17.2f}  "
             f"{s['worker_peak_bytes']['best'] / GIB:10.2f}  {s['helper_peak_bytes']['best'] / GIB:10.2f}"
         )
-    for engine in ENGINES:
+    for engine in figures["runs"]:
         for n, run in enumerate(figures["runs"][engine], start=1):
             stages = ", ".join(f"{k} {v:.1f}" for k, v in run["stages_s"].items())
             lines.append(f"{engine} round {n} stages (s): {stages}")
@@ -236,18 +255,26 @@ def table(figures: dict[str, Any]) -> str:
                 f"{k} {v['build_cpu_s']:.1f} / {v['others_cpu_s']:.1f}" for k, v in run["stage_cpu"].items()
             )
             lines.append(f"{engine} round {n} CPU s by stage (build process / workers and helpers): {cpus}")
-    o = figures["summary"]["dask_overhead"]
+            peaks = ", ".join(
+                f"{k} {v.get('build_peak_bytes', 0) / GIB:.2f} / {v.get('others_peak_bytes', 0) / GIB:.2f}"
+                for k, v in run["stage_cpu"].items()
+            )
+            lines.append(f"{engine} round {n} peak GiB by stage (build process / largest other): {peaks}")
+    o = figures["summary"].get("dask_overhead")
     lines.append(
-        f"Dask overhead: {o['share_of_wall']['best']:.1%} best, {o['share_of_wall']['median']:.1%} median of "
+        "Dask overhead: (one engine run)"
+        if o is None
+        else f"Dask overhead: {o['share_of_wall']['best']:.1%} best, {o['share_of_wall']['median']:.1%} median of "
         f"the cluster build's wall; site stage +{o['site_stage_extra_s']['median']:.1f} s, starting the "
         f"LocalCluster {o['connect_s']['median']:.1f} s (medians)"
     )
-    m = figures["model"]
-    hours = ", ".join(f"{n} workers ≈ {h} h" for n, h in m["per_workers_h"].items())
-    lines.append(
-        f"model, {MODEL_RECORDS:,} records (per stage: the build process's CPU, or the workers' divided by N): "
-        f"{hours}; the build process's own CPU {m['build_cpu_s_per_million']:.1f} s per million records"
-    )
+    m = figures.get("model")
+    if m is not None:
+        hours = ", ".join(f"{n} workers ≈ {h} h" for n, h in m["per_workers_h"].items())
+        lines.append(
+            f"model, {MODEL_RECORDS:,} records (per stage: the build process's CPU, or the workers' divided by "
+            f"N): {hours}; the build process's own CPU {m['build_cpu_s_per_million']:.1f} s per million records"
+        )
     lines.append(f"load average {figures['load_average']}")
     return "\n".join(lines)
 
@@ -260,6 +287,9 @@ def main() -> None:
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 20))
     parser.add_argument(
         "--reuse-catalog", action="store_true", help="keep <work>/catalog from an earlier run"
+    )
+    parser.add_argument(
+        "--engines", default=",".join(ENGINES), help="the engines to run, comma-separated (default: both)"
     )
     parser.add_argument("--child-build", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--engine", help=argparse.SUPPRESS)
@@ -275,11 +305,14 @@ def main() -> None:
     catalog = args.work / "catalog"
     reuse = args.reuse_catalog and catalog.is_dir()  # a catalog an earlier run sampled with these --records
     figures["sample"] = {"records": args.records, "reused": True} if reuse else sample(args.records, catalog)
-    runs: dict[str, list[dict[str, Any]]] = {engine: [] for engine in ENGINES}
+    engines = [engine for engine in ENGINES if engine in args.engines.split(",")]
+    runs: dict[str, list[dict[str, Any]]] = {engine: [] for engine in engines}
     for n in range(1, args.rounds + 1):
-        for engine in ENGINES if n % 2 else reversed(ENGINES):  # alternate which engine goes first
+        for engine in engines if n % 2 else reversed(engines):  # alternate which engine goes first
             runs[engine].append(build_once(args, engine, n))
-    figures.update(runs=runs, summary=summary(runs), model=model(args.records, runs))
+    figures.update(runs=runs, summary=summary(runs))
+    if runs.get("local:2"):
+        figures["model"] = model(args.records, runs)
     saved = save(figures, f"cluster-{args.records}.json")
     print(table(figures))
     print(f"figures: {saved}")

@@ -262,14 +262,9 @@ def _write(
     pub.files = write_packs(pub, site, _on(writing.cluster, staging))
     stage("release")
     _release(pub, options, outputs, ruled)
-    stage("site")
-    shown = site_views(pub)
-    problems = inputs.problems + ruled.problems + _render(inputs, pub, shown, writing, options.jobs)
+    problems, indexed = _site_and_search(inputs, ruled, pub, writing, options, stage)
     if fatal(problems):
         return BuildResult(problems)
-    stage("search")
-    subjects = subjects_for_search(shown)
-    problems += build_search_index(subjects, site, outputs, _on(writing.cluster, staging)) + pub.problems
     stage("precompress")
     precompress(site, options.jobs, outputs)
     stage("report")
@@ -278,7 +273,7 @@ def _write(
     if writing.units.current is not None:
         write_page_units(staging / paths.STATE_DIR, site, writing.units.current)
     summary = _report(inputs, ruled, pub, problems, staging)
-    problems += check_site(site, len(subjects))
+    problems += check_site(site, indexed)
     if fatal(problems):
         return BuildResult(problems, summary)
     remember(staging / paths.STATE_DIR, writing.fingerprint, summary, problems)
@@ -288,6 +283,26 @@ def _write(
     stage("swap")
     swap_in(staging, options.out, names)
     return BuildResult(problems, summary, swapped=replaced, outputs=outputs.counts() | report["counts"])
+
+
+def _site_and_search(
+    inputs: Inputs, ruled: RulesResult, pub: Publication, writing: _Writing, options: BuildOptions,
+    stage: _Stages,
+) -> tuple[list[Problem], int]:  # fmt: skip
+    """The site and search stages, which read the same views: the problems so far (the inputs', the rules')
+    with theirs, and the subjects indexed. The views are let go when both are done: no later stage reads
+    them, and they are the largest thing the build holds by then (measured at 200 k records: 85 MiB, the
+    public tables 75 MiB; the build's peak, in the report stage, 0.89 → 0.82 GiB)."""
+    stage("site")
+    shown = site_views(pub)
+    problems = inputs.problems + ruled.problems + _render(inputs, pub, shown, writing, options.jobs)
+    if fatal(problems):
+        return problems, 0
+    stage("search")
+    subjects = subjects_for_search(shown)
+    outputs = writing.outputs
+    on = _on(writing.cluster, outputs.site.parent)
+    return problems + build_search_index(subjects, outputs.site, outputs, on) + pub.problems, len(subjects)
 
 
 def _release(pub: Publication, options: BuildOptions, outputs: Outputs, ruled: RulesResult) -> None:

@@ -17,9 +17,10 @@ import pandas as pd
 import pytest
 
 from generator import paths
-from generator.build import BuildOptions, build
+from generator.build import STAGES, BuildOptions, build
 from generator.collector import THRESHOLDS as GC_THRESHOLDS
 from generator.loading.csvfile import decode
+from generator.site.view import DatasetView
 from tests.buildproc import catalog_with_an_empty_batch_file_only, tree_digest
 from tests.conftest import AS_OF, DEMO_CATALOG, run_build
 
@@ -159,3 +160,20 @@ def test_the_reports_counts_per_file_and_dataset_are_the_ledgers(sample_build: P
         for entry in expected.values():
             entry.setdefault("reasons", {})
         assert report[key] == expected and list(report[key]) == sorted(expected)
+
+
+def test_the_site_views_are_let_go_once_the_search_index_is_written(tmp_path: Path) -> None:
+    """The views (the largest thing the build holds by then) are alive while the site and search stages read
+    them and gone when the later stages start: nothing after reads them."""
+    alive: dict[str, int] = {}
+
+    def progress(message: str) -> None:
+        gc.collect()
+        alive[message] = sum(isinstance(o, DatasetView) for o in gc.get_objects())
+
+    result = build(
+        BuildOptions(catalog=DEMO_CATALOG, out=tmp_path / "published", as_of=AS_OF, jobs=1), progress
+    )
+    assert result.swapped
+    assert alive[STAGES["search"]] > 0, "the search stage reads the views"
+    assert alive[STAGES["precompress"]] == alive[STAGES["report"]] == 0

@@ -36,6 +36,26 @@ def count(value: int) -> str:
     return f"{value:,}"
 
 
+PAGER_NEAR = 2  # pages either side of the current one that a pager links, besides the first and the last
+
+
+def pager(pages: list[str], current: int) -> list[tuple[int, str] | None]:
+    """The pages a pager on page ``current`` (1-based) of ``pages`` links, as (number, path): the first, the
+    last and those within ``PAGER_NEAR`` of the current one, in order, None where pages are left out. A list
+    of a national aggregation runs to thousands of pages: every page linking every other would grow the
+    pages as the square of the list (and no phone shows a thousand links)."""
+    last = len(pages)
+    near = range(max(1, current - PAGER_NEAR), min(last, current + PAGER_NEAR) + 1)
+    found: list[tuple[int, str] | None] = []
+    previous = 0
+    for number in sorted({1, last, *near}):
+        if number > previous + 1:
+            found.append(None)
+        found.append((number, pages[number - 1]))
+        previous = number
+    return found
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -47,6 +67,6 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,  # templates never change during a build; skips a stat() per page
     )
-    env.filters.update(size=size, count=count, meta=meta)
+    env.filters.update(size=size, count=count, meta=meta, pager=pager)
     env.globals.update(urls=urls)
     return env

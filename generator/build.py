@@ -292,7 +292,7 @@ def _site_and_search(
     """The site and search stages, which read the same views: the problems so far (the inputs', the rules')
     with theirs, and the subjects indexed. The views are let go when both are done: no later stage reads
     them, and they are the largest thing the build holds by then (measured at 200 k records: 85 MiB, the
-    public tables 75 MiB; the build's peak, in the report stage, 0.89 → 0.82 GiB)."""
+    public tables 75 MiB; the build's peak, in the report stage, 0.85 / 0.88 → 0.78 / 0.80 GiB)."""
     stage("site")
     shown = site_views(pub)
     problems = inputs.problems + ruled.problems + _render(inputs, pub, shown, writing, options.jobs)

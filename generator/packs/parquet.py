@@ -31,6 +31,12 @@ def read(path: Path) -> pa.Table:
     return pq.read_table(path)
 
 
+def row_count(path: Path) -> int:
+    """The rows of a Parquet file, from its footer (nothing decoded)."""
+    rows: int = pq.ParquetFile(path).metadata.num_rows
+    return rows
+
+
 def read_rows(path: Path, start: int, count: int, batch: int = READ_ROWS) -> Iterator[pa.Table]:
     """Rows ``start`` to ``start + count`` of a Parquet file, ``batch`` rows at a time: only the row groups that
     hold them are read, and they are decoded a batch at a time (a worker writing a workbook part holds a

@@ -21,22 +21,35 @@ from tests.packs.builders import catalog, frame, licence, penalty, publication
 STAMP = Stamp("2026-11-25", date(2026, 11, 25))
 
 
-def _jobs(root: Path) -> list[Job]:
+def _jobs(root: Path, rows: int = 39) -> list[Job]:
     cat = catalog(datasets=("penalties",))
     layout = layout_for(cat.dataset("penalties"), cat.portal, STAMP)
     table = public_table(
-        frame("penalties", [penalty(n, CF_SY="=1+1" if n == 3 else "经查") for n in range(1, 40)]), layout
+        frame("penalties", [penalty(n, CF_SY="=1+1" if n == 3 else "经查") for n in range(1, rows + 1)]),
+        layout,
     )
     return [Job(layout, table, root / "penalties")]
 
 
-def test_xlsx_written_by_a_second_process_is_byte_identical(tmp_path: Path) -> None:
-    inline, offloaded = _jobs(tmp_path / "inline"), _jobs(tmp_path / "offloaded")
+@pytest.mark.parametrize("rows", [39, 0])
+def test_xlsx_written_by_a_second_process_is_byte_identical(tmp_path: Path, rows: int) -> None:
+    """(The second process writes a workbook part at a time from the Parquet file, a batch of rows at a time.)"""
+    inline, offloaded = _jobs(tmp_path / "inline", rows), _jobs(tmp_path / "offloaded", rows)
     write_datasets(inline)
     write_datasets(offloaded, offload_rows=0)
     assert [p.name for p in offloaded[0].written] == [p.name for p in inline[0].written]
     for ours, theirs in zip(inline[0].written, offloaded[0].written, strict=True):
         assert ours.read_bytes() == theirs.read_bytes(), ours.name
+
+
+def test_the_second_process_writes_the_workbooks_without_reading_a_whole_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (job,) = _jobs(tmp_path / "inline")
+    write_datasets([job])
+    monkeypatch.setattr(parquet, "read", lambda _: pytest.fail("the whole table read"))
+    alone = writer.from_parquet("xlsx", job.layout, job.path(".parquet"), _made(tmp_path / "alone"))
+    _same_files([job.path(".xlsx")], alone)
 
 
 def _same_files(ours: list[Path], theirs: list[Path]) -> None:

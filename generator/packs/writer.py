@@ -258,8 +258,8 @@ def write_piece(piece: Piece) -> list[Path]:
 def from_parquet(name: str, layout: Layout, source: Path, folder: Path) -> list[Path]:
     """Run in the second process: write format ``name`` from the typed records in a Parquet file — a format
     written in parts a part at a time, each reading its rows a batch at a time (``write_part``), so that the
-    process holds a batch, not the dataset (reading the whole table took it to 0.53 GiB at 1 M records and
-    0.73 GiB at 2 M)."""
+    process holds a batch, not the dataset (reading the whole table first, it reached 0.73 GiB at 2 M records;
+    at 1 M, 0.52–0.54 GiB either way: there the batches' writing sets its peak)."""
     fmt = next(f for f in FORMATS if f.name == name)
     if fmt.parts is not None and fmt.write_part is not None:
         parts = fmt.parts(parquet.row_count(source))

@@ -89,12 +89,10 @@ def test_page_workers_die_when_the_build_is_killed_while_they_render(
 
 
 SPAWNED_POOL = """
-import multiprocessing, os, signal
-from concurrent.futures import ProcessPoolExecutor
-from generator.workers import die_with_parent
+import os, signal
+from generator.workers import second_process
 
-context = multiprocessing.get_context("spawn")  # as the data packs' second process
-pool = ProcessPoolExecutor(1, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),))
+pool = second_process()  # the data packs' and the release purge's second process
 print(pool.submit(os.getpid).result(), flush=True)  # the worker is up, its initializer has run
 pool.submit(signal.pause)
 signal.pause()

@@ -13,9 +13,7 @@ folder holds the machine formats only (``KEPT_FORMATS``: no XLSX workbook) — s
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -33,7 +31,7 @@ from generator.packs.files import data_file
 from generator.packs.layout import RECORD_ID_HEADER, TEXT, Layout, Stamp, layout_from_descriptor
 from generator.packs.registry import FORMATS
 from generator.packs.writer import Job, write_datasets
-from generator.workers import die_with_parent
+from generator.workers import second_process
 
 # What an older release keeps: the formats programs replay and audit. The XLSX workbook is for people opening
 # today's data (data/latest/ and the current release); writing it again for every kept release on every purge
@@ -68,12 +66,7 @@ def rewrite_without(tasks: list[Rewrite]) -> list[int]:
     away = _second_share(sizes) if sum(sizes) >= OFFLOAD_BYTES else set()
     if not away:
         return _rewritten(tasks)
-    with ProcessPoolExecutor(
-        max_workers=1,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=die_with_parent,  # a killed build leaves no worker behind
-        initargs=(os.getpid(),),
-    ) as pool:
+    with second_process() as pool:
         there = pool.submit(_rewritten, [t for i, t in enumerate(tasks) if i in away])
         here = iter(_rewritten([t for i, t in enumerate(tasks) if i not in away]))
         far = iter(there.result())

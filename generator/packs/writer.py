@@ -16,12 +16,11 @@ Any failure propagates: the caller's build fails and the previous site stays.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -38,7 +37,7 @@ from generator.packs.registry import FORMATS, Format
 from generator.packs.safe import changed_headers
 from generator.packs.typed import typed_table
 from generator.packs.xlsx import part_rows
-from generator.workers import die_with_parent
+from generator.workers import second_process
 
 OFFLOAD_ROWS = 200_000  # below this a second process costs more than it saves
 TEXT_ROWS = 262_144  # rows of a text format one cluster task writes (the packs' Parquet row group)
@@ -110,12 +109,7 @@ def _slow_formats(jobs: list[Job], offload_rows: int, slow: list[Format]) -> Ite
     if not slow or sum(job.table.num_rows for job in jobs) < offload_rows:
         yield lambda: _write(slow, jobs)
         return
-    pool = ProcessPoolExecutor(
-        max_workers=1,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=die_with_parent,  # a killed build leaves no worker behind
-        initargs=(os.getpid(),),
-    )
+    pool = second_process()
     try:
         futures = [
             (job, pool.submit(from_parquet, f.name, job.layout, job.path(".parquet"), job.folder))

@@ -35,9 +35,8 @@ from generator.site.listings import (
     list_page_count,
     list_pages,
     list_span,
-    month_groups,
-    month_pages,
 )
+from generator.site.months import month_groups, month_pages, month_piece, piece_count, piece_rows
 from generator.site.records import record_pages, subject_pages
 from generator.site.slices import Payload, PreviousPaths, payload, share
 from generator.site.work import BulkData, start_task, take_written
@@ -48,9 +47,9 @@ if TYPE_CHECKING:
 
 CHUNK = 2000  # records or subjects per task: small enough to balance two workers, large enough to amortise
 MONTH_CHUNK = 4  # months per task, at most
-TASK_ROWS = 4 * CHUNK  # records per month or subject task, at most (unless one month or subject has more)
+TASK_ROWS = 4 * CHUNK  # records per task, at most, unless one subject has more (a longer month: in pieces)
 LIST_PAGES = TASK_ROWS // LIST_PAGE_SIZE  # list pages per task, at most: TASK_ROWS entries
-Task = tuple[str, int, int, int]  # (kind, view index or -1, start, stop)
+Task = tuple[str, int, int, int]  # (kind, view index or -1, start, stop); a piece: (kind, view, month, piece)
 
 _adopted: BulkData | None = None  # the data a forked worker was started with
 
@@ -150,13 +149,24 @@ def plan(data: BulkData) -> list[Task]:
             tasks += [
                 ("record", vi, a, min(a + CHUNK, len(view.frame))) for a in range(0, len(view.frame), CHUNK)
             ]
-            sizes = np.array([len(positions) for _, positions in month_groups(data, vi)], dtype=np.int64)
-            tasks += [("month", vi, a, b) for a, b in runs(sizes, MONTH_CHUNK)]
+            tasks += _month_tasks(data, vi)
             tasks += [("dept", vi, 0, 0)] if view.role("department") else []
         if view.kind == "list":
             pages = list_page_count(len(view.frame))
             tasks += [("list", vi, a, min(a + LIST_PAGES, pages)) for a in range(0, pages, LIST_PAGES)]
     tasks += [("subject", -1, a, b) for a, b in runs(np.diff(data.subjects.starts), CHUNK)]
+    return tasks
+
+
+def _month_tasks(data: BulkData, vi: int) -> list[Task]:
+    """Runs of months, or the pieces of a month longer than a task (``PIECE_PAGES`` pages each)."""
+    sizes = np.array([len(positions) for _, positions in month_groups(data, vi)], dtype=np.int64)
+    tasks: list[Task] = []
+    for a, b in runs(sizes, MONTH_CHUNK):
+        if b - a == 1 and sizes[a] > TASK_ROWS:
+            tasks += [("piece", vi, a, p) for p in range(piece_count(data, vi, a))]
+        else:
+            tasks.append(("month", vi, a, b))
     return tasks
 
 
@@ -181,6 +191,7 @@ def run(data: BulkData, task: Task) -> list[Written]:
     renderers: dict[str, Callable[[], list[str]]] = {
         "record": lambda: record_pages(data, vi, start, stop),
         "month": lambda: month_pages(data, vi, start, stop),
+        "piece": lambda: month_piece(data, vi, start, stop),
         "dept": lambda: dept_pages(data, vi),
         "list": lambda: list_pages(data, vi, start, stop),
         "subject": lambda: subject_pages(data, start, stop),
@@ -202,6 +213,8 @@ def task_rows(data: BulkData, task: Task) -> dict[int, Rows]:
     if kind == "month":
         groups = month_groups(data, vi)[start:stop]
         return {vi: Rows.of(np.concatenate([positions for _, positions in groups]))} if groups else {}
+    if kind == "piece":
+        return {vi: Rows.of(np.concatenate([rows for _, rows in piece_rows(data, vi, start, stop)]))}
     if kind == "subject":
         subjects = data.subjects
         a, b = subjects.starts[start], subjects.starts[stop]

@@ -19,7 +19,7 @@ from generator.model import DataFile, ReleaseInfo
 from generator.packs.xlsx import part_number
 from generator.site import urls
 from generator.site.jinja import environment
-from generator.site.listings import month_groups
+from generator.site.months import month_groups
 from generator.site.schemaorg import dataset_jsonld
 from generator.site.view import DEPT, FREQUENCIES, KIND_TITLES, DatasetView
 from generator.site.work import BulkData, month_title

@@ -12,10 +12,11 @@ city's data, only:
   is linked from, or whose bytes decide whether a page is linked instead of written.
 
 So a worker holds one task's data at a time, not the city's: at most ``bulk.TASK_ROWS`` records (record tasks
-``bulk.CHUNK``; a list task the entries of its ``bulk.LIST_PAGES`` pages, and the list's length), except a month
-or a subject that alone has more (a month of a dataset is one task), and the commitment-items views every
-payload keeps whole (the names of the items fulfilment records link to; a catalog's item list). A department task
-gets its figures counted by the build (records per department and month), not the rows.
+``bulk.CHUNK``; a list task the entries of its ``bulk.LIST_PAGES`` pages, and the list's length; a piece of a
+long month the rows on its ``months.PIECE_PAGES`` pages, and the month's days and departments with their
+counts), except a subject that alone has more, and the commitment-items views every payload keeps whole (the
+names of the items fulfilment records link to; a catalog's item list). A department task gets its figures
+counted by the build (records per department and month), not the rows.
 
 Rows do not travel in the payload itself when the view is shared (``share``): the build writes each view once
 to an Arrow IPC file beside the tasks' files (its columns are Arrow-backed already), and the payload names the
@@ -43,7 +44,8 @@ from generator.digests import DigestMap
 from generator.model import RECORD_ID
 from generator.outputs import Previous
 from generator.site import api, urls
-from generator.site.listings import dept_months, list_entries, month_groups
+from generator.site.listings import dept_months, list_entries
+from generator.site.months import month_groups, month_layout, piece_pages, piece_rows
 from generator.site.subjects import Subjects
 from generator.site.view import DatasetView
 from generator.site.work import BulkData, Fresh
@@ -131,7 +133,9 @@ class PreviousPaths:
 def payload(data: BulkData, task: Task, index: PreviousPaths, shared: Shared | None = None) -> Payload:
     """Task ``task``'s own data and the task renumbered into it (see the module's docstring); the rows of the
     views in ``shared`` are named, not carried."""
-    slicers = {"record": _record, "month": _month, "dept": _dept, "list": _list, "subject": _subject}
+    slicers = {
+        "record": _record, "month": _month, "piece": _piece, "dept": _dept, "list": _list, "subject": _subject,
+    }  # fmt: skip
     return slicers[task[0]](data, task, index, shared or {})
 
 
@@ -158,6 +162,24 @@ def _month(data: BulkData, task: Task, index: PreviousPaths, shared: Shared) -> 
     previous = index.under(folder, lambda name: any(m in name for m in mine))  # its month, day and dept pages
     sliced = _sliced(data, {vi: rows}, fresh, previous, shared, task)
     sliced.data.cache[("months", vi)] = local
+    return sliced
+
+
+def _piece(data: BulkData, task: Task, index: PreviousPaths, shared: Shared) -> Payload:
+    """A piece of a long month keeps the month's layout (its days and departments with their counts), every
+    month's key, and only the rows on its own pages."""
+    _, vi, i, piece = task
+    layout, _ = month_layout(data, vi, i)
+    held = piece_rows(data, vi, i, piece)
+    rows = np.unique(np.concatenate([positions for _, positions in held]))
+    month = layout.month
+    fresh = Fresh(months={vi: data.fresh.months.get(vi, set()) & {month}})
+    pages = piece_pages(data, vi, i, piece)
+    sliced = _sliced(data, {vi: rows}, fresh, index.exact(p for _, _, p in pages), shared, task)
+    local = [(offset, np.searchsorted(rows, positions)) for offset, positions in held]
+    sliced.data.cache["month-layout"] = ((vi, i), layout, local)
+    sliced.data.cache[("month-piece", vi, i, piece)] = pages
+    sliced.data.cache[("months", vi)] = [(m, NONE) for m, _ in month_groups(data, vi)]
     return sliced
 
 

@@ -46,7 +46,7 @@ from generator.commitments.figures import FIGURES
 from generator.loading.keys import library_version
 from generator.model import RECORD_ID
 from generator.site import urls
-from generator.site.listings import month_groups
+from generator.site.months import month_groups
 from generator.site.shell import Shell
 from generator.site.view import DatasetView
 from generator.site.work import BulkData, Fresh

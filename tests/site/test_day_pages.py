@@ -15,7 +15,7 @@ import pandas as pd
 
 from generator.model import RECORD_ID, Publication
 from generator.site import urls
-from generator.site.listings import PAGE_SIZE
+from generator.site.months import PAGE_SIZE
 from tests.buildproc import tree_digest
 from tests.site.conftest import publication
 from tests.site.test_units import render

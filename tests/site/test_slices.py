@@ -7,6 +7,7 @@ task's own slice of it — into two fresh folders.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 from generator.digests import Written
 from generator.model import Publication
 from generator.outputs import Outputs, Previous
-from generator.site import bulk, listings, urls
+from generator.site import bulk, listings, months, urls
 from generator.site.bulk import Task, plan, render_bulk, run, task_rows
 from generator.site.shell import Shell
 from generator.site.slices import KEPT_WHOLE, Payload, PreviousPaths, payload, share
@@ -29,19 +30,30 @@ from generator.site.work import BulkData
 from tests.buildproc import tree_digest
 from tests.site.conftest import publication
 from tests.site.credit_tables import credit_tables, views_of
+from tests.site.test_day_pages import long_month
 from tests.site.test_units import changed_fact
 
 SHELL = Shell(("<p>", "GSXBODYX", "</p>"))
 
 
+def small_pages(patch: pytest.MonkeyPatch) -> None:
+    """Two rows a month page and one entry a list page, so that the fixture's months are paged by day and by
+    department, and its lists have many pages."""
+    patch.setattr(months, "PAGE_SIZE", 2)
+    patch.setattr(listings, "LIST_PAGE_SIZE", 1)
+
+
 @pytest.fixture(autouse=True)
 def small_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tasks of two records or subjects, one month or one list page each, so that the fixture's views make
-    many (a task's pages link to those of other tasks: newer and older months, a list's other pages)."""
+    """Tasks of two records or subjects, one month, two pages of a month of more than three records, or one
+    list page each, so that the fixture's views make many (a task's pages link to those of other tasks: newer
+    and older months and days, a month's departments, a list's other pages)."""
+    small_pages(monkeypatch)
     monkeypatch.setattr(bulk, "CHUNK", 2)
     monkeypatch.setattr(bulk, "MONTH_CHUNK", 1)
     monkeypatch.setattr(bulk, "LIST_PAGES", 1)
-    monkeypatch.setattr(listings, "LIST_PAGE_SIZE", 1)
+    monkeypatch.setattr(bulk, "TASK_ROWS", 3)
+    monkeypatch.setattr(months, "PIECE_PAGES", 2)
 
 
 def bulk_data(pub: Publication, site: Path, previous: Previous, units: PageUnits) -> tuple[BulkData, Units]:
@@ -63,7 +75,7 @@ def before(tmp_path_factory: pytest.TempPathFactory) -> tuple[Previous, PageUnit
     data, units = bulk_data(publication(), site, Previous(), PageUnits())
     outputs = Outputs(site)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(listings, "LIST_PAGE_SIZE", 1)  # (as the tests have it) a page per list entry
+        small_pages(patch)  # (as the tests have them)
         render_bulk(data, 1, outputs)
     assert units.current is not None
     return Previous(site, outputs.seal(), trusted=True), units.current
@@ -93,13 +105,35 @@ def test_every_task_writes_the_same_pages_from_its_own_data(
     for kind in ("month", "list"):
         views = [t[1] for t in plan(whole) if t[0] == kind]
         assert len(views) > len(set(views)), f"a view's {kind} pages in several tasks"
+    pieces = [t[1:3] for t in plan(whole) if t[0] == "piece"]
+    assert len(pieces) > len(set(pieces)), "a month's pages in several tasks"
+
+
+@pytest.mark.parametrize("pub", [publication, long_month], ids=["fixture", "a-long-month"])
+def test_the_pieces_of_a_long_month_render_what_the_whole_month_renders(
+    tmp_path: Path, pub: Callable[[], Publication]
+) -> None:
+    whole, _ = bulk_data(pub(), tmp_path / "whole", Previous(), PageUnits())
+    sliced, _ = bulk_data(pub(), tmp_path / "sliced", Previous(), PageUnits())
+    index = PreviousPaths(sliced.previous)
+    pieces = [task for task in plan(sliced) if task[0] == "piece"]
+    assert len(pieces) > 2
+    on_whole = [w for task in pieces for w in run(whole, task)]
+    on_slices = [w for task in pieces for w in run(*payload(sliced, task, index).opened())]
+    assert summary(on_slices) == summary(on_whole)
+    assert tree_digest(tmp_path / "sliced") == tree_digest(tmp_path / "whole")
+    for task in pieces:
+        assert rows_held(payload(sliced, task, index).opened()[0]) <= months.PIECE_PAGES * months.PAGE_SIZE
+    month = {(t[1], t[2]) for t in pieces}
+    whole_months = [w.path for vi, i in month for w in run(whole, ("month", vi, i, i + 1))]
+    assert sorted(w.path for w in on_whole) == sorted(whole_months), "the pieces are the month's pages"
 
 
 def rows_held(data: BulkData) -> int:
     return sum(len(v.frame) for v in data.views if v.kind not in KEPT_WHOLE)
 
 
-@pytest.mark.parametrize("kind", ["record", "month", "subject", "dept", "list"])
+@pytest.mark.parametrize("kind", ["record", "month", "piece", "subject", "dept", "list"])
 def test_a_task_holds_only_the_rows_it_renders(
     before: tuple[Previous, PageUnits], tmp_path: Path, kind: str
 ) -> None:

@@ -17,7 +17,7 @@ import pytest
 from generator.model import RECORD_ID, Publication
 from generator.outputs import Outputs, Previous
 from generator.site import Units, api, render_site, urls
-from generator.site.listings import PAGE_SIZE
+from generator.site.months import PAGE_SIZE
 from generator.site.shell import Shell
 from generator.site.subjects import find_subjects
 from generator.site.units import PageUnits, page_units

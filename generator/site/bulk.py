@@ -89,7 +89,7 @@ def _on_cluster(cluster: Cluster, data: BulkData, tasks: list[Task]) -> Iterator
     worker sees; what each wrote, in task order."""
     folder = data.site_dir.parent / CLUSTER_DIR
     index = PreviousPaths(data.previous)
-    shared = share(data.views, folder)
+    shared = share(data.views, folder, data.subjects)
     try:
         payloads = (payload(data, task, index, shared) for task in tasks)
         rendering = cluster.map_files(_run_payload, payloads, folder)
@@ -99,7 +99,7 @@ def _on_cluster(cluster: Cluster, data: BulkData, tasks: list[Task]) -> Iterator
             yield first
         yield from rendering
     finally:
-        for file in shared.values():
+        for file in shared.written():
             Path(file).unlink(missing_ok=True)
 
 

@@ -93,7 +93,7 @@ def test_every_task_writes_the_same_pages_from_its_own_data(
     whole, _ = bulk_data(pub, tmp_path / "whole", *before)
     sliced, _ = bulk_data(pub, tmp_path / "sliced", *before)
     index = PreviousPaths(sliced.previous)
-    files = share(sliced.views, tmp_path / "views") if shared else None
+    files = share(sliced.views, tmp_path / "views", sliced.subjects) if shared else None
     on_whole = [w for task in plan(whole) for w in run(whole, task)]
     on_slices = [w for task in plan(sliced) for w in run(*payload(sliced, task, index, files).opened())]
     assert summary(on_slices) == summary(on_whole)
@@ -141,7 +141,7 @@ def test_a_task_holds_only_the_rows_it_renders(
     index = PreviousPaths(data.previous)
     tasks: list[Task] = [task for task in plan(data) if task[0] == kind]
     assert tasks
-    files = share(data.views, tmp_path / "views")
+    files = share(data.views, tmp_path / "views", data.subjects)
     for task in tasks:
         named = task_rows(data, task).items()
         expected = sum(rows.size() for vi, rows in named if data.views[vi].kind not in KEPT_WHOLE)
@@ -153,19 +153,29 @@ def test_a_task_holds_only_the_rows_it_renders(
         travelling = payload(data, task, index, files)
         assert rows_held(travelling.data) == 0, "a shared view's rows are read by the worker, not carried"
         assert sum(len(rows) for _, rows in travelling.taken.values()) == expected
+        if kind in ("record", "list", "subject"):  # read as one run of each file: the pages a worker maps
+            assert all(np.array_equal(rows, np.arange(rows[0], rows[0] + len(rows)))
+                       for _, rows in travelling.taken.values() if len(rows))  # fmt: skip
 
 
 def test_every_sliced_view_is_shared_and_reads_back_as_the_same_frame(
     before: tuple[Previous, PageUnits], tmp_path: Path
 ) -> None:
     data, _ = bulk_data(publication(), tmp_path / "site", *before)
-    files = share(data.views, tmp_path / "views")
-    assert set(files) == {vi for vi, v in enumerate(data.views) if v.kind not in KEPT_WHOLE}
-    for vi, file in files.items():
+    shared = share(data.views, tmp_path / "views", data.subjects)
+    assert set(shared.files) == {vi for vi, v in enumerate(data.views) if v.kind not in KEPT_WHOLE}
+    for vi, file in shared.files.items():
         frame = data.views[vi].frame
         rows = np.arange(len(frame))[::-1][::2].copy()  # out of order, every other row
         back = Payload(data, ("record", vi, 0, 0), {vi: (file, rows)}).opened()[0].views[vi].frame
         pd.testing.assert_frame_equal(back, frame.take(rows).reset_index(drop=True), check_exact=True)
+    subjects = data.subjects
+    assert set(shared.by_subject) == set(np.unique(subjects.view).tolist()) & set(shared.files)
+    for vi, file in shared.by_subject.items():  # the archives' rows in the subjects' order: row ``rank[e]``
+        entries = np.flatnonzero(subjects.view == vi)
+        back = Payload(data, ("subject", vi, 0, 0), {vi: (file, shared.rank[entries])}).opened()[0]
+        expected = data.views[vi].frame.take(subjects.pos[entries]).reset_index(drop=True)
+        pd.testing.assert_frame_equal(back.views[vi].frame, expected, check_exact=True)
 
 
 @given(st.lists(st.integers(0, 3 * bulk.TASK_ROWS), max_size=60), st.integers(1, 8))

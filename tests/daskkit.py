@@ -115,3 +115,24 @@ def files_beside(item: tuple[str, int]) -> tuple[int, int]:
 def collector_thresholds(_: object) -> tuple[int, int, int]:
     """A task for ``Cluster.map_files``: the garbage collector's thresholds while a task runs on its worker."""
     return gc.get_threshold()
+
+
+KEPT: list[Any] = []  # what ``fragment_memory`` leaves alive on its worker
+BLOCK = 120 * 1024  # bytes: under glibc's mmap threshold, so blocks come from the heap
+
+
+def fragment_memory(_: object) -> int:
+    """A task for ``Cluster.map_files``: allocate ≈ 240 MiB in heap blocks, free every other one while the rest
+    stay alive (holes the heap cannot give back by itself), and return the worker's RssAnon in KiB."""
+    import numpy as np
+
+    blocks = [np.ones(BLOCK, dtype=np.uint8) for _ in range(2000)]
+    KEPT.extend(blocks[1::2])
+    del blocks
+    return anon_kib()
+
+
+def anon_kib() -> int:
+    """This process's anonymous resident memory (``RssAnon``), in KiB."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("RssAnon:"))

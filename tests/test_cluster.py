@@ -30,7 +30,7 @@ from generator.collector import THRESHOLDS
 from generator.digests import Written
 from tests.buildproc import LIMIT, TICK, staging_folders, start_build, tree_digest
 from tests.conftest import AS_OF, DEMO_CATALOG, REPO, run_build
-from tests.daskkit import collector_thresholds, dask_cluster, files_beside
+from tests.daskkit import anon_kib, collector_thresholds, dask_cluster, files_beside, fragment_memory
 
 pytestmark = pytest.mark.slow
 DAY = AS_OF.isoformat()
@@ -91,6 +91,18 @@ def test_tasks_run_with_the_builds_fewer_garbage_collections_and_the_worker_gets
         cluster.close()
     assert during == [THRESHOLDS, THRESHOLDS]
     assert after == default and THRESHOLDS not in default.values()
+
+
+def test_when_a_map_is_done_its_workers_give_back_the_memory_its_tasks_freed(tmp_path: Path) -> None:
+    """The heap keeps what a task frees between blocks still in use: without a trim, a worker would enter the
+    next stage at the peak of this one's largest task."""
+    cluster = connect(Scheduler("", 1))
+    try:
+        [during] = cluster.map_files(fragment_memory, [0], tmp_path / "items")
+        [after] = cluster.client.run(anon_kib).values()
+    finally:
+        cluster.close()
+    assert after < during - 80 * 1024  # ≈ 117 MiB of holes freed
 
 
 def test_a_local_clusters_workers_get_the_memory_limit_set(tmp_path: Path) -> None:

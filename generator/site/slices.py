@@ -26,6 +26,12 @@ frame of 30-odd columns pickles slowly (≈ 0.5 ms). Measured at 200 k records o
 page payloads took 4.2 s for their rows and 5.6 s in all, and slicing them 2.3 s; with the views shared, 0.8
 and 0.65 s, and writing the views 0.1 s. A view whose frame would come back from Arrow with other columns or
 dtypes travels pickled as before.
+
+A task's rows are one run of a file or lie within one (a piece of a month: within its month's run, which its
+departments' rows are spread over), never scattered over a whole view: the pages of a memory-mapped file a task touches count in its worker's
+resident memory, and the kernel maps a cached file's neighbouring pages with each one, so scattered rows map a
+view nearly whole. The archives' rows (a subject's records are anywhere in a view) are therefore written a
+second time, in the subjects' order (``Shared.by_subject``), for the subject tasks.
 """
 
 from __future__ import annotations

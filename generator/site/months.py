@@ -115,14 +115,13 @@ def piece_rows(data: BulkData, vi: int, i: int, piece: int) -> Held:
     them)."""
     pages = piece_pages(data, vi, i, piece)
     _, held = month_layout(data, vi, i)
-    first: dict[int, int] = {}
+    span: dict[int, tuple[int, int]] = {}  # listing → (its first page on the piece, the page after its last)
     for li, k, _ in pages:
-        first.setdefault(li, k)
+        span[li] = (span.get(li, (k, k))[0], k + 1)
     mine: Held = [(0, NONE)] * len(held)
-    for li, k in first.items():
-        last = max(j for lj, j, _ in pages if lj == li) + 1
+    for li, (first, end) in span.items():
         offset, positions = held[li]
-        mine[li] = (k * PAGE_SIZE, positions[k * PAGE_SIZE - offset : last * PAGE_SIZE - offset])
+        mine[li] = (first * PAGE_SIZE, positions[first * PAGE_SIZE - offset : end * PAGE_SIZE - offset])
     return mine
 
 

@@ -36,7 +36,7 @@ def dept_months(data: BulkData, vi: int) -> dict[str, tuple[str, list[tuple[str,
     if key not in data.cache:
         cols, found = columns(data, vi), dict[str, tuple[str, list[tuple[str, int]]]]()
         for month, positions in month_groups(data, vi):
-            for slug, ps in by_dept(cols, positions).items():
+            for slug, ps in by_dept(data.views[vi], positions).items():
                 found.setdefault(slug, (cols["department"][cols.local(int(ps[0]))], []))[1].append(
                     (month, len(ps))
                 )

@@ -22,15 +22,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from generator.site import urls
-from generator.site.columns import Columns, Rows
-from generator.site.view import MONTH
+from generator.site.view import DEPT, MONTH, DatasetView
 from generator.site.work import BulkData, brief, carry_pages, month_title, template, write_page
 
 PAGE_SIZE = 100
 PIECE_PAGES = 80  # pages of a long month per task: ``bulk.TASK_ROWS`` records when they are full
-ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 NONE = np.zeros(0, dtype=np.int64)
 Held = list[tuple[int, np.ndarray]]  # per listing: (the listing's row its positions start at, the positions)
 
@@ -147,44 +147,61 @@ def month_layout(data: BulkData, vi: int, i: int) -> tuple[Layout, Held]:
 def _layout(data: BulkData, vi: int, i: int) -> tuple[Layout, Held]:
     month, positions = month_groups(data, vi)[i]
     view = data.views[vi]
-    cols = Columns(view, Rows.of(positions))  # the month's rows only, whatever the task reads
-    days = _days(cols, month, positions)
+    days = _days(view, month, positions)
     listings = [Listing(len(positions), days=True)] if days else [Listing(len(positions))]
     held: Held = [(0, NONE if days else positions)]
     for day, ps in days:
         listings.append(Listing(len(ps), day=day))
         held.append((0, ps))
-    for slug, ps in (by_dept(cols, positions) if view.role("department") else {}).items():
-        listings.append(Listing(len(ps), slug=slug, name=cols["department"][cols.local(int(ps[0]))]))
+    depts = by_dept(view, positions)
+    names = _values(view, view.role("department"), np.array([ps[0] for ps in depts.values()], dtype=np.int64))
+    for (slug, ps), name in zip(depts.items(), names, strict=True):
+        listings.append(Listing(len(ps), slug=slug, name=name))
         held.append((0, ps))
     return Layout(month, listings), held
 
 
-def by_dept(cols: Columns, positions: np.ndarray) -> dict[str, np.ndarray]:
-    """Department slug → the positions of its rows among ``positions`` (in order; rows without one left out)."""
-    slugs = cols["dept"]
-    buckets: dict[str, list[int]] = {}
-    for p in positions.tolist():
-        slug = slugs[cols.local(p)]
-        if slug:
-            buckets.setdefault(slug, []).append(p)
-    return {slug: np.array(ps, dtype=np.int64) for slug, ps in buckets.items()}
+def by_dept(view: DatasetView, positions: np.ndarray) -> dict[str, np.ndarray]:
+    """Department slug → the positions of its rows among ``positions`` (in order; rows without one left out;
+    none when the dataset names no department), departments in the order of their first row."""
+    if not view.role("department"):
+        return {}
+    return {slug: ps for slug, ps in _grouped(_values(view, DEPT, positions), positions) if slug}
 
 
-def _days(cols: Columns, month: str, positions: np.ndarray) -> list[tuple[str, np.ndarray]]:
+def _days(view: DatasetView, month: str, positions: np.ndarray) -> list[tuple[str, np.ndarray]]:
     """A long month's (day, row positions), newest day first; [] when the month fits on one page (or has a
     date that is not a whole ISO day, so that it cannot be paged by day)."""
     if len(positions) <= PAGE_SIZE or month == urls.UNDATED:
         return []
-    dates = cols["date"]
-    days: dict[str, list[int]] = {}
-    for p in positions.tolist():
-        date = dates[cols.local(p)]
-        day = date[:10]
-        if not ISO_DAY.match(day) or date != day:
-            return []
-        days.setdefault(day, []).append(p)
-    return [(day, np.array(ps, dtype=np.int64)) for day, ps in days.items()]  # newest first, as positions
+    dates = _values(view, view.role("date"), positions)
+    if not all(
+        isinstance(d, str) and ISO_DAY.fullmatch(d) for d in pd.unique(np.asarray(dates, dtype=object))
+    ):
+        return []
+    return _grouped(dates, positions)  # positions are newest first, so days are too
+
+
+def _values(view: DatasetView, column: str | None, positions: np.ndarray) -> list[Any]:
+    """Column ``column``'s values at ``positions`` (a role the dataset lacks: empty strings)."""
+    if not column:
+        return [""] * len(positions)
+    values = view.frame[column]
+    if len(positions) and bool(np.all(np.diff(positions) == 1)):  # a month's rows: one run, sliced not taken
+        values = values.iloc[positions[0] : positions[-1] + 1]
+    else:
+        values = values.take(positions)
+    found: list[Any] = values.tolist()
+    return found
+
+
+def _grouped(values: list[Any], positions: np.ndarray) -> list[tuple[Any, np.ndarray]]:
+    """(value, the positions holding it, in order), values in the order of their first position; vectorised
+    because a long month holds tens of thousands of rows and the build counts it for each of its pieces."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    return [(u, positions[order[bounds[k] : bounds[k + 1]]]) for k, u in enumerate(uniques.tolist())]
 
 
 def day_title(day: str) -> str:

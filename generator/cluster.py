@@ -112,7 +112,7 @@ class Cluster:
 
         try:
             yield from flight.results()
-            self.client.run(_trim)
+            self.client.run(_trim, on_error="ignore")  # a worker lost since fails nothing: the work is done
         except (CancelledError, CommClosedError) as exc:  # the scheduler went away (or cancelled the work)
             raise ClusterUnusable(f"与调度器的连接中断，工作未完成：{one_line(str(exc))}") from exc
         except KilledWorker as exc:  # Dask retried the task on other workers, and they died too

@@ -28,9 +28,9 @@ and 0.65 s, and writing the views 0.1 s. A view whose frame would come back from
 dtypes travels pickled as before.
 
 A task's rows are one run of a file or lie within one (a piece of a month: within its month's run, which its
-departments' rows are spread over), never scattered over a whole view: the pages of a memory-mapped file a task touches count in its worker's
-resident memory, and the kernel maps a cached file's neighbouring pages with each one, so scattered rows map a
-view nearly whole. The archives' rows (a subject's records are anywhere in a view) are therefore written a
+departments' rows are spread over), never scattered over a whole view: the pages of a memory-mapped file a task
+touches count in its worker's resident memory, and the kernel maps a cached file's neighbouring pages with each
+one, so scattered rows map a view nearly whole. The archives' rows (a subject's records are anywhere in a view) are therefore written a
 second time, in the subjects' order (``Shared.by_subject``), for the subject tasks.
 """
 
@@ -250,10 +250,9 @@ def _subject(data: BulkData, task: Task, index: PreviousPaths, shared: Shared) -
     a, b = int(s.starts[start]), int(s.starts[stop])
     views, positions = s.view[a:b], s.pos[a:b]
     rows, local = {}, np.empty_like(positions)
-    ordered = len(shared.rank) == len(s.view) and bool(shared.by_subject)
     for v in np.unique(views).tolist():
         mask = views == v
-        if ordered and v in shared.by_subject:  # one run of the view's by-subject file, in the entries' order
+        if v in shared.by_subject:  # one run of the view's by-subject file, in the entries' order
             rows[v] = shared.rank[a:b][mask]
             local[mask] = rows[v] - rows[v][0]
         else:
@@ -267,7 +266,7 @@ def _subject(data: BulkData, task: Task, index: PreviousPaths, shared: Shared) -
         p for c in codes for p in (urls.subject_page(c), api.subject_path(c), urls.report_page(c))
     )
     fresh = Fresh(subjects=data.fresh.subjects[start:stop])
-    files = Shared({**shared.files, **shared.by_subject}) if ordered else shared
+    files = Shared({**shared.files, **shared.by_subject})  # a view with archive rows: its by-subject file
     sliced = _sliced(data, rows, fresh, previous, files, (kind, vi, 0, stop - start))
     return replace(sliced, data=replace(sliced.data, subjects=subjects))
 
@@ -288,9 +287,8 @@ def _views(
     rows, if any, in the second value returned); whole for a kind every payload keeps; else empty."""
     kept, taken = [], {}
     for vi, view in enumerate(views):
-        if (
-            vi in shared.files
-        ):  # even with no rows: an empty frame of 30-odd columns pickles slower than a name
+        # named even with no rows: an empty frame of 30-odd columns pickles slower than a name
+        if vi in shared.files:
             kept.append(replace(view, frame=ELSEWHERE))
             taken[vi] = (shared.files[vi], rows.get(vi, NONE))
         elif vi in rows:

@@ -6,8 +6,9 @@ Everything is read and decided before anything is written; everything is written
 replaces ``published/site`` (and ``state``) only at the very end, so a failed or killed build leaves the
 previous portal exactly as it was (the one thing written while reading is the new batch cache, spooled into the
 staging ``state/`` as each batch is encoded — by the workers, on a cluster — so that a city's cache is not held
-in memory). With a Dask cluster (``scheduler``) the batch files are read and validated, the workbooks written,
-the bulk pages rendered and the search index's shards and chunks written by tasks on its workers
+in memory). With a Dask cluster (``scheduler``) the batch files are read and validated, each dataset's rows
+decided by the rules in parts, the workbooks written, the bulk pages rendered and the search index's shards and
+chunks written by tasks on its workers
 (``generator.cluster``), with the same result. Guarantees:
 - returns problems, never raises: bad input gives row problems (or ``config`` ones, nothing written); a
   failure of the build itself — an exception in any stage (an OSError such as a full disk included), a stage's
@@ -59,7 +60,8 @@ from generator.release import make_release
 from generator.release.reasons import Withdrawals
 from generator.release.seal import signing_key
 from generator.report import assemble_ledger, published_rows, summarise, write_report
-from generator.rules import RulesResult, apply_rules
+from generator.rules import Cutting, RulesResult, apply_rules
+from generator.rules.parts import PART_ROWS
 from generator.search import build_search_index
 from generator.site import SiteViews, Units, render_site, site_views
 from generator.state import (
@@ -210,7 +212,7 @@ def _decide_and_write(
     if has_config_errors(unusable):  # checked before anything is written: no half-signed release
         return BuildResult(inputs.problems + unusable, config_ok=False)
     stage("rules")
-    ruled = _rules(inputs, options)
+    ruled = _rules(inputs, options, _on(cluster, staging))
     previous, found = read_previous(options.out, options.full)
     units, unsound = read_page_units(options.out, previous)
     ruled.problems.extend(found + unsound)
@@ -228,12 +230,14 @@ def _settings(options: BuildOptions) -> dict[str, object]:
     }
 
 
-def _rules(inputs: Inputs, options: BuildOptions) -> RulesResult:
-    """The rules stage; afterwards only the validated rows' ledger is kept (the report's), not their tables:
-    the public tables are all the later stages read, and a city's validated rows are gigabytes."""
+def _rules(inputs: Inputs, options: BuildOptions, on: OnCluster | None) -> RulesResult:
+    """The rules stage (on a cluster, each dataset's rows decided in parts by the workers); afterwards only the
+    validated rows' ledger is kept (the report's), not their tables: the public tables are all the later stages
+    read, and a city's validated rows are gigabytes."""
     assert inputs.valid is not None and inputs.rules is not None
     first = read_first_published(options.out)
-    ruled = apply_rules(inputs.valid, inputs.rules, options.as_of, first, inputs.rejected)
+    cutting = Cutting(PART_ROWS, on.cluster.mapper(on.folder), on.folder) if on is not None else None
+    ruled = apply_rules(inputs.valid, inputs.rules, options.as_of, first, inputs.rejected, cutting)
     inputs.valid.tables.clear()
     return ruled
 

@@ -1,7 +1,7 @@
 """The Dask engine: ``gongshi build --scheduler tcp://HOST:8786`` or ``--scheduler local:N``.
 
 Stage: shared by the build (it connects before anything is read) and the stages that hand work to it (the
-load stage's batch files, the data packs, the site's bulk pages, the search index). Guarantees:
+load stage's batch files, the rules' parts, the data packs, the site's bulk pages, the search index). Guarantees:
 - Dask (``distributed``) is imported here only, and only when a scheduler is named: a build without
   ``--scheduler`` neither imports nor needs it;
 - ``connect`` reaches the scheduler (or starts a ``LocalCluster`` of N one-thread worker processes on
@@ -106,6 +106,10 @@ class Cluster:
             flight.submit()
         return self._results(flight)
 
+    def mapper(self, folder: Path) -> Callable[[Callable[[T], R], Iterable[T]], Iterator[R]]:
+        """``map_files`` with its folder given: a map like the built-in one, run on the workers."""
+        return lambda fn, items: self.map_files(fn, items, folder)
+
     def _results(self, flight: _Flight) -> Generator[Any, None, None]:
         from distributed import KilledWorker
         from distributed.comm.core import CommClosedError
@@ -148,7 +152,7 @@ class _Flight:
         item = next(self.items, _END)
         if item is _END:
             return
-        file = _spill(item, self.folder)
+        file = spill(item, self.folder)
         future = self.client.submit(_call, self.fn, str(file), pure=False)
         self.files[future.key] = (self.submitted, file)
         self.submitted += 1
@@ -237,7 +241,7 @@ def _check_workers(cluster: Cluster, scheduler: Scheduler) -> None:
         )
 
 
-def _spill(shared: Any, folder: Path) -> Path:
+def spill(shared: Any, folder: Path) -> Path:
     """``shared``, pickled into a new file in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix="shared-", suffix=".pickle", dir=folder)
@@ -247,7 +251,7 @@ def _spill(shared: Any, folder: Path) -> Path:
 
 
 def _call(fn: Callable[[Any], Any], file: str) -> bytes:
-    """On a worker: ``fn`` of the item ``_spill`` wrote to ``file``, pickled (one frame for Dask to carry,
+    """On a worker: ``fn`` of the item ``spill`` wrote to ``file``, pickled (one frame for Dask to carry,
     however many objects the result holds: see the module's docstring)."""
     with open(file, "rb") as f:
         item = pickle.load(f)

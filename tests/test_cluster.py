@@ -25,7 +25,7 @@ from click.testing import CliRunner
 
 from generator.build import BuildOptions, build
 from generator.cli import main
-from generator.cluster import AHEAD, Scheduler, _call, _spill, connect, parse_scheduler
+from generator.cluster import AHEAD, Scheduler, _call, connect, parse_scheduler, spill
 from generator.collector import THRESHOLDS
 from generator.digests import Written
 from tests.buildproc import LIMIT, TICK, staging_folders, start_build, tree_digest
@@ -71,7 +71,7 @@ def test_a_tasks_result_crosses_to_the_build_as_one_pickled_frame(tmp_path: Path
     """Dask would serialise a list result element by element (a header each): thousands of ``Written`` per
     page task cost the build process more CPU than the pages' own data. The task pickles its result instead."""
     written = [Written(f"r/{n:02X}/{n}.html", "ab" * 16, n, n, n % 2 == 0) for n in range(300)]
-    file = _spill(written, tmp_path)
+    file = spill(written, tmp_path)
     frame = _call(list, str(file))
     assert type(frame) is bytes
     back = pickle.loads(frame)
@@ -177,6 +177,32 @@ def test_a_local_cluster_build_is_byte_identical_to_a_single_process_build(
     assert code == 0, err
     assert "Traceback" not in err
     sites_equal(out, demo_build)
+
+
+def test_rules_decided_in_parts_by_the_workers_give_one_process_site_report_and_ledger(
+    demo_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each dataset's rows cut into parts of 40 (the demo's penalties: 28 parts), decided by the workers."""
+    import generator.build
+    from generator.cluster import Cluster
+
+    monkeypatch.setattr(generator.build, "PART_ROWS", 40)
+    mapped: list[tuple[str, int]] = []
+    original = Cluster.map_files
+
+    def counted(self: Cluster, fn: Any, items: Any, folder: Path) -> Any:
+        items = list(items)
+        mapped.append((fn.__name__, len(items)))
+        return original(self, fn, items, folder)
+
+    monkeypatch.setattr(Cluster, "map_files", counted)
+    out = tmp_path / "published"
+    result = build(BuildOptions(DEMO_CATALOG, out, AS_OF, scheduler=parse_scheduler("local:2")))
+    assert result.swapped, [p.message for p in result.problems if p.level == "fatal"]
+    assert max(n for name, n in mapped if name == "decide_shared") > 20
+    sites_equal(out, demo_build)
+    for name in ("build-report.json", "ledger.parquet"):
+        assert (out / "report" / name).read_bytes() == (demo_build / "report" / name).read_bytes(), name
 
 
 def test_an_incremental_rebuild_on_a_cluster_links_unchanged_pages_and_equals_one_process(

@@ -39,6 +39,7 @@ from generator.model import FULFILMENT_COLUMNS, RECORD_ID, REJECTED, StageResult
 from generator.problems import Problem
 from generator.rules.engine import Decisions, evaluate
 from generator.rules.matching import resolve, resolve_invalid
+from generator.rules.parts import Cutting
 from generator.rules.ruleset import RuleData, load_rules
 from generator.rules.timeliness import (
     as_series,
@@ -52,7 +53,15 @@ from generator.rules.withholding import REASONS, concat_ledgers
 
 DECIDED_COLUMNS = ("dataset", RECORD_ID, "kind", "decided_on")
 
-__all__ = ["REASONS", "RuleData", "RulesResult", "apply_rules", "load_rules", "rejected_departments"]
+__all__ = [
+    "REASONS",
+    "Cutting",
+    "RuleData",
+    "RulesResult",
+    "apply_rules",
+    "load_rules",
+    "rejected_departments",
+]
 
 
 @dataclass
@@ -80,8 +89,10 @@ def apply_rules(
     as_of: date,
     first_published: pd.Series,
     rejected: pd.DataFrame | None = None,
+    cutting: Cutting | None = None,
 ) -> RulesResult:
-    """Apply publication periods, corrections, withdrawals, list exits, validity and privacy as of ``as_of``."""
+    """Apply publication periods, corrections, withdrawals, list exits, validity and privacy as of ``as_of``;
+    with a ``cutting``, each dataset's rows in parts mapped by it (on a cluster's workers: ``parts``)."""
     repairs, problems = resolve(rules.repairs, "repairs", valid.tables, as_of)
     revocations, found = resolve(rules.revocations, "revocations", valid.tables, as_of)
     invalid, more = resolve_invalid(rules.invalid, valid.tables)
@@ -92,7 +103,7 @@ def apply_rules(
     until: list[pd.Series] = [pd.Series(dtype="str")]
     figures: list[pd.DataFrame] = [empty_fulfilment()]
     for name in sorted(valid.tables):
-        outcome = evaluate(name, valid.tables[name], rules, as_of, decisions)
+        outcome = evaluate(name, valid.tables[name], rules, as_of, decisions, cutting)
         public[name] = Table(valid.tables[name].spec, outcome.public)
         ledgers.append(outcome.ledger)
         problems += outcome.problems

@@ -4,17 +4,22 @@ the credit kinds of #15: ``credit``), then privacy last.
 Stage: rules. Guarantees: every input row of the dataset ends either in the public frame (current version, not
 held) or in exactly one ledger row with a reason — the first hold naming it, superseded versions first;
 privacy is applied to the public rows only, after every other rule (so rules may read the unmasked birth date,
-and nothing unmasked leaves).
+and nothing unmasked leaves). The corrections are decided on the whole dataset, everything else on parts of it
+(``parts``: the dataset itself, or on a cluster runs of its rows decided by the workers) with the same outcome.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import pickle
+from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from generator.cluster import share_table, shared_table, spill
 from generator.model import FILE, RECORD_ID, ROW, Table, empty_fulfilment
 from generator.problems import Problem, problem
 from generator.rules.columns import isin
@@ -22,6 +27,7 @@ from generator.rules.corrections import latest_versions, rejected_corrections, s
 from generator.rules.credit import CREDIT_KINDS, credit_rules, fulfilment_figures
 from generator.rules.dates import DayCache, Days, iso
 from generator.rules.matching import decision_hold, invalid_hold
+from generator.rules.parts import Cutting, Decided, Outcome, Part, Versions, Whole, cut, join
 from generator.rules.periods import first_day_gone, penalty_holds, penalty_periods
 from generator.rules.privacy import apply_privacy, minors
 from generator.rules.ruleset import RuleData
@@ -41,64 +47,112 @@ class Decisions:
     rejected: pd.DataFrame
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """A dataset after the rules."""
-
-    public: pd.DataFrame
-    ledger: pd.DataFrame
-    problems: list[Problem]
-    until: (
-        pd.Series
-    )  # penalties, fulfilment: record ID → ISO first day gone (the day after the last public day)
-    figures: pd.DataFrame  # fulfilment: the commitment figures (``FULFILMENT_COLUMNS``); others: empty
-
-
-def evaluate(name: str, table: Table, rules: RuleData, as_of: date, decisions: Decisions) -> Outcome:
-    """Rules on every row (all versions, in place: no copy of the frame), then one take of the public rows."""
+def evaluate(
+    name: str,
+    table: Table,
+    rules: RuleData,
+    as_of: date,
+    decisions: Decisions,
+    cutting: Cutting | None = None,
+) -> Outcome:
+    """The dataset after the rules: its corrections decided whole, then its parts (``parts.cut``: one part, the
+    dataset, without a ``cutting``), joined."""
     frame = table.frame.reset_index(drop=True)
+    whole = Whole(name, Table(table.spec, frame), rules.publication, as_of, _own(decisions, name),
+                  _versions(name, frame, decisions.rejected))  # fmt: skip
+    if cutting is None:
+        return join(whole, [decide(part) for part in cut(whole, None)])
+    if cutting.folder is None:
+        return join(whole, list(cutting.run(decide, cut(whole, cutting.rows))))
+    return join(whole, _carried(whole, cutting, cutting.folder))
+
+
+def _carried(whole: Whole, cutting: Cutting, folder: Path) -> list[Decided]:
+    """The parts decided by tasks that read their rows from the dataset's table, shared in ``folder``, and
+    leave their outcome in a file there (a part's outcome is as large as its rows: no need to carry it)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    file = folder / f"rules-{whole.name}.arrow"
+    share_table(pa.Table.from_pandas(whole.table.frame, preserve_index=False), file)
+    try:
+        return [
+            _taken(Path(left)) for left in cutting.run(decide_shared, cut(whole, cutting.rows, str(file)))
+        ]
+    finally:
+        file.unlink()
+
+
+def decide_shared(part: Part) -> str:
+    """On a worker: ``decide`` of a part whose rows are in a shared table; the outcome, pickled into a file
+    beside the table, is named in the result."""
+    assert part.shared is not None
+    where = part.shared
+    with shared_table(where.file) as shared:  # the outcome is pickled before the table is unmapped
+        rows = shared.slice(where.start, where.stop - where.start).to_pandas()
+        decided = decide(replace(part, table=Table(part.table.spec, rows), shared=None))
+        return str(spill(decided, Path(where.file).parent))
+
+
+def _taken(file: Path) -> Decided:
+    """The outcome a task left in ``file``, which is removed."""
+    with file.open("rb") as f:
+        decided: Decided = pickle.load(f)
+    file.unlink()
+    return decided
+
+
+def _own(decisions: Decisions, name: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The dataset's repairs, revocations and invalid decision rows."""
+    frames = (decisions.repairs, decisions.revocations, decisions.invalid)
+    return tuple(f[f["dataset"] == name] for f in frames)
+
+
+def _versions(name: str, frame: pd.DataFrame, rejected: pd.DataFrame) -> Versions:
+    """Corrections, on the whole dataset (a key's versions may lie in different parts)."""
     current = latest_versions(frame)
-    repairs = decisions.repairs[decisions.repairs["dataset"] == name]
-    holds, problems, until = _holds(name, table, frame, current, rules, as_of, decisions, repairs)
-    public, ledger = settle(frame, name, holds)
+    corrected, problems = rejected_corrections(frame, current, rejected, name)
+    return Versions(current, superseded(frame, current), corrected, problems)
+
+
+def decide(part: Part) -> Decided:
+    """The rules on a part: every row (all versions, in place: no copy of the frame), then one take of the
+    public rows."""
+    frame, spec = part.table.frame, part.table.spec
+    holds, early, until = _holds(part, frame)
+    public, ledger = settle(frame, part.name, holds)
     figures = (
-        fulfilment_figures(name, frame, table.spec.schema, public, ledger["reason"])
-        if table.spec.config.kind == "fulfilment"
+        fulfilment_figures(part.name, frame, spec.schema, public, ledger["reason"])
+        if spec.config.kind == "fulfilment"
         else empty_fulfilment()
     )
     rows = np.flatnonzero(public)
-    out, masked = apply_privacy(frame, rows, table.spec.schema, rules.publication.privacy, name)
+    out, masked = apply_privacy(frame, rows, spec.schema, part.publication.privacy)
     ids = out[RECORD_ID].to_numpy()
-    return Outcome(out, ledger, problems + masked, until.iloc[rows].set_axis(ids), figures)
+    return Decided(out, ledger, until.iloc[rows].set_axis(ids), figures, early, masked)
 
 
-def _holds(
-    name: str, table: Table, frame: pd.DataFrame, current: np.ndarray, rules: RuleData, as_of: date,
-    decisions: Decisions, repairs: pd.DataFrame,
-) -> tuple[list[Hold], list[Problem], pd.Series]:  # fmt: skip
-    """Every hold of the dataset in precedence order (superseded first, so only current versions get others)."""
-    schema, kind, publication, days = (
-        table.spec.schema,
-        table.spec.config.kind,
-        rules.publication,
-        DayCache(frame),
-    )
-    revocations = decisions.revocations[decisions.revocations["dataset"] == name]
-    invalid = decisions.invalid[decisions.invalid["dataset"] == name]
-    corrected, problems = rejected_corrections(frame, current, decisions.rejected, name)
-    holds = [superseded(frame, current), decision_hold(frame, revocations, "revocations")]
-    holds += [decision_hold(frame, repairs, "repairs"), invalid_hold(frame, invalid), corrected]
+def _holds(part: Part, frame: pd.DataFrame) -> tuple[list[Hold], list[Problem], pd.Series]:
+    """Every hold of the part in precedence order (superseded first, so only current versions get others),
+    the early repairs' warnings, and each row's first day gone."""
+    schema, kind, publication = part.table.spec.schema, part.table.spec.config.kind, part.publication
+    days, as_of, current = DayCache(frame), part.as_of, part.current
+    holds = [part.superseded, decision_hold(frame, part.revocations, "revocations")]
+    holds += [
+        decision_hold(frame, part.repairs, "repairs"),
+        invalid_hold(frame, part.invalid),
+        part.corrected,
+    ]
     holds += [*minors(frame, schema, publication.privacy, days), *dated_holds(frame, schema, as_of, days)]
     until = pd.Series("", index=frame.index, dtype="str")
+    problems: list[Problem] = []
     if kind == "penalty":
         periods = penalty_periods(frame, publication.penalty, days)
         holds += penalty_holds(frame, periods, publication.penalty, as_of)
-        problems += _early_repairs(frame, current, periods.min_end, repairs, name)
+        problems = _early_repairs(frame, current, periods.min_end, part.repairs, part.name)
         until = iso(first_day_gone(periods.end))
     elif kind in CREDIT_KINDS:
-        own = credit_rules(table.spec.config, frame, schema, publication, as_of, days, holds)
+        own = credit_rules(part.table.spec.config, frame, schema, publication, as_of, days, holds)
         holds += own.holds
-        problems += _early_repairs(frame, current, own.min_end, repairs, name)
+        problems = _early_repairs(frame, current, own.min_end, part.repairs, part.name)
         until = iso(first_day_gone(own.end))
     holds += validity_holds(frame, schema, kind, publication, as_of, days)
     return holds, problems, until

@@ -49,10 +49,11 @@ def minors(frame: pd.DataFrame, schema: Schema, rules: Privacy, days: DayCache) 
 
 
 def apply_privacy(
-    frame: pd.DataFrame, rows: npt.NDArray[np.intp], schema: Schema, rules: Privacy, dataset: str = ""
-) -> tuple[pd.DataFrame, list[Problem]]:
+    frame: pd.DataFrame, rows: npt.NDArray[np.intp], schema: Schema, rules: Privacy
+) -> tuple[pd.DataFrame, dict[str, Masked]]:
     """The public form of the given rows — private fields dropped (before the rows are copied), ID numbers
-    masked, personal numbers in free text masked — and one warning per field whose text held any."""
+    masked, personal numbers in free text masked — and what was masked in each text field that held any
+    (``masked_problems`` turns that into warnings)."""
     titles = {f.title: f.name for f in schema.fields}
     private = {f.name for f in schema.fields if f.privacy == "drop"}
     private |= {titles.get(name, name) for name in rules.drop_fields}
@@ -60,12 +61,21 @@ def apply_privacy(
     for name in (f.name for f in schema.fields if f.privacy == "mask"):
         if name in public.columns:
             public[name] = mask_column(public[name], rules.mask_head, rules.mask_tail)
-    problems: list[Problem] = []
+    found: dict[str, Masked] = {}
     for name, only in _text_fields(public, schema):
         public[name], masked = mask_text_column(public[name], rules.mask_head, rules.mask_tail, only)
         if masked.cells:
-            problems.append(_masked_in_text(dataset, schema.field(name).title, name, masked))
-    return public, problems
+            found[name] = masked
+    return public, found
+
+
+def masked_problems(dataset: str, schema: Schema, masked: dict[str, Masked]) -> list[Problem]:
+    """One warning per text field whose text held personal numbers, in the schema's order."""
+    return [
+        _masked_in_text(dataset, f.title, f.name, masked[f.name])
+        for f in schema.fields
+        if f.name in masked and masked[f.name].cells
+    ]
 
 
 def _text_fields(public: pd.DataFrame, schema: Schema) -> list[tuple[str, npt.NDArray[np.bool_] | None]]:

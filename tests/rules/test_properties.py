@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.model import FILE, RECORD_ID, ROW, StageResult, Table
-from generator.rules import RuleData, RulesResult, apply_rules
+from generator.rules import Cutting, RuleData, RulesResult, apply_rules
 from tests.rules.tables import (
     DEPARTMENT_CODE,
     entry,
@@ -166,6 +166,24 @@ def test_applying_the_rules_to_their_own_output_changes_nothing(
     pd.testing.assert_series_equal(again.first_published, once.first_published)
     pd.testing.assert_frame_equal(again.timeliness, once.timeliness)
     pd.testing.assert_series_equal(again.public_until, once.public_until)
+
+
+@SETTINGS
+@given(catalogs(), st.integers(1, 4))
+def test_the_rules_decided_in_parts_give_the_whole_result(case: Case, rows: int) -> None:
+    """However a dataset's rows are cut (as a cluster's workers decide them), the result is the whole's."""
+    rows_, as_of, repairs, revocations = case
+    valid = StageResult(tables={t.spec.id: t for t in _tables(rows_)})
+    earlier = pd.Series(dtype="str")
+    with rule_data(repairs, revocations) as rules:
+        whole = apply_rules(valid, rules, as_of, earlier)
+        cut = apply_rules(valid, rules, as_of, earlier, cutting=Cutting(rows, map))
+    assert [p.message for p in cut.problems] == [p.message for p in whole.problems]
+    pd.testing.assert_frame_equal(cut.ledger, whole.ledger)
+    for name, public in whole.tables.items():
+        pd.testing.assert_frame_equal(cut.tables[name].frame, public.frame)
+    pd.testing.assert_series_equal(cut.public_until, whole.public_until)
+    pd.testing.assert_series_equal(cut.first_published, whole.first_published)
 
 
 class _NoClockDate(dt.date):

@@ -1,0 +1,145 @@
+"""The rules decided on parts of each dataset (as a cluster's workers do) give exactly the whole's result."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Iterable, Iterator
+from dataclasses import fields
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from generator.inputs import Inputs, read_inputs
+from generator.rules import Cutting, RulesResult, apply_rules
+from generator.rules.parts import Decide, Decided, Part
+from generator.sample import write_sample
+from tests.conftest import AS_OF, DEMO_CATALOG
+
+# what the whole must hold for the comparison to mean something: each is decided across parts
+ACROSS_PARTS = {
+    "rules-correction-rejected",
+    "rules-repair-before-minimum",
+    "privacy-numbers-in-text",
+    "rules-decision-invalid",
+}
+
+
+class Inline:
+    """A map in this process that records the parts it decided."""
+
+    def __init__(self) -> None:
+        self.parts: list[Part] = []
+
+    def __call__(self, fn: Decide, parts: Iterable[Part]) -> Iterator[Decided]:
+        for part in parts:
+            self.parts.append(part)
+            yield fn(part)
+
+
+def _rules(inputs: Inputs, cutting: Cutting | None) -> RulesResult:
+    assert inputs.valid is not None and inputs.rules is not None
+    return apply_rules(inputs.valid, inputs.rules, AS_OF, pd.Series(dtype="str"), inputs.rejected, cutting)
+
+
+def _assert_same(one: RulesResult, other: RulesResult) -> None:
+    for f in fields(RulesResult):
+        a, b = getattr(one, f.name), getattr(other, f.name)
+        if f.name == "tables":
+            assert list(a) == list(b)
+            for name in a:
+                pd.testing.assert_frame_equal(a[name].frame, b[name].frame, check_index_type=True)
+        elif isinstance(a, pd.DataFrame):
+            pd.testing.assert_frame_equal(a, b)
+        elif isinstance(a, pd.Series):
+            pd.testing.assert_series_equal(a, b)
+        else:
+            assert a == b, f.name
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo catalog with a rejected correction (a 2019 penalty corrected in a later batch with the date 2026-02-30)
+    and a repair dated 2026-02-30 of another 2019 penalty: both withhold a record in another part."""
+    catalog = tmp_path_factory.mktemp("demo") / "catalog"
+    shutil.copytree(DEMO_CATALOG, catalog)
+    penalties = catalog / "datasets" / "penalties"
+    with (penalties / "2019.csv").open(encoding="utf-8-sig", newline="") as f:
+        header, first, second = list(csv.reader(f))[:3]
+    with (penalties / "2027.csv").open("w", encoding="utf-8", newline="") as f:  # the latest batch
+        csv.writer(f).writerows([header, [v.replace("2019-01-07", "2026-02-30") for v in first]])
+    with (catalog / "decisions" / "repairs.csv").open("a", encoding="utf-8", newline="") as f:
+        f.write(
+            f"penalties,{second[header.index('行政处罚决定书文号')]},11610300029091217J,临信修〔2026〕0099号,2026-02-30,临江市公共信用信息中心\n"
+        )
+    return catalog
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    catalog = tmp_path_factory.mktemp("sample") / "catalog"
+    write_sample(catalog, 4_000, seed=5)
+    return catalog
+
+
+@pytest.mark.parametrize("rows", [3, 40])
+def test_the_demo_decided_in_parts_equals_the_demo_decided_whole(
+    rows: int, demo: Path, tmp_path: Path
+) -> None:
+    inputs = read_inputs(demo, tmp_path / "state")
+    whole = _rules(inputs, None)
+    assert {p.code for p in whole.problems} >= ACROSS_PARTS
+    assert {"superseded", "repaired", "revoked", "decision-invalid", "correction-rejected"} <= set(
+        whole.ledger["reason"]
+    )
+    inline = Inline()
+    _assert_same(_rules(inputs, Cutting(rows, inline)), whole)
+    penalties = [p for p in inline.parts if p.name == "penalties"]
+    assert (
+        len(penalties) > 1 and max(len(p.table.frame) for p in inline.parts if p.name == "penalties") <= rows
+    )
+
+
+def test_a_sample_decided_in_parts_equals_it_decided_whole(sample: Path, tmp_path: Path) -> None:
+    inputs = read_inputs(sample, tmp_path / "state")
+    whole = _rules(inputs, None)
+    assert {"superseded", "repaired", "revoked", "expired"} <= set(whole.ledger["reason"])
+    _assert_same(_rules(inputs, Cutting(300, Inline())), whole)
+
+
+def test_parts_reading_their_rows_from_the_shared_tables_give_the_whole_and_leave_no_file(
+    demo: Path, tmp_path: Path
+) -> None:
+    """As on a cluster: each dataset's table written once, a part carrying only where its rows are, its outcome
+    coming back through a file."""
+    inputs = read_inputs(demo, tmp_path / "state")
+    whole = _rules(inputs, None)
+    inline, folder = Inline(), tmp_path / "shared"
+    _assert_same(_rules(inputs, Cutting(40, inline, folder)), whole)
+    assert all(p.shared is not None and p.table.frame.empty for p in inline.parts)
+    assert sum(p.name == "penalties" for p in inline.parts) > 20
+    assert list(folder.iterdir()) == []
+
+
+def test_a_part_gets_only_the_decisions_naming_its_records(tmp_path: Path) -> None:
+    inputs = read_inputs(DEMO_CATALOG, tmp_path / "state")
+    inline = Inline()
+    _rules(inputs, Cutting(50, inline))
+    named = 0
+    for part in inline.parts:
+        ids = set(part.table.frame["_id"])
+        for decisions in (part.repairs, part.revocations, part.invalid):
+            assert set(decisions["_id"]) <= ids
+            named += len(decisions)
+    assert named > 0
+
+
+def test_credit_kinds_are_never_cut(tmp_path: Path) -> None:
+    """A subject's current grade is chosen among all its records: an evaluation dataset is one part."""
+    inputs = read_inputs(DEMO_CATALOG, tmp_path / "state")
+    inline = Inline()
+    _rules(inputs, Cutting(25, inline))
+    counts = pd.Series([p.name for p in inline.parts]).value_counts()
+    assert counts["evaluations"] == counts["registrations"] == counts["fulfilment"] == 1
+    assert counts["licences"] > 1

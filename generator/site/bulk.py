@@ -38,7 +38,7 @@ from generator.site.listings import (
 )
 from generator.site.months import month_groups, month_pages, month_piece, piece_count, piece_rows
 from generator.site.records import record_pages, subject_pages
-from generator.site.slices import Payload, PreviousPaths, payload, share
+from generator.site.slices import Payload, PreviousPaths, common, payload, share
 from generator.site.work import BulkData, start_task, take_written
 from generator.workers import die_with_parent
 
@@ -89,17 +89,17 @@ def _on_cluster(cluster: Cluster, data: BulkData, tasks: list[Task]) -> Iterator
     worker sees; what each wrote, in task order."""
     folder = data.site_dir.parent / CLUSTER_DIR
     index = PreviousPaths(data.previous)
-    shared = share(data.views, folder, data.subjects)
+    shared, alike = share(data.views, folder, data.subjects), common(data, folder)
     try:
         payloads = (payload(data, task, index, shared) for task in tasks)
-        rendering = cluster.map_files(_run_payload, payloads, folder)
+        rendering = cluster.map_files(_run_payload, payloads, folder, alike)
         first = next(rendering, None)  # back from a worker: the scheduler surely holds every task now
         checkpoint("site-bulk")
         if first is not None:
             yield first
         yield from rendering
     finally:
-        for file in shared.written():
+        for file in [*shared.written(), alike.file]:
             Path(file).unlink(missing_ok=True)
 
 

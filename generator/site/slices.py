@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from generator.cluster import share_table, shared_table
+from generator.cluster import Common, share_table, shared_table
 from generator.digests import DigestMap
 from generator.model import RECORD_ID
 from generator.outputs import Previous
@@ -162,6 +162,23 @@ class PreviousPaths:
             self._sorted = self.previous.files.paths().to_numpy(zero_copy_only=False)
         a, b = np.searchsorted(self._sorted, [folder, folder + "\uffff"])
         return self.exact(p for p in self._sorted[a:b].tolist() if keep(p[len(folder) :]))
+
+
+def common(data: BulkData, folder: Path) -> Common:
+    """What every payload holds alike, to be named in a payload's file rather than copied (``Common``): each
+    view's spec and fields, the views kept whole, the placeholder of a shared view's frame, the page shell and
+    the measures."""
+    views = data.views
+    kept = [v for v in views if v.kind in KEPT_WHOLE]
+    alike = [
+        *(v.spec for v in views),
+        *(v.fields for v in views),
+        *kept,
+        ELSEWHERE,
+        data.shell,
+        data.measures,
+    ]
+    return Common.of(alike, folder)
 
 
 def payload(data: BulkData, task: Task, index: PreviousPaths, shared: Shared | None = None) -> Payload:

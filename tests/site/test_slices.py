@@ -7,6 +7,7 @@ task's own slice of it — into two fresh folders.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,13 +17,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator.cluster import _call, spill
 from generator.digests import Written
 from generator.model import Publication
 from generator.outputs import Outputs, Previous
 from generator.site import bulk, listings, months, urls
 from generator.site.bulk import Task, plan, render_bulk, run, task_rows
 from generator.site.shell import Shell
-from generator.site.slices import KEPT_WHOLE, Payload, PreviousPaths, payload, share
+from generator.site.slices import KEPT_WHOLE, Payload, PreviousPaths, common, payload, share
 from generator.site.subjects import find_subjects
 from generator.site.units import PageUnits, Units, plan_units
 from generator.site.view import measure_links
@@ -107,6 +109,29 @@ def test_every_task_writes_the_same_pages_from_its_own_data(
         assert len(views) > len(set(views)), f"a view's {kind} pages in several tasks"
     pieces = [t[1:3] for t in plan(whole) if t[0] == "piece"]
     assert len(pieces) > len(set(pieces)), "a month's pages in several tasks"
+
+
+def test_a_task_through_its_file_names_what_every_task_holds_and_writes_the_same_pages(
+    before: tuple[Previous, PageUnits], tmp_path: Path
+) -> None:
+    """As on a worker (``cluster._call``): each payload's file names the specs, the shell and the views kept
+    whole, pickled once beside (``slices.common``), instead of copying them."""
+    pub, _ = changed_fact(publication())
+    whole, _ = bulk_data(pub, tmp_path / "whole", *before)
+    sliced, _ = bulk_data(pub, tmp_path / "sliced", *before)
+    index, folder = PreviousPaths(sliced.previous), tmp_path / "files"
+    files, alike = share(sliced.views, folder, sliced.subjects), common(sliced, folder)
+    on_whole = [w for task in plan(whole) for w in run(whole, task)]
+    on_slices, sizes = [], []
+    for task in plan(sliced):
+        item = payload(sliced, task, index, files)
+        file = spill(item, folder, alike)
+        sizes.append((file.stat().st_size, len(pickle.dumps(item))))
+        on_slices += pickle.loads(_call(bulk._run_payload, str(file)))
+    assert summary(on_slices) == summary(on_whole)
+    assert tree_digest(tmp_path / "sliced") == tree_digest(tmp_path / "whole")
+    assert all(named < whole_size for named, whole_size in sizes)
+    assert sum(named for named, _ in sizes) * 3 < sum(whole_size for _, whole_size in sizes)
 
 
 @pytest.mark.parametrize("pub", [publication, long_month], ids=["fixture", "a-long-month"])

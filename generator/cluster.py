@@ -317,6 +317,7 @@ def _trim() -> None:
     """On a worker, once a stage's tasks are done: give the system back the memory its tasks freed, which
     Arrow's pool (mimalloc) and the C heap keep for reuse — else a worker enters each stage at the peak of
     the largest task of any earlier one (Dask's advice for memory not released, ``client.run`` of a trim)."""
+    _Unpickler.loaded = ("", ())  # the map's common objects: its files are gone
     gc.collect()
     pa.default_memory_pool().release_unused()
     libc = ctypes.util.find_library("c")

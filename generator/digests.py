@@ -26,7 +26,8 @@ the index is never pickled: a map sent to another process is rebuilt there from 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -50,6 +51,39 @@ class Written(NamedTuple):
     unmade: bool = (
         False  # linked without being made at all: its inputs are unchanged (page units, derived files)
     )
+
+
+@dataclass(frozen=True)
+class WrittenBatch:
+    """Files a task wrote (``Written``), in columns: a list of paths and four buffers travel between processes
+    instead of a tuple a file (a page task returns thousands, a city's build millions), and go into a
+    ``Ledger`` without a ``Written`` made for each."""
+
+    paths: list[str]
+    digests: bytes  # 16 bytes a file: the digest's hex, decoded
+    sizes: bytes  # 64-bit integers
+    inodes: bytes
+    flags: bytes  # _LINKED | _UNMADE
+
+    @classmethod
+    def of(cls, written: Sequence[Written]) -> WrittenBatch:
+        return cls(
+            [w.path for w in written],
+            bytes.fromhex("".join(w.digest for w in written)),
+            array("q", [w.size for w in written]).tobytes(),
+            array("q", [w.inode for w in written]).tobytes(),
+            bytes((_LINKED if w.linked else 0) | (_UNMADE if w.unmade else 0) for w in written),
+        )
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __iter__(self) -> Iterator[Written]:
+        sizes, inodes = array("q", self.sizes), array("q", self.inodes)
+        for n, path in enumerate(self.paths):
+            flags = self.flags[n]
+            yield Written(path, self.digests[n * 16 : n * 16 + 16].hex(), sizes[n], inodes[n],
+                          bool(flags & _LINKED), bool(flags & _UNMADE))  # fmt: skip
 
 
 class DigestMap:
@@ -258,6 +292,21 @@ class Ledger:
             return
         self._digests[row * 16 : row * 16 + 16] = bytes.fromhex(w.digest)
         self._sizes[row], self._inodes[row], self._flags[row] = w.size, w.inode, flags
+
+    def add_batch(self, batch: WrittenBatch) -> None:
+        """``add`` each file of ``batch``, in order: in columns when none of its paths is here yet (a page
+        task's, as a rule), else one at a time."""
+        rows, paths = self._rows, batch.paths
+        if len(set(paths)) < len(paths) or any(path in rows for path in paths):
+            for w in batch:
+                self.add(w)
+            return
+        rows.update(zip(paths, range(len(self._paths), len(self._paths) + len(paths)), strict=True))
+        self._paths += paths
+        self._digests += batch.digests
+        self._sizes.frombytes(batch.sizes)
+        self._inodes.frombytes(batch.inodes)
+        self._flags += batch.flags
 
     def get(self, rel: str) -> Written | None:
         row = self._rows.get(rel)

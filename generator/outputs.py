@@ -52,7 +52,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from generator.digests import DIGEST_CHARS, DigestMap, Ledger, Written
+from generator.digests import DIGEST_CHARS, DigestMap, Ledger, Written, WrittenBatch
 
 LINKLESS = (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP)  # a hard link is impossible here
 TEMP_SUFFIX = ".gongshi-new"  # a file being put in place by a rename, in the same folder
@@ -207,8 +207,11 @@ class Outputs:
     def put_text(self, rel: str, text: str) -> None:
         self.put(rel, text.encode("utf-8"))
 
-    def record(self, written: Iterable[Written]) -> None:
+    def record(self, written: Iterable[Written] | WrittenBatch) -> None:
         """Note files written elsewhere (by ``put_bytes`` in a worker process)."""
+        if isinstance(written, WrittenBatch):
+            self.files.add_batch(written)
+            return
         for w in written:
             self.files.add(w)
 

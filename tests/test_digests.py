@@ -13,7 +13,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from generator.digests import DigestMap, Ledger, Written
+from generator.digests import DigestMap, Ledger, Written, WrittenBatch
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -108,6 +108,21 @@ def test_a_ledger_keeps_the_last_record_of_each_path() -> None:
     assert ledger["b"] == written("b", 3, linked=True, unmade=True) and ledger.get("c") is None
     assert ledger.flagged() == (2, 1)
     assert ledger.with_inodes({1002, 999}) == [written("a", 2, linked=True)]
+
+
+def test_a_batch_of_written_files_reads_back_as_the_files_and_a_ledger_takes_it_as_it_takes_each() -> None:
+    first = [written("p/a.html", 1), written("p/b.html", 2, linked=True), written("p/c.html", 3, unmade=True)]
+    again = [written("q/d.html", 4, linked=True, unmade=True), written("p/b.html", 5)]  # b.html once more
+    batches = [WrittenBatch.of(first), WrittenBatch.of(again)]
+    assert [list(b) for b in batches] == [first, again]
+    assert pickle.loads(pickle.dumps(batches[1])).paths == ["q/d.html", "p/b.html"]
+    one_by_one, batched = Ledger(), Ledger()
+    for w in first + again:
+        one_by_one.add(w)
+    for batch in batches:
+        batched.add_batch(batch)
+    assert list(batched.values()) == list(one_by_one.values())
+    assert batched["p/b.html"] == written("p/b.html", 5) and len(batched) == 4
 
 
 def test_a_sorted_ledger_becomes_the_map_of_its_files_and_an_unsorted_one_is_refused() -> None:

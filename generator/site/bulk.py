@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from generator.checkpoints import checkpoint
-from generator.digests import Written
+from generator.digests import Written, WrittenBatch
 from generator.outputs import Outputs
 from generator.paths import CLUSTER_DIR
 from generator.site.columns import Rows
@@ -66,16 +66,16 @@ def render_bulk(
     for written in rendering:
         if outputs is not None:
             outputs.record(written)
-        paths += [w.path for w in written]
+        paths += written.paths
     paths.sort()
     return paths
 
 
-def run_tasks(data: BulkData, tasks: list[Task], jobs: int) -> Iterator[list[Written]]:
+def run_tasks(data: BulkData, tasks: list[Task], jobs: int) -> Iterator[WrittenBatch]:
     """Run ``tasks`` in ``jobs`` processes (in this one when ``jobs`` is 1); what each wrote, in task order."""
     if jobs <= 1 or len(tasks) <= 1:
         checkpoint("site-bulk")
-        yield from (run(data, task) for task in tasks)
+        yield from (WrittenBatch.of(run(data, task)) for task in tasks)
         return
     with _pool(data, jobs) as pool:
         rendering = pool.map(_run_adopted, tasks)
@@ -83,7 +83,7 @@ def run_tasks(data: BulkData, tasks: list[Task], jobs: int) -> Iterator[list[Wri
         yield from rendering
 
 
-def _on_cluster(cluster: Cluster, data: BulkData, tasks: list[Task]) -> Iterator[list[Written]]:
+def _on_cluster(cluster: Cluster, data: BulkData, tasks: list[Task]) -> Iterator[WrittenBatch]:
     """Run ``tasks`` on the cluster's workers, each with its own data (``generator.site.slices``: a worker
     holds one task's rows at a time, not the city's), handed over in a file in the staging folder, which every
     worker sees; what each wrote, in task order."""
@@ -103,9 +103,9 @@ def _on_cluster(cluster: Cluster, data: BulkData, tasks: list[Task]) -> Iterator
             Path(file).unlink(missing_ok=True)
 
 
-def _run_payload(task_data: Payload) -> list[Written]:
+def _run_payload(task_data: Payload) -> WrittenBatch:
     """On a Dask worker: ``run`` a task on its own data, its rows read in."""
-    return run(*task_data.opened())
+    return WrittenBatch.of(run(*task_data.opened()))
 
 
 @contextmanager
@@ -136,9 +136,9 @@ def _adopt(data: BulkData, parent: int) -> None:
     _adopted = data
 
 
-def _run_adopted(task: Task) -> list[Written]:
+def _run_adopted(task: Task) -> WrittenBatch:
     assert _adopted is not None, "worker started without data"
-    return run(_adopted, task)
+    return WrittenBatch.of(run(_adopted, task))
 
 
 def plan(data: BulkData) -> list[Task]:

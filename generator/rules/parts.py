@@ -83,9 +83,8 @@ class Outcome:
     public: pd.DataFrame
     ledger: pd.DataFrame
     problems: list[Problem]
-    until: (
-        pd.Series
-    )  # penalties, credit kinds: record ID → ISO first day gone (the day after the last public day)
+    # penalties, credit kinds: record ID → ISO first day gone (the day after the last public day)
+    until: pd.Series
     figures: pd.DataFrame  # fulfilment: the commitment figures (``FULFILMENT_COLUMNS``); others: empty
 
 
@@ -132,8 +131,8 @@ class Whole:
 
 def cut(whole: Whole, rows: int | None, shared: str = "") -> Iterator[Part]:
     """The parts, at most ``rows`` rows each (None, a credit kind or a smaller dataset: one part, the dataset).
-    With ``shared`` (the dataset's table, written there by ``share``) a part carries where its rows are
-    instead of the rows themselves."""
+    With ``shared`` (the file the dataset's table was written to: ``engine.decide_shared`` reads it) a part
+    carries where its rows are instead of the rows themselves."""
     count = len(whole.table.frame)
     if rows is None or whole.table.spec.config.kind in CREDIT_KINDS or count <= rows:
         yield _part(whole, slice(0, count), shared, alone=True)

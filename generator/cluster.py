@@ -255,7 +255,9 @@ def _check_workers(cluster: Cluster, scheduler: Scheduler) -> None:
 class Common:
     """Objects many items of a map hold (a build's dataset specs, the page shell), pickled once into ``file``:
     an item's file names them instead of holding a copy (measured at 200 k records: a page task's payload
-    carried ≈ 100 KB of dataset specs and page shell, ≈ 1.5 ms of the build's CPU to pickle, every task)."""
+    carried ≈ 100 KB of dataset specs and page shell, ≈ 1.5 ms of the build's CPU to pickle, every task). A
+    worker reads them once and its tasks share them, as forked workers share the build's: objects the tasks
+    only read."""
 
     file: str
     index: dict[int, int]  # id() of each object → its place in the file

@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -236,7 +237,7 @@ def _rules(inputs: Inputs, options: BuildOptions, on: OnCluster | None) -> Rules
     read, and a city's validated rows are gigabytes."""
     assert inputs.valid is not None and inputs.rules is not None
     first = read_first_published(options.out)
-    cutting = Cutting(PART_ROWS, on.cluster.mapper(on.folder), on.folder) if on is not None else None
+    cutting = Cutting(PART_ROWS, partial(on.cluster.map_files, folder=on.folder), on.folder) if on else None
     ruled = apply_rules(inputs.valid, inputs.rules, options.as_of, first, inputs.rejected, cutting)
     inputs.valid.tables.clear()
     return ruled

@@ -109,10 +109,6 @@ class Cluster:
             flight.submit()
         return self._results(flight)
 
-    def mapper(self, folder: Path) -> Callable[[Callable[[T], R], Iterable[T]], Iterator[R]]:
-        """``map_files`` with its folder given: a map like the built-in one, run on the workers."""
-        return lambda fn, items: self.map_files(fn, items, folder)
-
     def _results(self, flight: _Flight) -> Generator[Any, None, None]:
         from distributed import KilledWorker
         from distributed.comm.core import CommClosedError

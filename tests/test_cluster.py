@@ -190,10 +190,10 @@ def test_rules_decided_in_parts_by_the_workers_give_one_process_site_report_and_
     mapped: list[tuple[str, int]] = []
     original = Cluster.map_files
 
-    def counted(self: Cluster, fn: Any, items: Any, *rest: Any) -> Any:
+    def counted(self: Cluster, fn: Any, items: Any, *rest: Any, **named: Any) -> Any:
         items = list(items)
         mapped.append((fn.__name__, len(items)))
-        return original(self, fn, items, *rest)
+        return original(self, fn, items, *rest, **named)
 
     monkeypatch.setattr(Cluster, "map_files", counted)
     out = tmp_path / "published"

@@ -100,7 +100,6 @@ class Decided:
     masked: dict[str, Masked] = field(default_factory=dict)  # text field → personal numbers masked in it
 
 
-Decide = Callable[[Part], Decided]
 Run = Callable[[Callable[[Part], Any], Iterator[Part]], Iterable[Any]]  # a map: results in the parts' order
 
 

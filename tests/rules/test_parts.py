@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import csv
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
 from generator.inputs import Inputs, read_inputs
 from generator.rules import Cutting, RulesResult, apply_rules
-from generator.rules.parts import Decide, Decided, Part
+from generator.rules.parts import Part
 from generator.sample import write_sample
 from tests.conftest import AS_OF, DEMO_CATALOG
 
@@ -32,7 +33,7 @@ class Inline:
     def __init__(self) -> None:
         self.parts: list[Part] = []
 
-    def __call__(self, fn: Decide, parts: Iterable[Part]) -> Iterator[Decided]:
+    def __call__(self, fn: Callable[[Part], Any], parts: Iterable[Part]) -> Iterator[Any]:
         for part in parts:
             self.parts.append(part)
             yield fn(part)

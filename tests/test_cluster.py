@@ -179,14 +179,17 @@ def test_a_local_cluster_build_is_byte_identical_to_a_single_process_build(
     sites_equal(out, demo_build)
 
 
-def test_rules_decided_in_parts_by_the_workers_give_one_process_site_report_and_ledger(
+def test_rules_and_archives_shuffle_in_parts_by_the_workers_give_one_process_site_report_and_ledger(
     demo_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each dataset's rows cut into parts of 40 (the demo's penalties: 28 parts), decided by the workers."""
+    """Each dataset's rows cut into parts of 40 (the demo's penalties: 28 parts), decided by the workers; the
+    archives' rows shuffled into the subjects' order by map tasks of 8 view rows."""
     import generator.build
     from generator.cluster import Cluster
+    from generator.site import shuffle
 
     monkeypatch.setattr(generator.build, "PART_ROWS", 40)
+    monkeypatch.setattr(shuffle, "PART_ROWS", 8)
     mapped: list[tuple[str, int]] = []
     original = Cluster.map_files
 
@@ -200,6 +203,7 @@ def test_rules_decided_in_parts_by_the_workers_give_one_process_site_report_and_
     result = build(BuildOptions(DEMO_CATALOG, out, AS_OF, scheduler=parse_scheduler("local:2")))
     assert result.swapped, [p.message for p in result.problems if p.level == "fatal"]
     assert max(n for name, n in mapped if name == "decide_shared") > 20
+    assert max(n for name, n in mapped if name == "sort_part") > 20
     sites_equal(out, demo_build)
     for name in ("build-report.json", "ledger.parquet"):
         assert (out / "report" / name).read_bytes() == (demo_build / "report" / name).read_bytes(), name

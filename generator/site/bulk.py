@@ -12,6 +12,7 @@ task's result is back, so the scheduler surely holds tasks)."""
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import os
@@ -89,7 +90,8 @@ def _on_cluster(cluster: Cluster, data: BulkData, tasks: list[Task]) -> Iterator
     worker sees; what each wrote, in task order."""
     folder = data.site_dir.parent / CLUSTER_DIR
     index = PreviousPaths(data.previous)
-    shared, alike = share(data.views, folder, data.subjects), common(data, folder)
+    shuffling = functools.partial(cluster.map_files, folder=folder)  # the archives' rows, on the workers
+    shared, alike = share(data.views, folder, data.subjects, shuffling), common(data, folder)
     try:
         payloads = (payload(data, task, index, shared) for task in tasks)
         rendering = cluster.map_files(_run_payload, payloads, folder, alike)

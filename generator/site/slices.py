@@ -31,7 +31,8 @@ A task's rows are one run of a file or lie within one (a piece of a month: withi
 departments' rows are spread over), never scattered over a whole view: the pages of a memory-mapped file a task
 touches count in its worker's resident memory, and the kernel maps a cached file's neighbouring pages with each
 one, so scattered rows map a view nearly whole. The archives' rows (a subject's records are anywhere in a view) are therefore written a
-second time, in the subjects' order (``Shared.by_subject``), for the subject tasks.
+second time, in the subjects' order, for the subject tasks: by a shuffle on the workers (``generator.site.shuffle``:
+a subject task reads one run of each part's file), not by the build's process.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from generator.outputs import Previous
 from generator.site import api, urls
 from generator.site.listings import dept_months, list_entries
 from generator.site.months import month_groups, month_layout, piece_pages, piece_rows
+from generator.site.shuffle import Gather, Run, Shuffled, shuffle
 from generator.site.subjects import Subjects
 from generator.site.view import DatasetView
 from generator.site.work import BulkData, Fresh
@@ -60,6 +62,9 @@ Task = tuple[str, int, int, int]  # as ``generator.site.bulk.Task``
 KEPT_WHOLE = ("commitment-items",)  # view kinds every payload keeps whole
 DEPT_PAGE = re.compile(r"d[0-9a-f]{10}\.html")  # a department's page, under its dataset's folder
 NONE = np.zeros(0, dtype=np.int64)
+Taken = (
+    tuple[str, np.ndarray] | Gather
+)  # rows of a shared view a payload names: (file, positions), or gathered
 ELSEWHERE = pd.DataFrame()  # a shared view's frame in a payload that has not been opened
 
 
@@ -71,53 +76,50 @@ class Payload:
 
     data: BulkData
     task: Task
-    taken: dict[int, tuple[str, np.ndarray]] = field(default_factory=dict)
+    taken: dict[int, Taken] = field(default_factory=dict)
 
     def opened(self) -> tuple[BulkData, Task]:
         """The task's data with its rows read in, and the task (what ``bulk.run`` takes)."""
         if not self.taken:
             return self.data, self.task
         views = list(self.data.views)
-        for vi, (file, rows) in self.taken.items():
-            views[vi] = replace(views[vi], frame=_take(file, rows))
+        for vi, taken in self.taken.items():
+            frame = taken.read() if isinstance(taken, Gather) else _take(*taken)
+            views[vi] = replace(views[vi], frame=frame)
         return replace(self.data, views=views), self.task
 
 
 @dataclass(frozen=True)
 class Shared:
     """The Arrow IPC files ``share`` wrote: each view in its own order (``files``, by view index) and, for the
-    subject tasks, the rows of each view that archives show in the subjects' order (``by_subject``), where
-    entry ``e`` of the subjects (``Subjects.view``, ``Subjects.pos``) is row ``rank[e]``."""
+    subject tasks, the rows of each view that archives show, shuffled into the subjects' order
+    (``by_subject``), where entry ``e`` of the subjects (``Subjects.view``, ``Subjects.pos``) has rank
+    ``rank[e]``."""
 
     files: dict[int, str] = field(default_factory=dict)
-    by_subject: dict[int, str] = field(default_factory=dict)
+    by_subject: dict[int, Shuffled] = field(default_factory=dict)
     rank: np.ndarray = field(default_factory=lambda: NONE)
 
     def written(self) -> list[str]:
-        return [*self.files.values(), *self.by_subject.values()]
+        return [*self.files.values(), *(f for s in self.by_subject.values() for f in s.files)]
 
 
-def share(views: list[DatasetView], folder: Path, subjects: Subjects | None = None) -> Shared:
+def share(views: list[DatasetView], folder: Path, subjects: Subjects | None = None, run: Run = map) -> Shared:
     """Write each view a payload would slice to its own Arrow IPC file in ``folder`` and, given the
-    ``subjects``, its archives' rows again in their order: a subject task's rows are then one run of each file
-    (read scattered, a memory-mapped file is paged in nearly whole, and every page counts in the worker's
-    resident memory, which Dask's memory limit watches: measured at 2 M records, a subject task's worker went
-    from 0.36 to 0.74 GiB while it read 1,700 rows of a 394 MB view)."""
+    ``subjects``, have ``run`` (the cluster's map) shuffle its archives' rows into their order: a subject
+    task's rows are then one run of each part's file (read scattered, a memory-mapped file is paged in nearly
+    whole, and every page counts in the worker's resident memory, which Dask's memory limit watches: measured
+    at 2 M records, a subject task's worker went from 0.36 to 0.74 GiB while it read 1,700 rows of a 394 MB
+    view)."""
     folder.mkdir(parents=True, exist_ok=True)
-    files, by_subject = {}, {}
-    rank = np.zeros(len(subjects.view) if subjects else 0, dtype=np.int64)
+    files = {}
     for vi, view in enumerate(views):
         table = None if view.kind in KEPT_WHOLE else _arrow(view.frame)
-        if table is None:
-            continue
-        files[vi] = _written(table, folder / f"view-{vi}.arrow")
-        entries = np.flatnonzero(subjects.view == vi) if subjects else NONE
-        if len(entries):
-            assert subjects is not None
-            rank[entries] = np.arange(len(entries))
-            ordered = table.take(pa.array(subjects.pos[entries], type=pa.int64()))
-            by_subject[vi] = _written(ordered, folder / f"view-{vi}-by-subject.arrow")
-    return Shared(files, by_subject, rank)
+        if table is not None:
+            files[vi] = _written(table, folder / f"view-{vi}.arrow")
+    if subjects is None:
+        return Shared(files)
+    return Shared(files, *shuffle(files, subjects, folder, run))
 
 
 def _written(table: pa.Table, file: Path) -> str:
@@ -260,18 +262,20 @@ def _list(data: BulkData, task: Task, index: PreviousPaths, shared: Shared) -> P
 
 
 def _subject(data: BulkData, task: Task, index: PreviousPaths, shared: Shared) -> Payload:
-    """A subject task keeps its subjects (renumbered from 0) and their records' rows of each view: read from
-    the views' files in the subjects' order when they are shared (one run of each), else taken in view order."""
+    """A subject task keeps its subjects (renumbered from 0) and their records' rows of each view: gathered in
+    the subjects' order from the shuffle's files when they are shared (one run of each), else taken in view
+    order."""
     kind, vi, start, stop = task
     s = data.subjects
     a, b = int(s.starts[start]), int(s.starts[stop])
     views, positions = s.view[a:b], s.pos[a:b]
-    rows, local = {}, np.empty_like(positions)
+    rows, local, gathered = {}, np.empty_like(positions), {}
     for v in np.unique(views).tolist():
         mask = views == v
-        if v in shared.by_subject:  # one run of the view's by-subject file, in the entries' order
-            rows[v] = shared.rank[a:b][mask]
-            local[mask] = rows[v] - rows[v][0]
+        if v in shared.by_subject:  # their ranks are a run: one run of each of the shuffle's files
+            ranks = shared.rank[a:b][mask]
+            gathered[v] = shared.by_subject[v].gather(int(ranks[0]), int(ranks[-1]) + 1)
+            local[mask] = ranks - ranks[0]
         else:
             rows[v] = np.unique(positions[mask])
             local[mask] = np.searchsorted(rows[v], positions[mask])
@@ -283,9 +287,9 @@ def _subject(data: BulkData, task: Task, index: PreviousPaths, shared: Shared) -
         p for c in codes for p in (urls.subject_page(c), api.subject_path(c), urls.report_page(c))
     )
     fresh = Fresh(subjects=data.fresh.subjects[start:stop])
-    files = Shared({**shared.files, **shared.by_subject})  # a view with archive rows: its by-subject file
-    sliced = _sliced(data, rows, fresh, previous, files, (kind, vi, 0, stop - start))
-    return replace(sliced, data=replace(sliced.data, subjects=subjects))
+    sliced = _sliced(data, rows, fresh, previous, shared, (kind, vi, 0, stop - start))
+    taken = {**sliced.taken, **gathered}  # a view with archive rows: gathered from the shuffle's files
+    return replace(sliced, data=replace(sliced.data, subjects=subjects), taken=taken)
 
 
 def _sliced(
@@ -299,10 +303,10 @@ def _sliced(
 
 def _views(
     views: list[DatasetView], rows: dict[int, np.ndarray], shared: Shared
-) -> tuple[list[DatasetView], dict[int, tuple[str, np.ndarray]]]:
+) -> tuple[list[DatasetView], dict[int, Taken]]:
     """Each view: its ``rows`` — named, not carried, when the view is ``shared`` (its frame a placeholder, its
     rows, if any, in the second value returned); whole for a kind every payload keeps; else empty."""
-    kept, taken = [], {}
+    kept, taken = [], dict[int, Taken]()
     for vi, view in enumerate(views):
         # named even with no rows: an empty frame of 30-odd columns pickles slower than a name
         if vi in shared.files:

@@ -21,9 +21,10 @@ from generator.cluster import _call, _trim, spill
 from generator.digests import Written
 from generator.model import Publication
 from generator.outputs import Outputs, Previous
-from generator.site import bulk, listings, months, urls
+from generator.site import bulk, listings, months, shuffle, urls
 from generator.site.bulk import Task, plan, render_bulk, run, task_rows
 from generator.site.shell import Shell
+from generator.site.shuffle import Gather, Part, sort_part
 from generator.site.slices import KEPT_WHOLE, Payload, PreviousPaths, common, payload, share
 from generator.site.subjects import find_subjects
 from generator.site.units import PageUnits, Units, plan_units
@@ -56,6 +57,7 @@ def small_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bulk, "LIST_PAGES", 1)
     monkeypatch.setattr(bulk, "TASK_ROWS", 3)
     monkeypatch.setattr(months, "PIECE_PAGES", 2)
+    monkeypatch.setattr(shuffle, "PART_ROWS", 3)  # a subject's records in several parts of a view
 
 
 def bulk_data(pub: Publication, site: Path, previous: Previous, units: PageUnits) -> tuple[BulkData, Units]:
@@ -167,7 +169,7 @@ def test_a_task_holds_only_the_rows_it_renders(
     index = PreviousPaths(data.previous)
     tasks: list[Task] = [task for task in plan(data) if task[0] == kind]
     assert tasks
-    files = share(data.views, tmp_path / "views", data.subjects)
+    files, gathers = share(data.views, tmp_path / "views", data.subjects), []
     for task in tasks:
         named = task_rows(data, task).items()
         expected = sum(rows.size() for vi, rows in named if data.views[vi].kind not in KEPT_WHOLE)
@@ -178,10 +180,22 @@ def test_a_task_holds_only_the_rows_it_renders(
             assert 0 < len(mine.previous.files) < len(data.previous.files)
         travelling = payload(data, task, index, files)
         assert rows_held(travelling.data) == 0, "a shared view's rows are read by the worker, not carried"
-        assert sum(len(rows) for _, rows in travelling.taken.values()) == expected
+        read = [rows for taken in travelling.taken.values() for rows in rows_read(taken)]
+        assert sum(len(rows) for rows in read) == expected
         if kind in ("record", "list", "subject"):  # read as one run of each file: the pages a worker maps
-            assert all(np.array_equal(rows, np.arange(rows[0], rows[0] + len(rows)))
-                       for _, rows in travelling.taken.values() if len(rows))  # fmt: skip
+            assert all(
+                np.array_equal(rows, np.arange(rows[0], rows[0] + len(rows))) for rows in read if len(rows)
+            )
+        gathers += [taken for taken in travelling.taken.values() if isinstance(taken, Gather)]
+    if kind == "subject":  # from the shuffle's files, some subjects' rows of a view from several parts
+        assert gathers and max(len(gather.pieces) for gather in gathers) > 1
+
+
+def rows_read(taken: tuple[str, np.ndarray] | Gather) -> list[np.ndarray]:
+    """The rows a payload reads of each file it names."""
+    if isinstance(taken, Gather):
+        return [np.arange(a, b) for _, a, b in taken.pieces]
+    return [taken[1]]
 
 
 def test_every_sliced_view_is_shared_and_reads_back_as_the_same_frame(
@@ -197,11 +211,36 @@ def test_every_sliced_view_is_shared_and_reads_back_as_the_same_frame(
         pd.testing.assert_frame_equal(back, frame.take(rows).reset_index(drop=True), check_exact=True)
     subjects = data.subjects
     assert set(shared.by_subject) == set(np.unique(subjects.view).tolist()) & set(shared.files)
-    for vi, file in shared.by_subject.items():  # the archives' rows in the subjects' order: row ``rank[e]``
+    assert max(len(s.files) for s in shared.by_subject.values()) > 1
+    for vi, shuffled in shared.by_subject.items():  # the archives' rows in the subjects' order, by rank
         entries = np.flatnonzero(subjects.view == vi)
-        back = Payload(data, ("subject", vi, 0, 0), {vi: (file, shared.rank[entries])}).opened()[0]
-        expected = data.views[vi].frame.take(subjects.pos[entries]).reset_index(drop=True)
-        pd.testing.assert_frame_equal(back.views[vi].frame, expected, check_exact=True)
+        assert np.array_equal(shared.rank[entries], np.arange(len(entries)))
+        ordered = data.views[vi].frame.take(subjects.pos[entries]).reset_index(drop=True)
+        for first, stop in [(0, len(entries)), (1, len(entries) - 1), (len(entries) // 2, len(entries))]:
+            back = Payload(data, ("subject", vi, 0, 0), {vi: shuffled.gather(first, stop)}).opened()[0]
+            expected = ordered.iloc[first:stop].reset_index(drop=True)
+            pd.testing.assert_frame_equal(back.views[vi].frame, expected, check_exact=True)
+
+
+def test_the_archives_rows_are_shuffled_by_the_map_tasks_not_by_the_build(
+    before: tuple[Previous, PageUnits], tmp_path: Path
+) -> None:
+    """The build's process only plans the shuffle: each part's file is written by its map task, run as on a
+    worker (through its file, ``cluster._call``), reading only its run of the view."""
+    data, _ = bulk_data(publication(), tmp_path / "site", *before)
+    folder, ran = tmp_path / "views", []
+
+    def on_workers(fn: Callable[[Part], str], parts: list[Part]) -> list[str]:
+        assert not any(Path(part.out).exists() for part in parts), "a part written by the build"
+        ran.extend(parts)
+        return [pickle.loads(_call(fn, str(spill(part, folder)))) for part in parts]
+
+    shared = share(data.views, folder, data.subjects, on_workers)  # type: ignore[arg-type]
+    assert {p.out for p in ran} == {f for s in shared.by_subject.values() for f in s.files}
+    for part in ran:
+        assert len(part.rows) and part.rows.min() >= 0 and part.rows.max() < shuffle.PART_ROWS
+        assert len(pd.read_feather(part.out)) == len(part.rows)
+    assert sort_part(ran[0]) == ran[0].out
 
 
 @given(st.lists(st.integers(0, 3 * bulk.TASK_ROWS), max_size=60), st.integers(1, 8))

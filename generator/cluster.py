@@ -331,11 +331,12 @@ def _version() -> str:
     return running
 
 
-def share_table(table: pa.Table, file: Path) -> None:
+def share_table(table: pa.Table, file: Path, batch_rows: int | None = None) -> None:
     """Write ``table`` to ``file`` as an uncompressed Arrow IPC file, for tasks to read memory-mapped
-    (``shared_table``) instead of receiving its rows pickled."""
+    (``shared_table``) instead of receiving its rows pickled; with ``batch_rows``, in record batches of at most
+    so many rows (a task may then read one batch at a time)."""
     with ipc.new_file(file, table.schema) as writer:
-        writer.write_table(table)
+        writer.write_table(table, max_chunksize=batch_rows)
 
 
 @contextmanager

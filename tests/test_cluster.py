@@ -179,17 +179,23 @@ def test_a_local_cluster_build_is_byte_identical_to_a_single_process_build(
     sites_equal(out, demo_build)
 
 
-def test_rules_and_archives_shuffle_in_parts_by_the_workers_give_one_process_site_report_and_ledger(
+def test_rules_archives_and_parquet_on_the_workers_give_one_process_site_report_and_ledger(
     demo_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each dataset's rows cut into parts of 40 (the demo's penalties: 28 parts), decided by the workers; the
-    archives' rows shuffled into the subjects' order by map tasks of 8 view rows."""
+    archives' rows shuffled into the subjects' order by map tasks of 8 view rows; the Parquet files typed and
+    written by the workers (the build's process never types a table)."""
     import generator.build
     from generator.cluster import Cluster
+    from generator.packs import writer
     from generator.site import shuffle
+
+    def typed_here(*_: Any) -> None:
+        raise AssertionError("a table typed in the build's process")
 
     monkeypatch.setattr(generator.build, "PART_ROWS", 40)
     monkeypatch.setattr(shuffle, "PART_ROWS", 8)
+    monkeypatch.setattr(writer, "typed_table", typed_here)
     mapped: list[tuple[str, int]] = []
     original = Cluster.map_files
 
@@ -204,6 +210,8 @@ def test_rules_and_archives_shuffle_in_parts_by_the_workers_give_one_process_sit
     assert result.swapped, [p.message for p in result.problems if p.level == "fatal"]
     assert max(n for name, n in mapped if name == "decide_shared") > 20
     assert max(n for name, n in mapped if name == "sort_part") > 20
+    datasets = [d for d in (out / "site/data/latest").iterdir() if d.is_dir()]
+    assert sum(n for name, n in mapped if name == "write_typed") == len(datasets) > 5
     sites_equal(out, demo_build)
     for name in ("build-report.json", "ledger.parquet"):
         assert (out / "report" / name).read_bytes() == (demo_build / "report" / name).read_bytes(), name

@@ -18,7 +18,7 @@ EXCEL_CELL_UNITS = 32_767
 def pack_problems(job: Job) -> list[Problem]:
     found: list[Problem] = []
     for column in job.layout.columns:
-        typed = job.typed.schema.field(column.header).type
+        typed = job.typed_schema.field(column.header).type
         if column.type != "string" and pa.types.is_large_string(typed):
             found.append(problem("packs-number-as-text", f"{job.layout.name}: 列“{column.header}”有无法解析的值，"
                                  "Parquet 与 XLSX 中按文本输出", dataset=job.layout.name, field=column.source))  # fmt: skip

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from generator.packs.layout import Layout
+from generator.packs.typed import Slices, typed_schema, typed_slice
 
 ROW_GROUP_ROWS = 262_144
 READ_ROWS = 65_536  # rows decoded at a time by ``read_rows``
@@ -25,6 +26,18 @@ def write(layout: Layout, table: pa.Table, folder: Path) -> list[Path]:
     path = folder / f"{layout.name}.parquet"
     pq.write_table(table, path, compression="zstd", row_group_size=ROW_GROUP_ROWS)
     return [path]
+
+
+def write_slices(layout: Layout, slices: Slices, folder: Path, rows: int) -> tuple[list[Path], pa.Schema]:
+    """``write`` from the text table read a slice at a time (``slices()``: ``rows`` rows each but the last): the
+    same bytes, each slice a row group of ``rows``, one slice held at a time (two passes decide the types,
+    ``typed_schema``; a third writes). Also the typed schema, for the packs' checks."""
+    schema = typed_schema(slices, layout)
+    path = folder / f"{layout.name}.parquet"
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        for part in slices():  # (an empty table: one empty slice, written as ``write`` writes it)
+            writer.write_table(typed_slice(part, schema), row_group_size=rows)
+    return [path], schema
 
 
 def read(path: Path) -> pa.Table:

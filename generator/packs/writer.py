@@ -6,10 +6,12 @@ describing exactly those files. Parquet
 is written first; the slow format (XLSX, typed) then runs in a second process reading that Parquet file while
 this process writes CSV and JSON Lines, the caller's extra work (the all-data zip) and the checksums — the
 bytes are the same either way. With a Dask cluster (``on``) every format but Parquet is written by tasks on its
-workers instead: the slow formats one task per file a format makes (an XLSX part: at most Excel's 1,048,575
-rows, read from the Parquet file's row groups 65,536 rows at a time), so a worker holds a batch of rows, not a
-dataset; the text formats (CSV, JSON Lines) one task per ``TEXT_ROWS`` rows of a format and dataset, reading its
-rows memory-mapped from the dataset's text table (an Arrow IPC file the build's process writes once), and the
+workers instead: Parquet one task per dataset, reading the dataset's text table (an Arrow IPC file the build's
+process writes once) a row group at a time and typing each (``typed.typed_schema``: the types decided over
+every slice first), so neither the build nor the worker holds the typed table; the slow formats one task per
+file a format makes (an XLSX part: at most Excel's 1,048,575 rows, read from the Parquet file's row groups 65,536
+rows at a time), so a worker holds a batch of rows, not a dataset; the text formats (CSV, JSON Lines) one task
+per ``TEXT_ROWS`` rows of a format and dataset, reading its rows memory-mapped from the text table, and the
 build joins the slices' bytes in order. The files and their order are the same.
 Any failure propagates: the caller's build fails and the previous site stays.
 """
@@ -27,6 +29,7 @@ from functools import cached_property
 from pathlib import Path
 
 import pyarrow as pa
+from pyarrow import ipc
 
 from generator.cluster import OnCluster, share_table, shared_table
 from generator.model import DataFile
@@ -51,10 +54,16 @@ class Job:
     table: pa.Table
     folder: Path
     written: list[Path] = field(default_factory=list)
+    schema: pa.Schema | None = None  # the typed formats' schema, when a task wrote them from slices
 
     @cached_property
     def typed(self) -> pa.Table:
         return typed_table(self.table, self.layout)
+
+    @property
+    def typed_schema(self) -> pa.Schema:
+        """The typed formats' schema (without typing the table here when a task wrote them)."""
+        return self.schema if self.schema is not None else self.typed.schema
 
     @cached_property
     def relaxed(self) -> list[str]:
@@ -84,18 +93,97 @@ def write_datasets(
     cluster's workers when ``on`` names one)."""
     for job in jobs:
         job.folder.mkdir(parents=True, exist_ok=True)
-    _write([f for f in formats if f.typed and not f.slow], jobs)  # Parquet first: the slow formats read it
+    first = [f for f in formats if f.typed and not f.slow]  # Parquet first: the slow formats read it
     slow, text = [f for f in formats if f.slow], [f for f in formats if not f.typed and not f.slow]
-    texts = _text_on_cluster(jobs, text, on) if on is not None else nullcontext(lambda: _write(text, jobs))
-    slows = _slow_formats(jobs, offload_rows, slow) if on is None else _on_cluster(jobs, slow, on)
-    with texts as write_text, slows as wait:  # text tasks go first: their files are needed first (the zip)
-        write_text()
-        meanwhile()
-        for path in (p for job in jobs for p in job.written):
-            facts(path)  # checksums for the data package, while the slow formats are still being written
-        wait()
+    with _shared(jobs, on) as tables:
+        if on is None:
+            _write(first, jobs)
+        else:
+            _typed_on_cluster(jobs, first, tables, on)
+        texts = _text_on_cluster(jobs, text, tables, on) if on else nullcontext(lambda: _write(text, jobs))
+        slows = _slow_formats(jobs, offload_rows, slow) if on is None else _on_cluster(jobs, slow, on)
+        with texts as write_text, slows as wait:  # text tasks first: their files are needed first (the zip)
+            write_text()
+            meanwhile()
+            for path in (p for job in jobs for p in job.written):
+                facts(path)  # checksums for the data package, while the slow formats are still being written
+            wait()
     for job in jobs:
         job.written.append(datapackage.write(job.layout, job.folder, job.written, job.relaxed))
+
+
+@contextmanager
+def _shared(jobs: list[Job], on: OnCluster | None) -> Iterator[list[Path]]:
+    """On a cluster, each job's text table written once as an Arrow IPC file for the tasks to read, in record
+    batches of a Parquet row group (removed when the stage ends); none without one."""
+    if on is None:
+        yield []
+        return
+    tables = [on.folder / f"pack-{n}.arrow" for n in range(len(jobs))]
+    on.folder.mkdir(parents=True, exist_ok=True)
+    try:
+        for job, file in zip(jobs, tables, strict=True):
+            share_table(job.table, file, parquet.ROW_GROUP_ROWS)
+        yield tables
+    finally:
+        for file in tables:
+            file.unlink(missing_ok=True)
+
+
+def _typed_on_cluster(jobs: list[Job], typed: list[Format], tables: list[Path], on: OnCluster) -> None:
+    """The typed one-file formats (Parquet) as a task per dataset on the cluster's workers, each typing and
+    writing the dataset's text table a row group at a time; waited for (the slow formats read Parquet), their
+    files and schema taken back in the order one process writes them. A format that cannot be written from
+    slices is written here."""
+    for fmt in typed:
+        if fmt.write_slices is None:
+            _write([fmt], jobs)
+            continue
+        tasks = [
+            TypedFile(fmt.name, job.layout, file, job.folder, parquet.ROW_GROUP_ROWS)
+            for job, file in zip(jobs, tables, strict=True)
+        ]
+        for job, (written, schema) in zip(
+            jobs, on.cluster.map_files(write_typed, tasks, on.folder), strict=True
+        ):
+            job.written += written
+            job.schema = schema
+
+
+@dataclass(frozen=True)
+class TypedFile:
+    """A typed one-file format of one dataset, written by a task from the dataset's text table."""
+
+    format: str
+    layout: Layout
+    source: Path  # the dataset's text table, an Arrow IPC file in record batches of at most ``rows`` rows
+    folder: Path  # the dataset's folder
+    rows: int  # rows a slice (a Parquet row group)
+
+
+def write_typed(task: TypedFile) -> tuple[list[Path], pa.Schema]:
+    """On a Dask worker: write a typed format's file from the text table, read a batch at a time (not
+    memory-mapped: mapped pages would count in the worker's memory until the file is closed)."""
+    write_slices = next(f.write_slices for f in FORMATS if f.name == task.format)
+    assert write_slices is not None  # only formats with ``write_slices`` are written by a task
+    with pa.OSFile(str(task.source)) as source:
+        reader = ipc.open_file(source)
+        return write_slices(task.layout, lambda: _slices(reader, task.rows), task.folder, task.rows)
+
+
+def _slices(reader: ipc.RecordBatchFileReader, rows: int) -> Iterator[pa.Table]:
+    """The file's rows ``rows`` at a time (the last fewer; one empty slice when there are none)."""
+    held, count, sent = list[pa.RecordBatch](), 0, False
+    for i in range(reader.num_record_batches):
+        batch = reader.get_batch(i)
+        held.append(batch)
+        count += batch.num_rows
+        while count >= rows:
+            table = pa.Table.from_batches(held, schema=reader.schema)
+            yield table.slice(0, rows)
+            sent, held, count = True, table.slice(rows).to_batches(), count - rows
+    if count or not sent:
+        yield pa.Table.from_batches(held, schema=reader.schema)
 
 
 def _write(formats: list[Format], jobs: list[Job]) -> None:
@@ -152,35 +240,29 @@ def _on_cluster(jobs: list[Job], slow: list[Format], on: OnCluster) -> Iterator[
 
 
 @contextmanager
-def _text_on_cluster(jobs: list[Job], text: list[Format], on: OnCluster) -> Iterator[Callable[[], None]]:
+def _text_on_cluster(
+    jobs: list[Job], text: list[Format], tables: list[Path], on: OnCluster
+) -> Iterator[Callable[[], None]]:
     """The text formats (CSV, JSON Lines) as tasks on the cluster's workers, submitted now: each writes the
     bytes of ``TEXT_ROWS`` consecutive rows of one format of one dataset, reading them memory-mapped from the
-    dataset's text table, written once here as an Arrow IPC file (a task's memory is its slice, not the
-    dataset); the callable yielded joins each file's slices in order into the dataset folder (and writes here
-    a format that cannot be sliced)."""
-    tables = [on.folder / f"pack-{n}.arrow" for n in range(len(jobs))]
-    on.folder.mkdir(parents=True, exist_ok=True)
+    dataset's text table (``tables``: a task's memory is its slice, not the dataset); the callable yielded
+    joins each file's slices in order into the dataset folder (and writes here a format that cannot be
+    sliced)."""
+    pieces = {
+        f.name: [
+            (job, Slice(f.name, job.layout, file, on.folder, start, TEXT_ROWS))
+            for job, file in zip(jobs, tables, strict=True)
+            for start in range(0, max(job.table.num_rows, 1), TEXT_ROWS)  # no rows: one slice, the head
+        ]
+        for f in text
+        if f.write_rows is not None
+    }
+    every = (piece for sliced in pieces.values() for _, piece in sliced)
+    results = on.cluster.map_files(write_slice, every, on.folder)
     try:
-        for job, file in zip(jobs, tables, strict=True):
-            share_table(job.table, file)
-        pieces = {
-            f.name: [
-                (job, Slice(f.name, job.layout, file, on.folder, start, TEXT_ROWS))
-                for job, file in zip(jobs, tables, strict=True)
-                for start in range(0, max(job.table.num_rows, 1), TEXT_ROWS)  # no rows: one slice, the head
-            ]
-            for f in text
-            if f.write_rows is not None
-        }
-        every = (piece for sliced in pieces.values() for _, piece in sliced)
-        results = on.cluster.map_files(write_slice, every, on.folder)
-        try:
-            yield lambda: _written_text(jobs, text, pieces, results)
-        finally:
-            results.close()
+        yield lambda: _written_text(jobs, text, pieces, results)
     finally:
-        for file in tables:
-            file.unlink(missing_ok=True)
+        results.close()
 
 
 def _written_text(

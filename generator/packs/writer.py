@@ -5,10 +5,10 @@ dataset folder gets every registered format (or the ones the caller names) plus 
 describing exactly those files. Parquet
 is written first; the slow format (XLSX, typed) then runs in a second process reading that Parquet file while
 this process writes CSV and JSON Lines, the caller's extra work (the all-data zip) and the checksums — the
-bytes are the same either way. With a Dask cluster (``on``) every format but Parquet is written by tasks on its
-workers instead: Parquet one task per dataset, reading the dataset's text table (an Arrow IPC file the build's
-process writes once) a row group at a time and typing each (``typed.typed_schema``: the types decided over
-every slice first), so neither the build nor the worker holds the typed table; the slow formats one task per
+bytes are the same either way. With a Dask cluster (``on``) every format is written by tasks on its workers
+instead: Parquet one task per dataset, reading the dataset's text table (an Arrow IPC file the build's process
+writes once) a row group at a time and typing each (``generator.packs.sliced``), so neither the build nor the
+worker holds the typed table; the slow formats one task per
 file a format makes (an XLSX part: at most Excel's 1,048,575 rows, read from the Parquet file's row groups 65,536
 rows at a time), so a worker holds a batch of rows, not a dataset; the text formats (CSV, JSON Lines) one task
 per ``TEXT_ROWS`` rows of a format and dataset, reading its rows memory-mapped from the text table, and the
@@ -29,7 +29,6 @@ from functools import cached_property
 from pathlib import Path
 
 import pyarrow as pa
-from pyarrow import ipc
 
 from generator.cluster import OnCluster, share_table, shared_table
 from generator.model import DataFile
@@ -38,6 +37,7 @@ from generator.packs.files import data_file, facts
 from generator.packs.layout import Layout
 from generator.packs.registry import FORMATS, Format
 from generator.packs.safe import changed_headers
+from generator.packs.sliced import TypedFile, write_typed
 from generator.packs.typed import typed_table
 from generator.packs.xlsx import part_rows
 from generator.workers import second_process
@@ -148,42 +148,6 @@ def _typed_on_cluster(jobs: list[Job], typed: list[Format], tables: list[Path], 
         ):
             job.written += written
             job.schema = schema
-
-
-@dataclass(frozen=True)
-class TypedFile:
-    """A typed one-file format of one dataset, written by a task from the dataset's text table."""
-
-    format: str
-    layout: Layout
-    source: Path  # the dataset's text table, an Arrow IPC file in record batches of at most ``rows`` rows
-    folder: Path  # the dataset's folder
-    rows: int  # rows a slice (a Parquet row group)
-
-
-def write_typed(task: TypedFile) -> tuple[list[Path], pa.Schema]:
-    """On a Dask worker: write a typed format's file from the text table, read a batch at a time (not
-    memory-mapped: mapped pages would count in the worker's memory until the file is closed)."""
-    write_slices = next(f.write_slices for f in FORMATS if f.name == task.format)
-    assert write_slices is not None  # only formats with ``write_slices`` are written by a task
-    with pa.OSFile(str(task.source)) as source:
-        reader = ipc.open_file(source)
-        return write_slices(task.layout, lambda: _slices(reader, task.rows), task.folder, task.rows)
-
-
-def _slices(reader: ipc.RecordBatchFileReader, rows: int) -> Iterator[pa.Table]:
-    """The file's rows ``rows`` at a time (the last fewer; one empty slice when there are none)."""
-    held, count, sent = list[pa.RecordBatch](), 0, False
-    for i in range(reader.num_record_batches):
-        batch = reader.get_batch(i)
-        held.append(batch)
-        count += batch.num_rows
-        while count >= rows:
-            table = pa.Table.from_batches(held, schema=reader.schema)
-            yield table.slice(0, rows)
-            sent, held, count = True, table.slice(rows).to_batches(), count - rows
-    if count or not sent:
-        yield pa.Table.from_batches(held, schema=reader.schema)
 
 
 def _write(formats: list[Format], jobs: list[Job]) -> None:

@@ -14,8 +14,8 @@ from pyarrow import ipc
 from generator.cluster import share_table
 from generator.packs import parquet
 from generator.packs.layout import Layout, Stamp, layout_for, public_table
+from generator.packs.sliced import TypedFile, _slices, write_typed
 from generator.packs.typed import typed_schema, typed_slice, typed_table
-from generator.packs.writer import TypedFile, _slices, write_typed
 from tests.packs.builders import catalog, frame, penalty
 
 STAMP = Stamp("2026-11-25", date(2026, 11, 25))

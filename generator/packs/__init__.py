@@ -13,6 +13,7 @@ the release gets another ID.
 from __future__ import annotations
 
 from collections.abc import Generator
+from contextlib import ExitStack
 from pathlib import Path
 
 from generator import paths
@@ -23,14 +24,26 @@ from generator.packs import allzip, datapackage
 from generator.packs.checks import pack_problems
 from generator.packs.files import data_file
 from generator.packs.layout import Stamp, layout_for, public_table
-from generator.packs.writer import Job, write_datasets
+from generator.packs.writer import Job, share, write_datasets
 
 
 def write_packs(pub: Publication, site_dir: Path, on: OnCluster | None = None) -> list[DataFile]:
     """Write ``site_dir/data/latest/<dataset>/…`` for every dataset in ``pub.tables`` and the all-data zip
     (all but the Parquet files and the data packages on the cluster's workers when ``on`` names one)."""
     stamp = Stamp(pub.as_of.isoformat(), pub.as_of)
-    jobs = [_job(pub, dataset, site_dir, stamp) for dataset in sorted(pub.tables)]
+    with ExitStack() as shared:
+        jobs = []
+        for dataset in sorted(pub.tables):
+            jobs.append(_job(pub, dataset, site_dir, stamp))
+            if on is not None:  # shared as soon as it is made: the build holds one dataset's text at a time
+                share(jobs[-1], on.folder, shared)
+        return _written(pub, jobs, site_dir, stamp, on)
+
+
+def _written(
+    pub: Publication, jobs: list[Job], site_dir: Path, stamp: Stamp, on: OnCluster | None
+) -> list[DataFile]:
+    """Every job's formats and data package, and the all-data zip: the files written."""
     target = site_dir / paths.ALL_DATA_ZIP
 
     zipping: list[Generator[Path, None, None]] = []

@@ -7,12 +7,9 @@ text cut short by Excel's cell limit in XLSX, are reported per dataset and field
 from __future__ import annotations
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from generator.packs.writer import Job
 from generator.problems import Problem, problem
-
-EXCEL_CELL_UNITS = 32_767
 
 
 def pack_problems(job: Job) -> list[Problem]:
@@ -22,14 +19,7 @@ def pack_problems(job: Job) -> list[Problem]:
         if column.type != "string" and pa.types.is_large_string(typed):
             found.append(problem("packs-number-as-text", f"{job.layout.name}: 列“{column.header}”有无法解析的值，"
                                  "Parquet 与 XLSX 中按文本输出", dataset=job.layout.name, field=column.source))  # fmt: skip
-        elif pa.types.is_large_string(typed) and (n := _too_long(job.table.column(column.header))):
+        elif pa.types.is_large_string(typed) and (n := job.too_long.get(column.header, 0)):
             found.append(problem("packs-xlsx-truncated", f"{job.layout.name}: 列“{column.header}”有 {n} 个值超过 "
                                  "Excel 单元格上限，XLSX 中被截断", dataset=job.layout.name, field=column.source))  # fmt: skip
     return found
-
-
-def _too_long(values: pa.ChunkedArray) -> int:
-    candidates = pc.filter(
-        values, pc.fill_null(pc.greater(pc.utf8_length(values), EXCEL_CELL_UNITS // 2), False)
-    )
-    return sum(1 for v in candidates.to_pylist() if len(v.encode("utf-16-le")) // 2 > EXCEL_CELL_UNITS)

@@ -89,3 +89,9 @@ def _special_inner(value: str) -> str:
     value = XMLwriter._escape_control_characters(value)
     preserve = ' xml:space="preserve"' if _preserve_whitespace(value) else ""
     return preserve + ">" + value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def over_cell_limit(values: pa.ChunkedArray) -> int:
+    """How many of ``values`` are longer than Excel's cell limit (in UTF-16 units: what XLSX cuts them to)."""
+    candidates = pc.filter(values, pc.fill_null(pc.greater(pc.utf8_length(values), STRMAX // 2), False))
+    return sum(1 for v in candidates.to_pylist() if len(v.encode("utf-16-le")) // 2 > STRMAX)

@@ -23,7 +23,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -36,6 +36,7 @@ from generator.packs import datapackage, parquet
 from generator.packs.files import data_file, facts
 from generator.packs.layout import Layout
 from generator.packs.registry import FORMATS, Format
+from generator.packs.rows import over_cell_limit
 from generator.packs.safe import changed_headers
 from generator.packs.sliced import TypedFile, write_typed
 from generator.packs.typed import typed_table
@@ -65,10 +66,18 @@ class Job:
         """The typed formats' schema (without typing the table here when a task wrote them)."""
         return self.schema if self.schema is not None else self.typed.schema
 
+    shared: Path | None = None  # on a cluster: the text table's Arrow IPC file the tasks read (``share``)
+
     @cached_property
     def relaxed(self) -> list[str]:
         """CSV columns where values got a leading quote."""
         return changed_headers(self.table, self.layout)
+
+    @cached_property
+    def too_long(self) -> dict[str, int]:
+        """Header → how many of its values Excel's cell limit cuts short in XLSX (columns with none absent)."""
+        counts = {header: over_cell_limit(self.table.column(header)) for header in self.layout.headers}
+        return {header: n for header, n in counts.items() if n}
 
     def path(self, suffix: str) -> Path:
         return next(p for p in self.written if p.suffix == suffix)
@@ -112,22 +121,30 @@ def write_datasets(
         job.written.append(datapackage.write(job.layout, job.folder, job.written, job.relaxed))
 
 
+def share(job: Job, folder: Path, stack: ExitStack) -> Path:
+    """On a cluster: ``job``'s text table written once as an Arrow IPC file for the tasks to read, in record
+    batches of a Parquet row group (removed when ``stack`` closes); what the build itself reads of the rows
+    (``relaxed``, ``too_long``) taken first, and the job left holding the file memory-mapped — so a build that
+    shares each job as it makes it holds one dataset's text table at a time, not every one (at 1 M records,
+    ...)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    job.shared = folder / f"pack-{job.layout.name}.arrow"
+    stack.callback(job.shared.unlink, missing_ok=True)
+    share_table(job.table, job.shared, parquet.ROW_GROUP_ROWS)
+    job.relaxed, job.too_long  # noqa: B018 — read while the rows are in memory
+    job.table = stack.enter_context(shared_table(job.shared))
+    return job.shared
+
+
 @contextmanager
 def _shared(jobs: list[Job], on: OnCluster | None) -> Iterator[list[Path]]:
-    """On a cluster, each job's text table written once as an Arrow IPC file for the tasks to read, in record
-    batches of a Parquet row group (removed when the stage ends); none without one."""
+    """On a cluster, each job's text table as ``share`` leaves it (shared now unless the caller did); none
+    without one."""
     if on is None:
         yield []
         return
-    tables = [on.folder / f"pack-{n}.arrow" for n in range(len(jobs))]
-    on.folder.mkdir(parents=True, exist_ok=True)
-    try:
-        for job, file in zip(jobs, tables, strict=True):
-            share_table(job.table, file, parquet.ROW_GROUP_ROWS)
-        yield tables
-    finally:
-        for file in tables:
-            file.unlink(missing_ok=True)
+    with ExitStack() as stack:
+        yield [job.shared or share(job, on.folder, stack) for job in jobs]
 
 
 def _typed_on_cluster(jobs: list[Job], typed: list[Format], tables: list[Path], on: OnCluster) -> None:

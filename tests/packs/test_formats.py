@@ -179,3 +179,17 @@ def test_a_number_column_that_does_not_parse_stays_text_and_is_reported(tmp_path
     assert [(p.code, p.dataset, p.field) for p in pub.problems] == [
         ("packs-number-as-text", "penalties", "CF_NR_FK")
     ]
+
+
+def test_text_over_excels_cell_limit_is_counted_in_utf16_units_and_reported(tmp_path: Path) -> None:
+    """Excel's cell holds 32,767 UTF-16 units: a character outside the BMP takes two."""
+    over, at, wide = "经" * 32_768, "经" * 32_767, "𠀀" * 16_384  # 32,768 / 32,767 / 32,768 units
+    rows = [penalty(1, CF_SY=over), penalty(2, CF_SY=at), penalty(3, CF_SY=wide), penalty(4, BZ=over)]
+    pub = publication(AS_OF, {"penalties": rows})
+    write_packs(pub, tmp_path)
+    found = sorted((p.code, p.field, p.message) for p in pub.problems)
+    assert [(code, field) for code, field, _ in found] == [
+        ("packs-xlsx-truncated", "BZ"),
+        ("packs-xlsx-truncated", "CF_SY"),
+    ]
+    assert "有 1 个值" in found[0][2] and "有 2 个值" in found[1][2]

@@ -3,6 +3,7 @@ files as writing in one."""
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -150,3 +151,24 @@ def test_packs_written_on_a_cluster_equal_one_process_and_the_zip_is_made_on_a_w
 
 def _refused_zip(*args: object) -> Path:
     raise AssertionError("the all-data zip written in the build's process")
+
+
+def test_a_shared_job_holds_its_rows_memory_mapped_and_reads_them_first(tmp_path: Path) -> None:
+    """``share`` (the cluster's packs stage, a job at a time): the file holds the table; the job's rows are then
+    read from it (nothing left in Arrow's pool), with the facts the build reads of them taken while in memory;
+    the file goes when the stage's stack closes."""
+    long = "经" * 32_768
+    rows = [penalty(n, CF_SY="=1+1" if n == 2 else long if n == 3 else "经查") for n in range(1, 40)]
+    cat = catalog(datasets=("penalties",))
+    layout = layout_for(cat.dataset("penalties"), cat.portal, STAMP)
+    before = pa.total_allocated_bytes()
+    job = Job(layout, public_table(frame("penalties", rows), layout), tmp_path / "penalties")
+    alone = Job(layout, job.table, tmp_path / "alone")
+    expected = (alone.relaxed, alone.too_long)
+    with ExitStack() as stack:
+        file = writer.share(job, tmp_path / "tasks", stack)
+        del alone
+        assert pa.total_allocated_bytes() == before, "the text table still held in memory"
+        assert (job.relaxed, job.too_long) == expected and expected[0] and expected[1] == {"违法事实": 1}
+        assert job.shared == file and job.table.equals(public_table(frame("penalties", rows), layout))
+    assert not file.exists()

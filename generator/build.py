@@ -241,9 +241,9 @@ def _rules(inputs: Inputs, options: BuildOptions, on: OnCluster | None) -> Rules
     assert inputs.valid is not None and inputs.rules is not None
     first = read_first_published(options.out)
     cutting = Cutting(PART_ROWS, partial(on.cluster.map_files, folder=on.folder), on.folder) if on else None
-    ruled = apply_rules(inputs.valid, inputs.rules, options.as_of, first, inputs.rejected, cutting)
-    inputs.valid.tables.clear()
-    return ruled
+    return apply_rules(
+        inputs.valid, inputs.rules, options.as_of, first, inputs.rejected, cutting, let_go=True
+    )
 
 
 @dataclass

@@ -43,6 +43,7 @@ from generator.rules.parts import Cutting
 from generator.rules.ruleset import RuleData, load_rules
 from generator.rules.timeliness import (
     as_series,
+    department_counts,
     departments,
     first_publication,
     rejected_departments,
@@ -90,9 +91,12 @@ def apply_rules(
     first_published: pd.Series,
     rejected: pd.DataFrame | None = None,
     cutting: Cutting | None = None,
+    let_go: bool = False,
 ) -> RulesResult:
     """Apply publication periods, corrections, withdrawals, list exits, validity and privacy as of ``as_of``;
-    with a ``cutting``, each dataset's rows in parts mapped by it (on a cluster's workers: ``parts``)."""
+    with a ``cutting``, each dataset's rows in parts mapped by it (on a cluster's workers: ``parts``). With
+    ``let_go`` each dataset's validated table leaves ``valid.tables`` once it is decided (the build's: a city's
+    validated tables held beside the public ones they become set its peak in this stage)."""
     repairs, problems = resolve(rules.repairs, "repairs", valid.tables, as_of)
     revocations, found = resolve(rules.revocations, "revocations", valid.tables, as_of)
     invalid, more = resolve_invalid(rules.invalid, valid.tables)
@@ -102,16 +106,20 @@ def apply_rules(
     ledgers: list[pd.DataFrame] = []
     until: list[pd.Series] = [pd.Series(dtype="str")]
     figures: list[pd.DataFrame] = [empty_fulfilment()]
+    accepted: dict[str, pd.Series] = {}
     for name in sorted(valid.tables):
-        outcome = evaluate(name, valid.tables[name], rules, as_of, decisions, cutting)
-        public[name] = Table(valid.tables[name].spec, outcome.public)
+        table = valid.tables[name]
+        outcome = evaluate(name, table, rules, as_of, decisions, cutting)
+        public[name], accepted[name] = Table(table.spec, outcome.public), department_counts(table)
         ledgers.append(outcome.ledger)
         problems += outcome.problems
         until.append(outcome.until)
         figures.append(outcome.figures)
+        if let_go:
+            del valid.tables[name]
     first = first_publication(public, first_published, as_of)
     timely, found = timeliness(public, first, rules.publication.timeliness, rules.calendar)
-    counts = departments(valid.tables, public, timely, rejected_rows(valid.ledger, rejected))
+    counts = departments(accepted, public, timely, rejected_rows(valid.ledger, rejected))
     ids = as_series(public, first)
     ledger = concat_ledgers(ledgers)  # datasets in name order, rows in input order
     return RulesResult(public, ledger, problems + found, ids, timely, counts, pd.concat(until).astype("str"),

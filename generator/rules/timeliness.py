@@ -100,12 +100,13 @@ def _fallback(year: int) -> Problem:
 
 
 def departments(
-    accepted: dict[str, Table], public: dict[str, Table], timely: pd.DataFrame, rejected: pd.DataFrame
+    accepted: dict[str, pd.Series], public: dict[str, Table], timely: pd.DataFrame, rejected: pd.DataFrame
 ) -> pd.DataFrame:
-    """Per dataset and department: rows submitted (accepted + rejected), accepted, published, timely, rates."""
+    """Per dataset and department: rows submitted (accepted + rejected), accepted (``accepted``: dataset →
+    ``department_counts`` of its validated table), published, timely, rates."""
     measured = timely.groupby(["dataset", "department"]).size()
     counts = [
-        _by_department(accepted).rename("accepted"),
+        _joined(accepted).rename("accepted"),
         rejected.astype("str").groupby(["dataset", "department"]).size().rename("rejected"),
         _by_department(public).rename("published"),
         timely[timely["timely"]].groupby(["dataset", "department"]).size().rename("timely"),
@@ -117,9 +118,18 @@ def departments(
     return table.rename_axis(["dataset", "department"]).reset_index()[list(DEPARTMENT_COLUMNS)]
 
 
+def department_counts(table: Table) -> pd.Series:
+    """Department → the table's rows (the department text as submitted, '' when the dataset has none)."""
+    return _department(table).value_counts(sort=False)
+
+
 def _by_department(tables: dict[str, Table]) -> pd.Series:
     """(dataset, department) → rows, by value_counts per dataset (the dataset column is never materialised)."""
-    parts = {name: _department(table).value_counts(sort=False) for name, table in tables.items()}
+    return _joined({name: department_counts(table) for name, table in tables.items()})
+
+
+def _joined(parts: dict[str, pd.Series]) -> pd.Series:
+    """Each dataset's ``department_counts`` as one series by (dataset, department)."""
     if not parts:
         return pd.Series(dtype="int64", index=pd.MultiIndex.from_tuples([], names=["dataset", "department"]))
     return pd.concat(parts, names=["dataset", "department"])

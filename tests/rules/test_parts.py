@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import gc
 import shutil
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields
 from pathlib import Path
@@ -12,8 +14,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from generator import rules
 from generator.inputs import Inputs, read_inputs
 from generator.rules import Cutting, RulesResult, apply_rules
+from generator.rules.engine import evaluate
 from generator.rules.parts import Part
 from generator.sample import write_sample
 from tests.conftest import AS_OF, DEMO_CATALOG
@@ -144,3 +148,30 @@ def test_credit_kinds_are_never_cut(tmp_path: Path) -> None:
     counts = pd.Series([p.name for p in inline.parts]).value_counts()
     assert counts["evaluations"] == counts["registrations"] == counts["fulfilment"] == 1
     assert counts["licences"] > 1
+
+
+def test_letting_go_drops_each_validated_table_once_decided_and_changes_nothing(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build's ``let_go``: the result is the same, and when a dataset is decided the validated tables of
+    the datasets decided before it are gone (the build never holds them all beside the public ones)."""
+    whole = _rules(read_inputs(demo, tmp_path / "whole"), None)
+    inputs = read_inputs(demo, tmp_path / "state")
+    assert inputs.valid is not None and inputs.rules is not None
+    names = sorted(inputs.valid.tables)
+    held = {name: weakref.ref(table) for name, table in inputs.valid.tables.items()}
+    seen: list[list[str]] = []
+
+    def watched(name: str, *args: Any) -> Any:
+        gc.collect()
+        seen.append([n for n in names if held[n]() is not None])
+        return evaluate(name, *args)
+
+    monkeypatch.setattr(rules, "evaluate", watched)
+    cutting = Cutting(40, Inline(), tmp_path / "shared")
+    let_go = apply_rules(
+        inputs.valid, inputs.rules, AS_OF, pd.Series(dtype="str"), inputs.rejected, cutting, let_go=True
+    )
+    _assert_same(let_go, whole)
+    assert seen == [names[i:] for i in range(len(names))] and len(names) > 3
+    assert inputs.valid.tables == {}

@@ -9,8 +9,9 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import openpyxl
 import pandas as pd
@@ -20,9 +21,12 @@ from generator import paths
 from generator.build import STAGES, BuildOptions, build
 from generator.collector import THRESHOLDS as GC_THRESHOLDS
 from generator.loading.csvfile import decode
+from generator.model import Table
 from generator.site.view import DatasetView
 from tests.buildproc import catalog_with_an_empty_batch_file_only, tree_digest
 from tests.conftest import AS_OF, DEMO_CATALOG, run_build
+
+T = TypeVar("T")
 
 
 def count_input_rows(catalog: Path) -> int:
@@ -162,18 +166,55 @@ def test_the_reports_counts_per_file_and_dataset_are_the_ledgers(sample_build: P
         assert report[key] == expected and list(report[key]) == sorted(expected)
 
 
-def test_the_site_views_are_let_go_once_the_search_index_is_written(tmp_path: Path) -> None:
-    """The views (the largest thing the build holds by then) are alive while the site and search stages read
-    them and gone when the later stages start: nothing after reads them."""
-    alive: dict[str, int] = {}
+def held_at_each_stage(out: Path, count: Callable[[], T]) -> dict[str, T]:
+    """Build the demo into ``out`` (one process); ``count()`` as each stage starts, by checkpoint name."""
+    names = {line: name for name, line in STAGES.items()}
+    held: dict[str, T] = {}
 
     def progress(message: str) -> None:
         gc.collect()
-        alive[message] = sum(isinstance(o, DatasetView) for o in gc.get_objects())
+        held[names[message]] = count()
 
-    result = build(
-        BuildOptions(catalog=DEMO_CATALOG, out=tmp_path / "published", as_of=AS_OF, jobs=1), progress
-    )
+    result = build(BuildOptions(catalog=DEMO_CATALOG, out=out, as_of=AS_OF, jobs=1), progress)
     assert result.swapped
-    assert alive[STAGES["search"]] > 0, "the search stage reads the views"
-    assert alive[STAGES["precompress"]] == alive[STAGES["report"]] == 0
+    return held
+
+
+def alive(kind: type) -> int:
+    return sum(isinstance(o, kind) for o in gc.get_objects())
+
+
+def test_the_site_views_are_let_go_once_the_search_index_is_written(tmp_path: Path) -> None:
+    """The views (the largest thing the build holds by then) are alive while the site and search stages read
+    them and gone when the later stages start: nothing after reads them."""
+    held = held_at_each_stage(tmp_path / "published", lambda: alive(DatasetView))
+    assert held["search"] > 0, "the search stage reads the views"
+    assert held["precompress"] == held["report"] == 0
+
+
+def test_the_public_tables_are_let_go_once_their_views_are_made(tmp_path: Path) -> None:
+    """The packs, release and site stages read the public tables; once the site's views are made (their text
+    copies) no stage does, and the build holds none of them from the search stage on."""
+    held = held_at_each_stage(tmp_path / "published", lambda: alive(Table))
+    assert held["packs"] == held["release"] == held["site"] > 0
+    assert held["search"] == held["precompress"] == held["report"] == held["swap"] == 0
+
+
+def test_the_ledger_is_written_before_the_site_stage_and_only_its_counts_are_kept(tmp_path: Path) -> None:
+    """Every input row's fate is known once the releases are made: the report's ledger is on disk (in the
+    staging folder) when the site stage starts, the very file that is published, and the build holds no
+    ledger rows from then on."""
+    out = tmp_path / "published"
+
+    def ledger() -> tuple[int, bytes]:
+        rows = sum(len(o) for o in gc.get_objects() if isinstance(o, pd.DataFrame) and "fate" in o.columns)
+        staged = list(out.glob(f".staging*/{paths.REPORT_DIR}/{paths.LEDGER_FILE}"))
+        return rows, staged[0].read_bytes() if staged else b""
+
+    held = held_at_each_stage(out, ledger)
+    assert held["release"][0] > 0, "the rules' ledger is what the releases' withdrawals come from"
+    assert held["release"][1] == b"", "written in the release stage, not before"
+    assert held["site"][1] == (out / paths.REPORT_DIR / paths.LEDGER_FILE).read_bytes()
+    assert [held[name][0] for name in ("site", "search", "precompress", "report", "swap")] == [0] * 5
+    report = json.loads((out / paths.REPORT_DIR / paths.BUILD_REPORT_JSON).read_text(encoding="utf-8"))
+    assert report["totals"]["rows"] == len(pd.read_parquet(out / paths.REPORT_DIR / paths.LEDGER_FILE)) > 0

@@ -4,13 +4,16 @@ Stage: report (written into the staging folder's report/, never deployed). Guara
 in the ledger exactly once — published, withheld (reason) or rejected (file, row, field, value, message) — and
 the totals in build-report.json add up to the ledger's length (tests check it); ``masked_in_text`` counts, per
 dataset and field, the personal numbers (身份证号, mobile numbers) masked inside free text by the rules stage.
-The HTML page (Chinese, for the credit office) is ``generator.report.html``.
+The ledger is written (``write_ledger``) as soon as every row's fate is known, and only its counts (``Tally``)
+are kept for the summary written at the end: a city's ledger is a row per input row. The HTML page (Chinese,
+for the credit office) is ``generator.report.html``.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,14 +54,39 @@ def assemble_ledger(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return ledger.sort_values(["dataset", FILE, ROW], kind="stable").reset_index(drop=True)
 
 
-def summarise(ledger: pd.DataFrame, problems: list[Problem], context: dict[str, Any]) -> dict[str, Any]:
-    """The JSON report: totals, per dataset and per file counts, reasons, problems."""
+@dataclass(frozen=True)
+class Tally:
+    """What the report states of the ledger: its fates' totals and its rows, fates and reasons per dataset and
+    per file — all the build keeps of the ledger once it is written (a few entries per file, not a row per
+    input row)."""
+
+    totals: dict[str, int]  # "rows" and each fate's count
+    datasets: dict[str, Any]  # dataset → {"rows", each fate's count, "reasons": {"fate:reason": n}}
+    files: dict[str, Any]  # batch file → the same
+
+
+def tally(ledger: pd.DataFrame) -> Tally:
+    """The ledger's counts, as the report states them."""
     fates = ledger["fate"].value_counts()  # (a Counter over the column: 0.87 s at 1 M rows, this 0.02 s)
+    totals = {"rows": len(ledger), **{f: int(fates.get(f, 0)) for f in (PUBLISHED, WITHHELD, REJECTED)}}
+    return Tally(totals, _per(ledger, "dataset"), _per(ledger, FILE))
+
+
+def write_ledger(report_dir: Path, parts: list[pd.DataFrame]) -> Tally:
+    """Write the ledger of ``parts`` (``assemble_ledger``) into ``report_dir`` as Parquet; return its counts."""
+    ledger = assemble_ledger(parts)
+    report_dir.mkdir(parents=True, exist_ok=True)
+    ledger.to_parquet(report_dir / paths.LEDGER_FILE, index=False, compression="zstd")
+    return tally(ledger)
+
+
+def summarise(counted: Tally, problems: list[Problem], context: dict[str, Any]) -> dict[str, Any]:
+    """The JSON report: totals, per dataset and per file counts, reasons, problems."""
     return {
         **context,
-        "totals": {"rows": len(ledger), **{f: int(fates.get(f, 0)) for f in (PUBLISHED, WITHHELD, REJECTED)}},
-        "datasets": _per(ledger, "dataset"),
-        "files": _per(ledger, FILE),
+        "totals": counted.totals,
+        "datasets": counted.datasets,
+        "files": counted.files,
         "masked_in_text": masked_in_text(problems),
         "problem_counts": dict(sorted(Counter(p.code for p in problems).items())),
         "problems": [p.to_dict() for p in problems],
@@ -97,10 +125,9 @@ def _per(ledger: pd.DataFrame, column: str) -> dict[str, Any]:
     }
 
 
-def write_report(report_dir: Path, ledger: pd.DataFrame, summary: dict[str, Any]) -> None:
-    """Write build-report.json, build-report.html and the full ledger (Parquet) into ``report_dir``."""
+def write_report(report_dir: Path, summary: dict[str, Any]) -> None:
+    """Write build-report.json and build-report.html into ``report_dir`` (the ledger is ``write_ledger``'s)."""
     report_dir.mkdir(parents=True, exist_ok=True)
     text = json.dumps(summary, ensure_ascii=False, indent=1, sort_keys=True, default=str)
     (report_dir / paths.BUILD_REPORT_JSON).write_text(text + "\n", encoding="utf-8")
-    ledger.to_parquet(report_dir / paths.LEDGER_FILE, index=False, compression="zstd")
     (report_dir / paths.BUILD_REPORT_HTML).write_text(render(summary), encoding="utf-8")

@@ -56,11 +56,19 @@ class SiteViews:
     problems: list[Problem]
 
 
-def site_views(pub: Publication) -> SiteViews:
+def site_views(pub: Publication, *, let_go: bool = False) -> SiteViews:
     """The views of ``pub``'s tables with the dates the rules compute and the commitment figures as columns
-    (so they are part of the page units' keys), and their archive subjects."""
-    views, problems = dataset_views(pub.tables)
-    views = with_periods(views, pub.tables, pub.rules)
+    (so they are part of the page units' keys), and their archive subjects. With ``let_go`` each table leaves
+    ``pub.tables`` as soon as its view is made: the build reads no public table after this, and a table held
+    beside its view (a copy of its public columns as text) was the largest thing in its site stage."""
+    views, problems = [], []
+    for key in sorted(pub.tables):
+        one = {key: pub.tables[key]}
+        found, bad = dataset_views(one)
+        views += with_periods(found, one, pub.rules)
+        problems += bad
+        if let_go:
+            del pub.tables[key], one
     views = with_fulfilment(views, pub.fulfilment)
     return SiteViews(views, find_subjects(views), problems)
 

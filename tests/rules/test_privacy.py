@@ -12,7 +12,7 @@ import pytest
 from stdnum.cn import ric
 
 from generator.problems import Level
-from generator.report import summarise
+from generator.report import summarise, tally
 from generator.rules.freetext import mask_text, mask_text_column
 from generator.schema import parse_schema
 from tests.rules.tables import (
@@ -294,7 +294,7 @@ def test_numbers_masked_in_text_are_counted_per_dataset_and_field() -> None:
         ("penalties", "BZ", "1", Level.WARNING),
         ("penalties", "CF_SY", "3", Level.WARNING),
     ]
-    summary = summarise(result.ledger, result.problems, {})
+    summary = summarise(tally(result.ledger), result.problems, {})
     assert summary["masked_in_text"] == {
         "inspections": {"numbers": 1, "fields": {"JC_XDR_MC": 1}},
         "penalties": {"numbers": 4, "fields": {"BZ": 1, "CF_SY": 3}},

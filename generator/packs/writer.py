@@ -126,7 +126,7 @@ def share(job: Job, folder: Path, stack: ExitStack) -> Path:
     batches of a Parquet row group (removed when ``stack`` closes); what the build itself reads of the rows
     (``relaxed``, ``too_long``) taken first, and the job left holding the file memory-mapped — so a build that
     shares each job as it makes it holds one dataset's text table at a time, not every one (at 1 M records,
-    ...)."""
+    tcp:2: the build's peak in the packs stage 1.82 → 1.32 GiB)."""
     folder.mkdir(parents=True, exist_ok=True)
     job.shared = folder / f"pack-{job.layout.name}.arrow"
     stack.callback(job.shared.unlink, missing_ok=True)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+import pandas as pd
+
 RECORD_ID = re.compile(r"^[0-9a-f]{16}$")
 SUBJECT_CODE = re.compile(r"^[1-9ANY][0-9A-HJ-NPQRTUWXY]{17}$")
 MONTH = re.compile(r"^\d{4}-\d{2}$")
@@ -33,6 +35,16 @@ def subject_page(code: str) -> str:
 
     The last two characters spread codes evenly (the first two are mostly "91")."""
     return f"s/{code[-2:]}/{code}.html"
+
+
+def record_pages(ids: pd.Series) -> pd.Series:
+    """``record_page`` of each of ``ids``, at once (for a city's million records)."""
+    return "r/" + ids.str[:2] + "/" + ids + ".html"
+
+
+def subject_pages(codes: pd.Series) -> pd.Series:
+    """``subject_page`` of each of ``codes``, at once."""
+    return "s/" + codes.str[-2:] + "/" + codes + ".html"
 
 
 def report_page(code: str) -> str:

@@ -166,28 +166,34 @@ def test_the_reports_counts_per_file_and_dataset_are_the_ledgers(sample_build: P
         assert report[key] == expected and list(report[key]) == sorted(expected)
 
 
-def held_at_each_stage(out: Path, count: Callable[[], T]) -> dict[str, T]:
-    """Build the demo into ``out`` (one process); ``count()`` as each stage starts, by checkpoint name."""
+def held_at_each_stage(out: Path, count: Callable[[list[object]], T]) -> dict[str, T]:
+    """Build the demo into ``out`` (one process); ``count(made)`` as each stage starts, by checkpoint name, where
+    ``made`` is the objects alive then that were not before the build (the suite's other tests may hold tables,
+    views or ledgers of their own in this process)."""
     names = {line: name for name, line in STAGES.items()}
     held: dict[str, T] = {}
+    gc.collect()
+    before = gc.get_objects()  # held, so that no new object can take one of their ids
+    known = {id(o) for o in before}
 
     def progress(message: str) -> None:
         gc.collect()
-        held[names[message]] = count()
+        held[names[message]] = count([o for o in gc.get_objects() if id(o) not in known])
 
     result = build(BuildOptions(catalog=DEMO_CATALOG, out=out, as_of=AS_OF, jobs=1), progress)
     assert result.swapped
+    del before
     return held
 
 
-def alive(kind: type) -> int:
-    return sum(isinstance(o, kind) for o in gc.get_objects())
+def alive(kind: type) -> Callable[[list[object]], int]:
+    return lambda made: sum(isinstance(o, kind) for o in made)
 
 
 def test_the_site_views_are_let_go_once_the_search_index_is_written(tmp_path: Path) -> None:
     """The views (the largest thing the build holds by then) are alive while the site and search stages read
     them and gone when the later stages start: nothing after reads them."""
-    held = held_at_each_stage(tmp_path / "published", lambda: alive(DatasetView))
+    held = held_at_each_stage(tmp_path / "published", alive(DatasetView))
     assert held["search"] > 0, "the search stage reads the views"
     assert held["precompress"] == held["report"] == 0
 
@@ -195,7 +201,7 @@ def test_the_site_views_are_let_go_once_the_search_index_is_written(tmp_path: Pa
 def test_the_public_tables_are_let_go_once_their_views_are_made(tmp_path: Path) -> None:
     """The packs, release and site stages read the public tables; once the site's views are made (their text
     copies) no stage does, and the build holds none of them from the search stage on."""
-    held = held_at_each_stage(tmp_path / "published", lambda: alive(Table))
+    held = held_at_each_stage(tmp_path / "published", alive(Table))
     assert held["packs"] == held["release"] == held["site"] > 0
     assert held["search"] == held["precompress"] == held["report"] == held["swap"] == 0
 
@@ -206,8 +212,8 @@ def test_the_ledger_is_written_before_the_site_stage_and_only_its_counts_are_kep
     ledger rows from then on."""
     out = tmp_path / "published"
 
-    def ledger() -> tuple[int, bytes]:
-        rows = sum(len(o) for o in gc.get_objects() if isinstance(o, pd.DataFrame) and "fate" in o.columns)
+    def ledger(made: list[object]) -> tuple[int, bytes]:
+        rows = sum(len(o) for o in made if isinstance(o, pd.DataFrame) and "fate" in o.columns)
         staged = list(out.glob(f".staging*/{paths.REPORT_DIR}/{paths.LEDGER_FILE}"))
         return rows, staged[0].read_bytes() if staged else b""
 

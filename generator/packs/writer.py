@@ -56,6 +56,7 @@ class Job:
     folder: Path
     written: list[Path] = field(default_factory=list)
     schema: pa.Schema | None = None  # the typed formats' schema, when a task wrote them from slices
+    shared: Path | None = None  # on a cluster: the text table's Arrow IPC file the tasks read (``share``)
 
     @cached_property
     def typed(self) -> pa.Table:
@@ -65,8 +66,6 @@ class Job:
     def typed_schema(self) -> pa.Schema:
         """The typed formats' schema (without typing the table here when a task wrote them)."""
         return self.schema if self.schema is not None else self.typed.schema
-
-    shared: Path | None = None  # on a cluster: the text table's Arrow IPC file the tasks read (``share``)
 
     @cached_property
     def relaxed(self) -> list[str]:

@@ -71,9 +71,7 @@ def _date_cell(values: pa.Array, ref: Ref, styles: Styles) -> pa.Array:
 
 def _text_cell(values: pa.Array, ref: Ref, styles: Styles) -> pa.Array:
     style = pc.if_else(dangerous(values, "string"), text(f'" s="{styles.quoted}"'), text('"'))
-    special = pc.or_(
-        matches(values, SPECIAL_TEXT), pc.fill_null(pc.greater(pc.utf8_length(values), STRMAX // 2), False)
-    )
+    special = pc.or_(matches(values, SPECIAL_TEXT), _maybe_over(values))
     inner = rare(values, special, _plain_inner, _special_inner)
     return join(*ref, style, text(' t="inlineStr"><is><t'), inner, text("</t></is></c>"))
 
@@ -84,7 +82,7 @@ def _plain_inner(values: pa.Array) -> pa.Array:
 
 def _special_inner(value: str) -> str:
     """xlsxwriter's own treatment of one string (truncation, control characters, whitespace, XML escapes)."""
-    if len(value) > STRMAX // 2 and _utf16_len(value) > STRMAX:
+    if _over(value):
         value = _utf16_truncate(value, STRMAX)
     value = XMLwriter._escape_control_characters(value)
     preserve = ' xml:space="preserve"' if _preserve_whitespace(value) else ""
@@ -92,6 +90,16 @@ def _special_inner(value: str) -> str:
 
 
 def over_cell_limit(values: pa.ChunkedArray) -> int:
-    """How many of ``values`` are longer than Excel's cell limit (in UTF-16 units: what XLSX cuts them to)."""
-    candidates = pc.filter(values, pc.fill_null(pc.greater(pc.utf8_length(values), STRMAX // 2), False))
-    return sum(1 for v in candidates.to_pylist() if len(v.encode("utf-16-le")) // 2 > STRMAX)
+    """How many of ``values`` the XLSX writer cuts short (``_special_inner``'s test)."""
+    return sum(1 for v in pc.filter(values, _maybe_over(values)).to_pylist() if _over(v))
+
+
+def _maybe_over(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Values that may be longer than Excel's cell limit: more than half as many characters (a character is at
+    most two UTF-16 units)."""
+    return pc.fill_null(pc.greater(pc.utf8_length(values), STRMAX // 2), False)
+
+
+def _over(value: str) -> bool:
+    """Longer than Excel's cell limit, in UTF-16 units."""
+    return len(value) > STRMAX // 2 and _utf16_len(value) > STRMAX

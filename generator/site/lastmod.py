@@ -59,13 +59,13 @@ def _records(dated: list[tuple[DatasetView, pd.Series]]) -> pd.Series:
         if view.is_record_set:
             ids = view.frame[RECORD_ID]
             parts.append(pd.Series(dates.to_numpy(), index=urls.record_pages(ids)))
-    return _nonempty(pd.concat(parts)) if parts else _nonempty(pd.Series(dtype="str"))
+    return _nonempty(pd.concat(parts)) if parts else pd.Series(dtype="str")
 
 
 def _archives(dated: list[tuple[DatasetView, pd.Series]]) -> pd.Series:
     frames = [pd.DataFrame({"code": view.frame[ARCHIVE], "date": dates}) for view, dates in dated]
     if not frames:
-        return _nonempty(pd.Series(dtype="str"))
+        return pd.Series(dtype="str")
     table = pd.concat(frames, ignore_index=True)
     newest = table[table["code"] != ""].groupby("code")["date"].max()
     return _nonempty(newest.set_axis(urls.subject_pages(newest.index.to_series().astype("str"))))

@@ -38,6 +38,7 @@ from bench_site import mkdocs_comparison, page_bytes  # noqa: E402
 from treemem import tree_pss  # noqa: E402
 
 import generator.build as build_module  # noqa: E402
+import generator.build.output as output_module  # noqa: E402
 import generator.site as site_module  # noqa: E402
 from generator import paths  # noqa: E402
 from generator.build import BuildOptions, build  # noqa: E402
@@ -117,9 +118,9 @@ def make_catalog(records: int, catalog: Path) -> dict[str, Any]:
 def run_build(catalog: Path, out: Path, as_of: date, jobs: int) -> tuple[dict[str, Any], Clock]:
     clock = Clock()
     site_module.render_bulk = clock.wrap("bulk pages", site_module.render_bulk)  # type: ignore[attr-defined]
-    build_module.render_site = clock.wrap("render_site", build_module.render_site)
-    build_module.build_search_index = clock.wrap("search index", build_module.build_search_index)
-    build_module.subjects_for_search = clock.wrap("search subjects", build_module.subjects_for_search)
+    output_module.render_site = clock.wrap("render_site", output_module.render_site)
+    output_module.build_search_index = clock.wrap("search index", output_module.build_search_index)
+    output_module.subjects_for_search = clock.wrap("search subjects", output_module.subjects_for_search)
     build_module.precompress = clock.wrap("precompress", build_module.precompress)
     os.sync()  # the catalog just written must not be flushed on the build's time
     start = time.perf_counter()

@@ -1,7 +1,8 @@
 """The ``gongshi`` command line: a thin layer over the library.
 
-Stage: none (entry point). Guarantees: the only place that reads the system clock (the ``--as-of`` default,
-today in Asia/Shanghai) and the only place that turns problems into exit codes:
+Stage: none (entry point). Guarantees: the commands here, with their options parsed in ``generator.cli.options`` (the
+only place that reads the system clock: the ``--as-of`` default, today in Asia/Shanghai) and problems printed by
+``generator.cli.output``, are the only place that turns problems into exit codes:
 0 success; 1 input rejected (``check``, or ``build --strict``: a rejected row or any ``error`` problem;
 ``verify``/``mirror``: a signature or checksum that does not match — the mirror's copy is left as it was);
 2 bad usage or unreadable catalog configuration (or an unusable signing key); 3 the build failed (a stage
@@ -14,91 +15,30 @@ from __future__ import annotations
 import contextlib
 import http.server
 import sys
-from collections import Counter
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 import click
-from rich.console import Console
 from rich.markup import escape
 
 from generator import __version__, paths
-from generator.problems import Level, Problem, fatal, has_errors
+from generator.cli.options import (
+    AS_OF_OPTION,
+    CATALOG_OPTION,
+    KEY_OPTION,
+    OUT_OPTION,
+    SCHEDULER_OPTION,
+    WORKER_MEMORY_OPTION,
+)
+from generator.cli.output import console, show_problems
+from generator.problems import Problem, fatal, has_errors
 
 if TYPE_CHECKING:
     from generator.cluster import Scheduler
     from generator.inputs import Inputs
     from generator.signing import PublicKey
-
-console = Console(stderr=True, highlight=False)
-SHOWN_PROBLEMS = 30
-# C0/C1 controls (tab and newline are harmless), bidi controls and zero-width characters, each shown escaped
-_UNSAFE = {
-    c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
-    for c in [*range(0x20), 0x7F, *range(0x80, 0xA0), 0x061C, *range(0x200B, 0x2010), *range(0x202A, 0x202F),
-              *range(0x2060, 0x2070), 0xFEFF]
-    if c not in (0x09, 0x0A)
-}  # fmt: skip
-
-
-CATALOG_OPTION = click.option(
-    "--catalog",
-    "catalog",
-    type=click.Path(path_type=Path),
-    default=paths.DEFAULT_CATALOG,
-    show_default=True,
-    help="目录（catalog）文件夹。",
-)
-OUT_OPTION = click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=paths.DEFAULT_OUT,
-    show_default=True,
-    help="输出文件夹。",
-)
-
-
-def _today() -> date:
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
-
-
-def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date:
-    if value is None:
-        return _today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"应为 YYYY-MM-DD 格式的日期: {value}") from None
-
-
-def _scheduler(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Scheduler | None:
-    from generator.cluster import parse_scheduler  # no Dask import: parsing the address needs none
-
-    if value is None:
-        return None
-    try:
-        return parse_scheduler(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
-def _size(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int:
-    if value is None:
-        return 0
-    try:
-        from dask.utils import parse_bytes  # only when given: it goes with --scheduler, which needs Dask
-    except ImportError:
-        raise click.BadParameter("需要安装 gongshi 的 cluster 依赖（distributed）") from None
-    try:
-        size = int(parse_bytes(value))
-    except ValueError:
-        size = 0
-    if size <= 0:
-        raise click.BadParameter(f"“{value}”不是内存大小：应如 2GiB、1500MiB") from None
-    return size
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -110,9 +50,7 @@ def main() -> None:
 @main.command()
 @CATALOG_OPTION
 @OUT_OPTION
-@click.option(
-    "--as-of", "as_of", callback=_as_of, metavar="YYYY-MM-DD", help="规则使用的日期（默认：上海时区今天）。"
-)
+@AS_OF_OPTION
 @click.option("--jobs", type=click.IntRange(1, 64), default=2, show_default=True, help="并行进程数。")
 @click.option("--strict", is_flag=True, help="任何一行或一个文件被退回即构建失败（退出码 1），网站保持不变。")
 @click.option(
@@ -126,21 +64,8 @@ def main() -> None:
     show_envvar=True,
     help="为数据版本签名的 Ed25519 私钥（PEM，gongshi keygen 生成；放在目录之外）。不给则不签名并警告。",
 )
-@click.option(
-    "--scheduler",
-    callback=_scheduler,
-    metavar="local:N|tcp://HOST:PORT",
-    help="把页面渲染交给 Dask：local:N 在本机启动 N 个工作进程，tcp://主机:端口 连接已运行的调度器"
-    "（输出文件夹须是各工作进程同一路径下的共享文件夹）。不给则用 --jobs 个本机进程，不加载 Dask。",
-)
-@click.option(
-    "--worker-memory",
-    "worker_memory",
-    callback=_size,
-    metavar="SIZE",
-    help="与 --scheduler local:N 同用：每个工作进程的内存上限（如 2GiB；超出则 Dask 重启该进程并重跑其任务）。"
-    "默认由 Dask 按本机内存平分。已运行的集群在启动工作进程时设定（dask worker --memory-limit）。",
-)
+@SCHEDULER_OPTION
+@WORKER_MEMORY_OPTION
 def build(
     catalog: Path,
     out: Path,
@@ -175,7 +100,7 @@ def build(
         failure = "；".join(p.message for p in fatal(result.problems))
         console.print(f"[red]构建失败，网站保持上一版不变：{escape(failure)}[/red]", soft_wrap=True)
         sys.exit(3)
-    _show(result.problems)
+    show_problems(result.problems)
     if not result.config_ok:
         sys.exit(2)
     assert result.summary is not None
@@ -201,7 +126,7 @@ def check(catalog: Path) -> None:
     with console.status("校验中…"):
         inputs = read_inputs(catalog, cache=False)
     problems = inputs.problems + _decision_problems(inputs)
-    _show(problems)
+    show_problems(problems)
     if not inputs.ok:
         sys.exit(2)
     rejected = sum(len(r.ledger) for r in (inputs.raw, inputs.valid) if r is not None)
@@ -244,28 +169,6 @@ def sample(records: int, out: Path, seed: int) -> None:
     console.print(f"已写出 {out}：{summary}")
 
 
-def _key(_ctx: click.Context, param: click.Parameter, value: str | None) -> PublicKey | None:
-    """``--key``: the public key's one line (RWQ…), or a file holding it (a signify .pub file)."""
-    if value is None:
-        return None
-    from generator.signing import UnusableKey, parse_public_key
-
-    path = Path(value)
-    try:
-        text = path.read_text(encoding="ascii", errors="replace") if path.is_file() else value
-        return parse_public_key(text)
-    except (UnusableKey, OSError) as exc:
-        raise click.BadParameter(f"{value}: {exc}", param=param) from None
-
-
-KEY_OPTION = click.option(
-    "--key",
-    callback=_key,
-    metavar="KEY|FILE",
-    help="信任的公钥：门户“发布历史”页面或 portal.yaml 公布的一行 RWQ… 文本，或保存它的 .pub 文件。",
-)
-
-
 @main.command()
 @click.argument("source")
 @KEY_OPTION
@@ -276,7 +179,7 @@ def verify(source: str, key: PublicKey | None) -> None:
 
     with console.status("核验中…"):
         check = run_verify(open_source(source), key)
-    _show(check.problems)
+    show_problems(check.problems)
     if has_errors(check.problems):
         console.print(f"[red]核验未通过：已核对 {check.files} 个文件，{len(check.problems)} 条问题。[/red]")
         sys.exit(1)
@@ -335,7 +238,7 @@ def mirror(source: str, dest: Path, key: PublicKey | None) -> None:
 
     with console.status("同步中…"):
         done = run_mirror(open_source(source), dest, key)
-    _show(done.check.problems)
+    show_problems(done.check.problems)
     if done.failed:
         console.print(f"[red]同步失败，副本保持版本 {done.held or '（无）'} 不变。[/red]")
         sys.exit(1)
@@ -376,32 +279,3 @@ def _decision_problems(inputs: Inputs) -> list[Problem]:
     from generator.rules.matching import resolve_invalid
 
     return resolve_invalid(inputs.rules.invalid, inputs.valid.tables)[1]
-
-
-def terminal_safe(text: str) -> str:
-    """``text`` with control and invisible formatting characters shown as ``\\xNN``/``\\uNNNN``: a value from a
-    catalog file must never move the clerk's cursor, retitle the terminal or reorder what is shown."""
-    return text.translate(_UNSAFE)
-
-
-def _show(problems: list[Problem]) -> None:
-    """Print configuration problems in full and the first row problems; the report has them all."""
-    ordered = sorted(problems, key=lambda p: p.level is not Level.CONFIG)
-    for p in ordered[:SHOWN_PROBLEMS]:
-        colour = {"config": "red", "error": "red", "warning": "yellow"}.get(p.level.value, "white")
-        console.print(
-            f"[{colour}]{p.level.value}[/{colour}] {p.code} {escape(terminal_safe(p.where()))}: "
-            f"{escape(terminal_safe(p.message))}",
-            markup=True,
-            soft_wrap=True,
-        )
-    if len(problems) > SHOWN_PROBLEMS:
-        rest = Counter(p.code for p in ordered[SHOWN_PROBLEMS:])
-        counts = "，".join(f"{code} {n} 条" for code, n in sorted(rest.items()))
-        console.print(
-            f"…另有 {len(problems) - SHOWN_PROBLEMS} 条问题（{counts}），见构建报告。", soft_wrap=True
-        )
-
-
-if __name__ == "__main__":
-    main()

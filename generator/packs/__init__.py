@@ -23,8 +23,10 @@ from generator.model import DataFile, Publication
 from generator.packs import allzip, datapackage
 from generator.packs.checks import pack_problems
 from generator.packs.files import data_file
+from generator.packs.job import Job
 from generator.packs.layout import Stamp, layout_for, public_table
-from generator.packs.writer import Job, share, write_datasets
+from generator.packs.tasks import share
+from generator.packs.writer import write_datasets
 
 
 def write_packs(pub: Publication, site_dir: Path, on: OnCluster | None = None) -> list[DataFile]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from generator.packs.writer import Job
+from generator.packs.job import Job
 from generator.problems import Problem, problem
 
 

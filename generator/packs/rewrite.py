@@ -28,9 +28,10 @@ from generator.model import DataFile
 from generator.packs import allzip, jsonl
 from generator.packs.datapackage import dumps
 from generator.packs.files import data_file
+from generator.packs.job import Job
 from generator.packs.layout import RECORD_ID_HEADER, TEXT, Layout, Stamp, layout_from_descriptor
 from generator.packs.registry import FORMATS
-from generator.packs.writer import Job, write_datasets
+from generator.packs.writer import write_datasets
 from generator.workers import second_process
 
 # What an older release keeps: the formats programs replay and audit. The XLSX workbook is for people opening

@@ -1,6 +1,6 @@
 """A typed one-file format (Parquet) written by a Dask task from a dataset's text table, a slice at a time.
 
-Stage: write data packs, on a cluster (``generator.packs.writer``). Guarantees: ``write_typed`` reads the text
+Stage: write data packs, on a cluster (``generator.packs.tasks``). Guarantees: ``write_typed`` reads the text
 table the build shared (an Arrow IPC file in record batches of at most a row group) a batch at a time — not
 memory-mapped: mapped pages count in the worker's resident memory until the file is closed — re-cuts the batches
 into slices of exactly the task's rows (a Parquet row group), and has the format write its file from them

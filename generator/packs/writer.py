@@ -6,87 +6,32 @@ describing exactly those files. Parquet
 is written first; the slow format (XLSX, typed) then runs in a second process reading that Parquet file while
 this process writes CSV and JSON Lines, the caller's extra work (the all-data zip) and the checksums — the
 bytes are the same either way. With a Dask cluster (``on``) every format is written by tasks on its workers
-instead: Parquet one task per dataset, reading the dataset's text table (an Arrow IPC file the build's process
-writes once) a row group at a time and typing each (``generator.packs.sliced``), so neither the build nor the
-worker holds the typed table; the slow formats one task per
-file a format makes (an XLSX part: at most Excel's 1,048,575 rows, read from the Parquet file's row groups 65,536
-rows at a time), so a worker holds a batch of rows, not a dataset; the text formats (CSV, JSON Lines) one task
-per ``TEXT_ROWS`` rows of a format and dataset, reading its rows memory-mapped from the text table, and the
-build joins the slices' bytes in order. The files and their order are the same.
+instead (``generator.packs.tasks``). The files and their order are the same.
 Any failure propagates: the caller's build fails and the previous site stays.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
-from contextlib import ExitStack, contextmanager, nullcontext
-from dataclasses import dataclass, field
-from functools import cached_property
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
-import pyarrow as pa
-
-from generator.cluster import OnCluster, share_table, shared_table
-from generator.model import DataFile
-from generator.packs import datapackage, parquet
-from generator.packs.files import data_file, facts
-from generator.packs.layout import Layout
+from generator.cluster import OnCluster
+from generator.packs import datapackage
+from generator.packs.files import facts
+from generator.packs.job import Job, write_formats
 from generator.packs.registry import FORMATS, Format
-from generator.packs.rows import over_cell_limit
-from generator.packs.safe import changed_headers
-from generator.packs.sliced import TypedFile, write_typed
-from generator.packs.typed import typed_table
-from generator.packs.xlsx import part_rows
+from generator.packs.tasks import (
+    from_parquet,
+    shared_tables,
+    slow_on_cluster,
+    text_on_cluster,
+    typed_on_cluster,
+)
 from generator.workers import second_process
 
 OFFLOAD_ROWS = 200_000  # below this a second process costs more than it saves
-TEXT_ROWS = 262_144  # rows of a text format one cluster task writes (the packs' Parquet row group)
-
-
-@dataclass
-class Job:
-    """One dataset to write: its layout, its records (text columns, publication order) and its folder."""
-
-    layout: Layout
-    table: pa.Table
-    folder: Path
-    written: list[Path] = field(default_factory=list)
-    schema: pa.Schema | None = None  # the typed formats' schema, when a task wrote them from slices
-    shared: Path | None = None  # on a cluster: the text table's Arrow IPC file the tasks read (``share``)
-
-    @cached_property
-    def typed(self) -> pa.Table:
-        return typed_table(self.table, self.layout)
-
-    @property
-    def typed_schema(self) -> pa.Schema:
-        """The typed formats' schema (without typing the table here when a task wrote them)."""
-        return self.schema if self.schema is not None else self.typed.schema
-
-    @cached_property
-    def relaxed(self) -> list[str]:
-        """CSV columns where values got a leading quote."""
-        return changed_headers(self.table, self.layout)
-
-    @cached_property
-    def too_long(self) -> dict[str, int]:
-        """Header → how many of its values Excel's cell limit cuts short in XLSX (columns with none absent)."""
-        counts = {header: over_cell_limit(self.table.column(header)) for header in self.layout.headers}
-        return {header: n for header, n in counts.items() if n}
-
-    def path(self, suffix: str) -> Path:
-        return next(p for p in self.written if p.suffix == suffix)
-
-    def data_files(self, site_dir: Path) -> list[DataFile]:
-        """``DataFile``s of everything written (XLSX parts count their own rows)."""
-        total = self.table.num_rows
-        parts = [p for p in self.written if p.suffix == ".xlsx"]
-        rows = {p: part_rows(total, i, len(parts)) for i, p in enumerate(parts)}
-        return [data_file(site_dir, p, self.layout.name, rows.get(p, total)) for p in self.written]
 
 
 def write_datasets(
@@ -103,13 +48,15 @@ def write_datasets(
         job.folder.mkdir(parents=True, exist_ok=True)
     first = [f for f in formats if f.typed and not f.slow]  # Parquet first: the slow formats read it
     slow, text = [f for f in formats if f.slow], [f for f in formats if not f.typed and not f.slow]
-    with _shared(jobs, on) as tables:
+    with shared_tables(jobs, on) as tables:
         if on is None:
-            _write(first, jobs)
+            write_formats(first, jobs)
         else:
-            _typed_on_cluster(jobs, first, tables, on)
-        texts = _text_on_cluster(jobs, text, tables, on) if on else nullcontext(lambda: _write(text, jobs))
-        slows = _slow_formats(jobs, offload_rows, slow) if on is None else _on_cluster(jobs, slow, on)
+            typed_on_cluster(jobs, first, tables, on)
+        texts = (
+            text_on_cluster(jobs, text, tables, on) if on else nullcontext(lambda: write_formats(text, jobs))
+        )
+        slows = _slow_formats(jobs, offload_rows, slow) if on is None else slow_on_cluster(jobs, slow, on)
         with texts as write_text, slows as wait:  # text tasks first: their files are needed first (the zip)
             write_text()
             meanwhile()
@@ -120,62 +67,10 @@ def write_datasets(
         job.written.append(datapackage.write(job.layout, job.folder, job.written, job.relaxed))
 
 
-def share(job: Job, folder: Path, stack: ExitStack) -> Path:
-    """On a cluster: ``job``'s text table written once as an Arrow IPC file for the tasks to read, in record
-    batches of a Parquet row group (removed when ``stack`` closes); what the build itself reads of the rows
-    (``relaxed``, ``too_long``) taken first, and the job left holding the file memory-mapped — so a build that
-    shares each job as it makes it holds one dataset's text table at a time, not every one (at 1 M records,
-    tcp:2: the build's peak in the packs stage 1.82 → 1.32 GiB)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    job.shared = folder / f"pack-{job.layout.name}.arrow"
-    stack.callback(job.shared.unlink, missing_ok=True)
-    share_table(job.table, job.shared, parquet.ROW_GROUP_ROWS)
-    job.relaxed, job.too_long  # noqa: B018 — read while the rows are in memory
-    job.table = stack.enter_context(shared_table(job.shared))
-    return job.shared
-
-
-@contextmanager
-def _shared(jobs: list[Job], on: OnCluster | None) -> Iterator[list[Path]]:
-    """On a cluster, each job's text table as ``share`` leaves it (shared now unless the caller did); none
-    without one."""
-    if on is None:
-        yield []
-        return
-    with ExitStack() as stack:
-        yield [job.shared or share(job, on.folder, stack) for job in jobs]
-
-
-def _typed_on_cluster(jobs: list[Job], typed: list[Format], tables: list[Path], on: OnCluster) -> None:
-    """The typed one-file formats (Parquet) as a task per dataset on the cluster's workers, each typing and
-    writing the dataset's text table a row group at a time; waited for (the slow formats read Parquet), their
-    files and schema taken back in the order one process writes them. A format that cannot be written from
-    slices is written here."""
-    for fmt in typed:
-        if fmt.write_slices is None:
-            _write([fmt], jobs)
-            continue
-        tasks = [
-            TypedFile(fmt.name, job.layout, file, job.folder, parquet.ROW_GROUP_ROWS)
-            for job, file in zip(jobs, tables, strict=True)
-        ]
-        for job, (written, schema) in zip(
-            jobs, on.cluster.map_files(write_typed, tasks, on.folder), strict=True
-        ):
-            job.written += written
-            job.schema = schema
-
-
-def _write(formats: list[Format], jobs: list[Job]) -> None:
-    for fmt in formats:
-        for job in jobs:
-            job.written += fmt.write(job.layout, job.typed if fmt.typed else job.table, job.folder)
-
-
 @contextmanager
 def _slow_formats(jobs: list[Job], offload_rows: int, slow: list[Format]) -> Iterator[Callable[[], None]]:
     if not slow or sum(job.table.num_rows for job in jobs) < offload_rows:
-        yield lambda: _write(slow, jobs)
+        yield lambda: write_formats(slow, jobs)
         return
     pool = second_process()
     try:
@@ -192,132 +87,3 @@ def _slow_formats(jobs: list[Job], offload_rows: int, slow: list[Format]) -> Ite
 def _collect(futures: list[tuple[Job, Future[list[Path]]]]) -> None:
     for job, future in futures:
         job.written += future.result()
-
-
-@dataclass(frozen=True)
-class Piece:
-    """One slow format's file (``part``, 0-based) or all its files (``part`` None) for one dataset."""
-
-    format: str
-    layout: Layout
-    source: Path  # the dataset's Parquet file
-    folder: Path
-    part: int | None = None
-
-
-@contextmanager
-def _on_cluster(jobs: list[Job], slow: list[Format], on: OnCluster) -> Iterator[Callable[[], None]]:
-    """The slow formats as tasks on the cluster's workers, submitted now; the callable yielded takes back
-    their files, in the order one process writes them."""
-    pieces = [(job, piece) for f in slow for job in jobs for piece in _pieces(f, job)]
-    results = on.cluster.map_files(write_piece, (piece for _, piece in pieces), on.folder)
-    try:
-        yield lambda: _take(pieces, results)
-    finally:
-        # after a failure: nothing more submitted, what is in flight cancelled (tasks not yet taken back at
-        # all go with the client, which the build closes)
-        results.close()
-
-
-@contextmanager
-def _text_on_cluster(
-    jobs: list[Job], text: list[Format], tables: list[Path], on: OnCluster
-) -> Iterator[Callable[[], None]]:
-    """The text formats (CSV, JSON Lines) as tasks on the cluster's workers, submitted now: each writes the
-    bytes of ``TEXT_ROWS`` consecutive rows of one format of one dataset, reading them memory-mapped from the
-    dataset's text table (``tables``: a task's memory is its slice, not the dataset); the callable yielded
-    joins each file's slices in order into the dataset folder (and writes here a format that cannot be
-    sliced)."""
-    pieces = {
-        f.name: [
-            (job, Slice(f.name, job.layout, file, on.folder, start, TEXT_ROWS))
-            for job, file in zip(jobs, tables, strict=True)
-            for start in range(0, max(job.table.num_rows, 1), TEXT_ROWS)  # no rows: one slice, the head
-        ]
-        for f in text
-        if f.write_rows is not None
-    }
-    every = (piece for sliced in pieces.values() for _, piece in sliced)
-    results = on.cluster.map_files(write_slice, every, on.folder)
-    try:
-        yield lambda: _written_text(jobs, text, pieces, results)
-    finally:
-        results.close()
-
-
-def _written_text(
-    jobs: list[Job], text: list[Format], pieces: dict[str, list[tuple[Job, Slice]]], results: Iterator[Path]
-) -> None:
-    """Each text format in turn, as one process writes them: its slices joined, or written here."""
-    for fmt in text:
-        if fmt.name not in pieces:
-            _write([fmt], jobs)
-            continue
-        for (job, piece), written in zip(pieces[fmt.name], results):  # noqa: B905 — results go on
-            _join(job, piece, written)
-
-
-@dataclass(frozen=True)
-class Slice:
-    """``rows`` rows from ``start`` (fewer at the end) of one dataset's text format, written by a task."""
-
-    format: str
-    layout: Layout
-    source: Path  # the dataset's text table, an Arrow IPC file
-    folder: Path  # where the slice's file goes (the build's folder for task files, not the site)
-    start: int
-    rows: int
-
-
-def write_slice(piece: Slice) -> Path:
-    """On a Dask worker: write one slice of a text format; its file."""
-    write_rows = next(f.write_rows for f in FORMATS if f.name == piece.format)
-    assert write_rows is not None  # only formats with ``write_rows`` are sliced
-    fd, name = tempfile.mkstemp(prefix=f"slice-{piece.format}-", dir=piece.folder)
-    os.close(fd)
-    with shared_table(piece.source) as table:
-        write_rows(piece.layout, table.slice(piece.start, piece.rows), Path(name), piece.start == 0)
-    return Path(name)
-
-
-def _join(job: Job, piece: Slice, written: Path) -> None:
-    """Append a slice's bytes to its format's file in its dataset's folder (the first slice starts it)."""
-    target = job.folder / f"{piece.layout.name}.{piece.format}"
-    with open(written, "rb") as source, open(target, "wb" if piece.start == 0 else "ab") as sink:
-        shutil.copyfileobj(source, sink, 1 << 20)
-    written.unlink()
-    if piece.start == 0:
-        job.written.append(target)
-
-
-def _pieces(fmt: Format, job: Job) -> list[Piece]:
-    source = job.path(".parquet")
-    if fmt.parts is None or fmt.write_part is None:
-        return [Piece(fmt.name, job.layout, source, job.folder)]
-    parts = fmt.parts(job.table.num_rows)
-    return [Piece(fmt.name, job.layout, source, job.folder, part) for part in range(parts)]
-
-
-def _take(pieces: list[tuple[Job, Piece]], results: Iterator[list[Path]]) -> None:
-    for (job, _), written in zip(pieces, results, strict=True):
-        job.written += written
-
-
-def write_piece(piece: Piece) -> list[Path]:
-    """On a Dask worker: write one piece of a slow format from the dataset's Parquet file."""
-    fmt = next(f for f in FORMATS if f.name == piece.format)
-    if piece.part is None or fmt.write_part is None:
-        return from_parquet(piece.format, piece.layout, piece.source, piece.folder)
-    return [fmt.write_part(piece.layout, piece.source, piece.folder, piece.part)]
-
-
-def from_parquet(name: str, layout: Layout, source: Path, folder: Path) -> list[Path]:
-    """Run in the second process: write format ``name`` from the typed records in a Parquet file — a format
-    written in parts a part at a time, each reading its rows a batch at a time (``write_part``), so that the
-    process holds a batch, not the dataset (reading the whole table first, it reached 0.73 GiB at 2 M records;
-    at 1 M, 0.52–0.54 GiB either way: there the batches' writing sets its peak)."""
-    fmt = next(f for f in FORMATS if f.name == name)
-    if fmt.parts is not None and fmt.write_part is not None:
-        parts = fmt.parts(parquet.row_count(source))
-        return [fmt.write_part(layout, source, folder, part) for part in range(parts)]
-    return fmt.write(layout, parquet.read(source), folder)

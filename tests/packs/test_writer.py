@@ -13,10 +13,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from generator.cluster import OnCluster, connect, parse_scheduler
-from generator.packs import allzip, parquet, write_packs, writer, xlsx
+from generator.packs import allzip, parquet, tasks, write_packs, xlsx
+from generator.packs.job import Job
 from generator.packs.layout import Layout, Stamp, layout_for, public_table
 from generator.packs.registry import FORMATS
-from generator.packs.writer import Job, write_datasets
+from generator.packs.writer import write_datasets
 from tests.packs.builders import catalog, frame, licence, penalty, publication
 
 STAMP = Stamp("2026-11-25", date(2026, 11, 25))
@@ -49,7 +50,7 @@ def test_the_second_process_writes_the_workbooks_without_reading_a_whole_table(
     (job,) = _jobs(tmp_path / "inline")
     write_datasets([job])
     monkeypatch.setattr(parquet, "read", lambda _: pytest.fail("the whole table read"))
-    alone = writer.from_parquet("xlsx", job.layout, job.path(".parquet"), _made(tmp_path / "alone"))
+    alone = tasks.from_parquet("xlsx", job.layout, job.path(".parquet"), _made(tmp_path / "alone"))
     _same_files([job.path(".xlsx")], alone)
 
 
@@ -110,7 +111,7 @@ def test_every_format_but_parquet_written_on_a_cluster_is_the_same_files_in_the_
 ) -> None:
     here, there = _jobs(tmp_path / "here"), _jobs(tmp_path / "there")
     write_datasets(here)
-    monkeypatch.setattr(writer, "TEXT_ROWS", slice_rows)
+    monkeypatch.setattr(tasks, "TEXT_ROWS", slice_rows)
     # in this (the build's) process the text and slow formats refuse to write: the workers, separate
     # processes with the real formats, must write them
     refusing = tuple(f if f.name == "parquet" else replace(f, write=_refused) for f in FORMATS)
@@ -166,7 +167,7 @@ def test_a_shared_job_holds_its_rows_memory_mapped_and_reads_them_first(tmp_path
     alone = Job(layout, job.table, tmp_path / "alone")
     expected = (alone.relaxed, alone.too_long)
     with ExitStack() as stack:
-        file = writer.share(job, tmp_path / "tasks", stack)
+        file = tasks.share(job, tmp_path / "tasks", stack)
         del alone
         assert pa.total_allocated_bytes() == before, "the text table still held in memory"
         assert (job.relaxed, job.too_long) == expected and expected[0] and expected[1] == {"违法事实": 1}

@@ -52,7 +52,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from generator.digests import DIGEST_CHARS, DigestMap, Ledger, Written, WrittenBatch
+from generator.digests import DIGEST_CHARS, DigestMap
+from generator.written import Ledger, Written, WrittenBatch
 
 LINKLESS = (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP)  # a hard link is impossible here
 TEMP_SUFFIX = ".gongshi-new"  # a file being put in place by a rename, in the same folder

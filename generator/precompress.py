@@ -17,8 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from generator import paths
-from generator.digests import Written
 from generator.outputs import Outputs, put_bytes
+from generator.written import Written
 
 LEVEL = 9  # compressed once, downloaded many times
 GZ = ".gz"

@@ -27,7 +27,7 @@ from generator.build import BuildOptions, build
 from generator.cli import main
 from generator.cluster import AHEAD, Scheduler, _call, connect, parse_scheduler, spill
 from generator.collector import THRESHOLDS
-from generator.digests import Written
+from generator.written import Written
 from tests.buildproc import LIMIT, TICK, staging_folders, start_build, tree_digest
 from tests.conftest import AS_OF, DEMO_CATALOG, REPO, run_build
 from tests.daskkit import anon_kib, collector_thresholds, dask_cluster, files_beside, fragment_memory
@@ -187,7 +187,7 @@ def test_rules_archives_and_parquet_on_the_workers_give_one_process_site_report_
     written by the workers (the build's process never types a table)."""
     import generator.build
     from generator.cluster import Cluster
-    from generator.packs import writer
+    from generator.packs import job
     from generator.site import shuffle
 
     def typed_here(*_: Any) -> None:
@@ -195,7 +195,7 @@ def test_rules_archives_and_parquet_on_the_workers_give_one_process_site_report_
 
     monkeypatch.setattr(generator.build, "PART_ROWS", 40)
     monkeypatch.setattr(shuffle, "PART_ROWS", 8)
-    monkeypatch.setattr(writer, "typed_table", typed_here)
+    monkeypatch.setattr(job, "typed_table", typed_here)
     mapped: list[tuple[str, int]] = []
     original = Cluster.map_files
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from generator.digests import DigestMap, Ledger, Written, WrittenBatch
+from generator.digests import DigestMap
+from generator.written import Ledger, Written, WrittenBatch
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -35,7 +35,6 @@ import numpy.typing as npt
 import pandas as pd
 
 from generator.cluster import OnCluster
-from generator.digests import Written
 from generator.outputs import Outputs, Previous, put_bytes
 from generator.search._files import (
     as_json,
@@ -65,6 +64,7 @@ from generator.search._postings import (
 )
 from generator.search._text import SMALL_MAX, fnv1a
 from generator.site.slices import PreviousPaths
+from generator.written import Written
 
 PART = 100_000  # names per part task (about a million bigram occurrences, 15 MB on disk)
 BUCKET_OCCURRENCES = 500_000  # occurrences per bucket aimed at: a shard task reads about this many

@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from generator.checkpoints import checkpoint
-from generator.digests import Written, WrittenBatch
 from generator.outputs import Outputs
 from generator.paths import CLUSTER_DIR
 from generator.site.columns import Rows
@@ -42,6 +41,7 @@ from generator.site.records import record_pages, subject_pages
 from generator.site.slices import Payload, PreviousPaths, common, payload, share
 from generator.site.work import BulkData, start_task, take_written
 from generator.workers import die_with_parent
+from generator.written import Written, WrittenBatch
 
 if TYPE_CHECKING:
     from generator.cluster import Cluster

@@ -23,7 +23,6 @@ import jinja2
 import numpy as np
 
 from generator.commitments.figures import ITEM, ITEM_NAME
-from generator.digests import Written
 from generator.outputs import Previous, link_intact, put_bytes
 from generator.site import urls
 from generator.site.columns import DATES, FACTS, KIND_ROLES, Columns, Rows
@@ -41,6 +40,7 @@ from generator.site.view import (
     grade_scale,
     item_names,
 )
+from generator.written import Written
 
 
 @dataclass

@@ -18,7 +18,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.cluster import _call, _trim, spill
-from generator.digests import Written
 from generator.model import Publication
 from generator.outputs import Outputs, Previous
 from generator.site import bulk, listings, months, shuffle, urls
@@ -30,6 +29,7 @@ from generator.site.subjects import find_subjects
 from generator.site.units import PageUnits, Units, plan_units
 from generator.site.view import measure_links
 from generator.site.work import BulkData
+from generator.written import Written
 from tests.buildproc import tree_digest
 from tests.site.conftest import publication
 from tests.site.credit_tables import credit_tables, views_of

@@ -76,22 +76,26 @@ class Gather:
 
 @dataclass(frozen=True)
 class Shuffled:
-    """A view's archive rows after the shuffle: each part's file, and the rank (place in the subjects' order
-    among the view's archive rows) of each of its rows, ascending."""
+    """A view's archive rows after the shuffle: each part's file, and for each rank (place in the subjects' order
+    among the view's archive rows) the part whose file holds that row and its place in that file."""
 
     files: tuple[str, ...]
-    ranks: tuple[np.ndarray, ...]
+    part: np.ndarray  # rank → index in ``files``
+    place: np.ndarray  # rank → row in that part's file
 
     def gather(self, first: int, stop: int) -> Gather:
-        """The rows ranked ``first`` to ``stop - 1``: a run of each part's file, put in rank order."""
-        pieces, found = [], []
-        for file, ranks in zip(self.files, self.ranks, strict=True):
-            a, b = np.searchsorted(ranks, [first, stop]).tolist()
-            if b > a:
-                pieces.append((file, a, b))
-                found.append(ranks[a:b])
+        """The rows ranked ``first`` to ``stop - 1``: a run of each part's file, put in rank order. Costs the rows
+        gathered, not the view's parts (a part's rows are in rank order, so those in a run of ranks are a run of
+        its file)."""
+        by_part = np.argsort(self.part[first:stop], kind="stable")  # in part order, each part's in rank order
+        parts, places = self.part[first:stop][by_part], self.place[first:stop][by_part]
+        found, at, count = np.unique(parts, return_index=True, return_counts=True)
+        pieces = [(self.files[p], int(places[a]), int(places[a]) + n) for p, a, n in
+                  zip(found.tolist(), at.tolist(), count.tolist(), strict=True)]  # fmt: skip
+        order = np.empty_like(by_part)  # the runs, concatenated, hold the ranks in ``by_part``'s order
+        order[by_part] = np.arange(len(by_part))
         pieces = pieces or [(self.files[0], 0, 0)]  # no rows: none of a file, for its columns
-        return Gather(tuple(pieces), np.argsort(np.concatenate(found or [NONE]), kind="stable"))
+        return Gather(tuple(pieces), order)
 
 
 def shuffle(
@@ -108,10 +112,19 @@ def shuffle(
             rank[entries] = np.arange(len(entries))
             mine = _parts(vi, file, subjects.pos[entries], folder)
             parts += [part for part, _ in mine]
-            shuffled[vi] = Shuffled(tuple(p.out for p, _ in mine), tuple(ranks for _, ranks in mine))
+            shuffled[vi] = _shuffled(mine, len(entries))
     done = set(run(sort_part, parts))
     assert done == {p.out for p in parts}, "a shuffle part was not written"
     return shuffled, rank
+
+
+def _shuffled(mine: list[tuple[Part, np.ndarray]], count: int) -> Shuffled:
+    """Where each rank's row is once the parts in ``mine`` (each with the ranks of the rows it writes, in order)
+    are written."""
+    part, place = np.empty(count, dtype=np.int32), np.empty(count, dtype=np.int32)
+    for index, (_, ranks) in enumerate(mine):
+        part[ranks], place[ranks] = index, np.arange(len(ranks), dtype=np.int32)
+    return Shuffled(tuple(p.out for p, _ in mine), part, place)
 
 
 def _parts(vi: int, file: str, pos: np.ndarray, folder: Path) -> list[tuple[Part, np.ndarray]]:

@@ -79,6 +79,8 @@ def site_and_search(
 
 
 def release(pub: Publication, options: BuildOptions, outputs: Outputs, ruled: RulesResult) -> None:
+    """The release stage: this build's release (signed when a key is given) beside the earlier ones, its files
+    added to ``pub.files``; the withdrawn records named from the rules' ledger and decisions."""
     previous = options.out / paths.SITE_DIR
     staging = outputs.site.parent
     signer, found = signing_key(options.signing_key, pub.catalog.portal)

@@ -25,7 +25,8 @@ from click.testing import CliRunner
 
 from generator.build import BuildOptions, build
 from generator.cli import main
-from generator.cluster import AHEAD, Scheduler, _call, connect, parse_scheduler, spill
+from generator.cluster import AHEAD, Scheduler, connect, parse_scheduler
+from generator.cluster.files import _call, spill
 from generator.collector import THRESHOLDS
 from generator.written import Written
 from tests.buildproc import LIMIT, TICK, staging_folders, start_build, tree_digest

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from generator import paths
 from generator.digests import DigestMap
-from generator.outputs import Previous, walk
+from generator.sitefiles import Previous, walk
 
 
 def write_changes(previous: Previous, digests: DigestMap, replaced: bool, folder: Path) -> dict[str, Any]:

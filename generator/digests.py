@@ -1,9 +1,9 @@
 """A site's files in columns: the digest map of a sealed site.
 
 Stage: shared. ``generator.state`` reads the previous build's ``DigestMap`` from ``state/site-digests.parquet``
-and writes the new one; ``generator.outputs`` looks paths up in it while the stages write (a carried or
-rewritten page asks once) and, when it seals the staging site, gets the new map from its ledger of the files
-written (``generator.written.Ledger``).
+and writes the new one; ``generator.sitefiles.Previous`` looks paths up in it while the stages write (a carried or
+rewritten page asks once), and ``generator.outputs.Outputs``, when it seals the staging site, gets the new map
+from its ledger of the files written (``generator.written.Ledger``).
 
 Guarantees: the map is read-only once made; its paths are unique and kept sorted (so ``table()`` gives the same
 bytes for the same site); a lookup finds a path only when its bytes equal the key's (a hash narrows the search,

@@ -17,7 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from generator import paths
-from generator.outputs import Outputs, put_bytes
+from generator.outputs import Outputs
+from generator.sitefiles import put_bytes
 from generator.written import Written
 
 LEVEL = 9  # compressed once, downloaded many times

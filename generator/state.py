@@ -26,7 +26,6 @@ import pyarrow.parquet as pq
 
 from generator import __version__
 from generator.digests import DigestMap
-from generator.outputs import Previous
 from generator.paths import (
     PAGE_UNITS_FILE,
     PAGE_UNITS_SEAL,
@@ -37,6 +36,7 @@ from generator.paths import (
 )
 from generator.problems import Problem, problem
 from generator.site.units import PageUnits
+from generator.sitefiles import Previous
 
 FIRST_PUBLISHED_FILE = "first-published.parquet"
 DIGESTS_FORMAT = 1

@@ -24,7 +24,8 @@ import pytest
 from generator import paths
 from generator.build import BuildOptions, BuildResult, build
 from generator.digests import DigestMap
-from generator.outputs import Outputs, Previous, digest_bytes, put_bytes
+from generator.outputs import Outputs
+from generator.sitefiles import Previous, digest_bytes, put_bytes
 from tests.buildproc import tree_digest
 from tests.conftest import AS_OF, DEMO_CATALOG
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from generator.changes import changes
 from generator.digests import DigestMap
-from generator.outputs import Previous
+from generator.sitefiles import Previous
 
 
 def test_changes_by_digests_name_every_added_changed_and_removed_path() -> None:

@@ -13,7 +13,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from generator.digests import DigestMap
-from generator.outputs import Outputs, Previous, digest_bytes, walk
+from generator.outputs import Outputs
+from generator.sitefiles import Previous, digest_bytes, walk
 
 NAMES = st.sampled_from(["a.html", "b/c.json", "b/d.html", "e/f/g.xml", "h.gz", "i/j.txt", "k.html"])
 CONTENTS = st.sampled_from([b"same", b"other", b"", b"\x00binary\xff", "页面".encode()])

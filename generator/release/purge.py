@@ -26,11 +26,11 @@ import pyarrow.parquet as pq
 
 from generator import paths
 from generator.model import ReleaseInfo
-from generator.outputs import link_over
 from generator.packs.layout import RECORD_ID_HEADER
 from generator.packs.rewrite import Rewrite, headers_of, rewrite_without
 from generator.release.delta import Reasons, purge_delta
 from generator.release.index import records
+from generator.sitefiles import link_over
 
 # written anew for every kept release by the release stage (``seal``), never carried as they were
 DESCRIBING = frozenset(

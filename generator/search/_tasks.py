@@ -16,7 +16,7 @@ so a name), which the tasks pass to each other through files in the tasks' folde
    buckets from every part file in part order (the subjects' order), drops the stop bigrams, encodes and writes
    its shards; *chunk* tasks write the document chunks from their slices of the subjects' table.
 
-The tasks write into the staging site through ``generator.outputs.put_bytes`` (a file whose bytes the previous
+The tasks write into the staging site through ``generator.sitefiles.put_bytes`` (a file whose bytes the previous
 site has is linked) and return what they wrote, which the build records. A task run twice (its worker lost)
 writes the same files again, each replaced by a rename, and a part file likewise.
 """
@@ -35,7 +35,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from generator.cluster import OnCluster
-from generator.outputs import Outputs, Previous, put_bytes
+from generator.outputs import Outputs
 from generator.search._files import (
     as_json,
     chunk_file,
@@ -64,6 +64,7 @@ from generator.search._postings import (
 )
 from generator.search._text import SMALL_MAX, fnv1a
 from generator.site.slices import PreviousPaths
+from generator.sitefiles import Previous, put_bytes
 from generator.written import Written
 
 PART = 100_000  # names per part task (about a million bigram occurrences, 15 MB on disk)

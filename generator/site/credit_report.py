@@ -40,12 +40,12 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from generator import paths
-from generator.outputs import digest_bytes
 from generator.packs.layout import RECORD_ID_HEADER, columns_for
 from generator.rules.periods import PUBLISH_UNTIL
 from generator.site import qr, urls
 from generator.site.view import BROKEN, UNVERIFIED, UNVERIFIED_LABEL, DatasetView
 from generator.site.work import Brief, BulkData, template, write_page
+from generator.sitefiles import digest_bytes
 
 IDENTITY_ROLES = ("subject_name", "subject_type", "subject_code", "id_type", "id_number")
 # record ID → (公示截止期, 可申请信用修复日期) as the rules compute them, each "" where none applies

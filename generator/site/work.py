@@ -23,7 +23,6 @@ import jinja2
 import numpy as np
 
 from generator.commitments.figures import ITEM, ITEM_NAME
-from generator.outputs import Previous, link_intact, put_bytes
 from generator.site import urls
 from generator.site.columns import DATES, FACTS, KIND_ROLES, Columns, Rows
 from generator.site.jinja import environment
@@ -40,6 +39,7 @@ from generator.site.view import (
     grade_scale,
     item_names,
 )
+from generator.sitefiles import Previous, link_intact, put_bytes
 from generator.written import Written
 
 

@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 from generator.cluster import OnCluster
-from generator.outputs import Outputs, Previous
+from generator.outputs import Outputs
 from generator.search import _postings, _tasks, build_search_index
+from generator.sitefiles import Previous
 from tests.buildproc import tree_digest
 from tests.search.synth import synth_subjects
 

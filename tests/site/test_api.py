@@ -18,9 +18,10 @@ import jsonschema
 import pytest
 
 from generator import paths
-from generator.outputs import Outputs, Previous
+from generator.outputs import Outputs
 from generator.packs import write_packs
 from generator.site import api, render_site, urls
+from generator.sitefiles import Previous
 from tests.browser.kit import serve
 from tests.site.conftest import (
     BASE_URL,

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from generator.model import RECORD_ID, Publication
-from generator.outputs import Outputs, Previous
+from generator.outputs import Outputs
 from generator.site import Units, api, render_site, urls
 from generator.site.months import PAGE_SIZE
 from generator.site.shell import Shell
@@ -23,6 +23,7 @@ from generator.site.subjects import find_subjects
 from generator.site.units import PageUnits, page_units
 from generator.site.view import dataset_views, measure_links
 from generator.site.work import BulkData
+from generator.sitefiles import Previous
 from tests.buildproc import tree_digest
 from tests.site.conftest import COMPANY_CODE, publication, with_data_files
 

@@ -4,7 +4,7 @@ Stage: render site. Guarantees: the work is cut into tasks decided from the data
 processes (forked, so the tables are shared rather than copied) render them — or, with a cluster, Dask workers,
 each task carrying only its own slice of the data (``generator.site.slices``); each page's bytes depend only on
 the data, so the result is the same whatever the engine, the number of workers or the order tasks finish in.
-Each task returns what it wrote (path, digest, linked or written: ``generator.outputs.Written``) and the parent
+Each task returns what it wrote (path, digest, linked or written: ``generator.written.Written``) and the parent
 records it in the build's ``Outputs``; ``render_bulk`` returns the paths written, sorted. The workers die with
 the build (``generator.workers``); when a task fails, the tasks not yet started are cancelled and the failure
 propagates. Checkpoint ``site-bulk`` is passed while the workers render (with ``--scheduler``: once the first
@@ -37,8 +37,9 @@ from generator.site.listings import (
     list_span,
 )
 from generator.site.months import month_groups, month_pages, month_piece, piece_count, piece_rows
+from generator.site.payloads import Payload, common, share
 from generator.site.records import record_pages, subject_pages
-from generator.site.slices import Payload, PreviousPaths, common, payload, share
+from generator.site.slices import PreviousPaths, payload
 from generator.site.work import BulkData, start_task, take_written
 from generator.workers import die_with_parent
 from generator.written import Written, WrittenBatch

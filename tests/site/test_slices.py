@@ -17,18 +17,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.cluster import _call, _trim, spill
+from generator.cluster.files import _call, _trim, spill
 from generator.model import Publication
-from generator.outputs import Outputs, Previous
+from generator.outputs import Outputs
 from generator.site import bulk, listings, months, shuffle, urls
 from generator.site.bulk import Task, plan, render_bulk, run, task_rows
+from generator.site.payloads import KEPT_WHOLE, Payload, common, share
 from generator.site.shell import Shell
 from generator.site.shuffle import Gather, Part, sort_part
-from generator.site.slices import KEPT_WHOLE, Payload, PreviousPaths, common, payload, share
+from generator.site.slices import PreviousPaths, payload
 from generator.site.subjects import find_subjects
 from generator.site.units import PageUnits, Units, plan_units
 from generator.site.view import measure_links
 from generator.site.work import BulkData
+from generator.sitefiles import Previous
 from generator.written import Written
 from tests.buildproc import tree_digest
 from tests.site.conftest import publication
@@ -116,7 +118,7 @@ def test_every_task_writes_the_same_pages_from_its_own_data(
 def test_a_task_through_its_file_names_what_every_task_holds_and_writes_the_same_pages(
     before: tuple[Previous, PageUnits], tmp_path: Path
 ) -> None:
-    """As on a worker (``cluster._call``): each payload's file names the specs, the shell and the views kept
+    """As on a worker (``cluster.files._call``): each payload's file names the specs, the shell and the views kept
     whole, pickled once beside (``slices.common``), instead of copying them."""
     pub, _ = changed_fact(publication())
     whole, _ = bulk_data(pub, tmp_path / "whole", *before)
@@ -226,7 +228,7 @@ def test_the_archives_rows_are_shuffled_by_the_map_tasks_not_by_the_build(
     before: tuple[Previous, PageUnits], tmp_path: Path
 ) -> None:
     """The build's process only plans the shuffle: each part's file is written by its map task, run as on a
-    worker (through its file, ``cluster._call``), reading only its run of the view."""
+    worker (through its file, ``cluster.files._call``), reading only its run of the view."""
     data, _ = bulk_data(publication(), tmp_path / "site", *before)
     folder, ran = tmp_path / "views", []
 

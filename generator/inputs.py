@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 from pathlib import Path
 
@@ -42,12 +43,16 @@ from generator.loading import (
     write_cache,
 )
 from generator.loading.checked import FileTask, on_cluster, read_now, validated
-from generator.model import Catalog, DatasetSpec, StageResult, Table, empty_ledger
+from generator.loading.outcome import whole_rows
+from generator.model import META, Catalog, DatasetSpec, StageResult, Stored, Table, empty_ledger
 from generator.problems import Problem, has_config_errors
 from generator.report import assemble_ledger
 from generator.rules import RuleData, load_rules, rejected_departments
+from generator.rules.credit import CREDIT_KINDS
 from generator.validate import check_table
 from generator.validation.crossref import check_commitment_items, credit_config
+
+WHOLE_KINDS = (*CREDIT_KINDS, "commitment-items")  # read whole on a cluster too: ``kept_columns``
 
 
 @dataclass
@@ -124,7 +129,8 @@ def read_batches(
     ``on``, the files are read and validated on a Dask cluster, one task per file, with the same result."""
     cache = BatchCache(spool=spool)
     kept = cache if keep else None
-    plans = [_plan(catalog.root, spec, previous, kept) for spec in catalog.datasets]
+    some = partial(kept_columns, durable=keep) if on is not None else _every
+    plans = [_plan(catalog.root, spec, previous, kept, some(spec)) for spec in catalog.datasets]
     if on is None:
         outcomes = {plan.spec.id: _here(plan, kept) for plan in plans}
         checkpoint("load-files")
@@ -138,7 +144,7 @@ def read_batches(
         [p for o in every for p in o.load_problems] + removed_batches(catalog, previous),
     )
     valid = StageResult(
-        {spec.id: Table(spec, _valid(spec, outcomes[spec.id])) for spec in catalog.datasets},
+        {spec.id: _valid(spec, outcomes[spec.id]) for spec in catalog.datasets},
         frame_of([ledger, *(o.ledger for o in every)]),
         [p for o in every for p in o.problems],
     )
@@ -150,13 +156,31 @@ def read_batches(
     return Batches(raw, valid, StageResult(departments), cache)
 
 
+def kept_columns(spec: DatasetSpec, durable: bool = True) -> tuple[str, ...] | None:
+    """The columns of a dataset's validated rows the build holds on a cluster (the rules' tasks read the rest
+    from the batch files' outcomes): META and the department — all the corrections, the decisions' matching
+    and the departments' counts read. None (every column) for the kinds read across rows or datasets after
+    validation (the commitment items and the credit kinds, decided whole), or when the outcomes are not kept
+    (``gongshi check``: nothing to read them from later)."""
+    if not durable or spec.config.kind in WHOLE_KINDS:
+        return None
+    department = spec.schema.role("department")
+    return (*META, *([str(department)] if department else []))
+
+
+def _every(spec: DatasetSpec) -> None:
+    return None
+
+
 @dataclass
 class _Plan:
-    """A dataset's files: the outcomes taken from the cache, and the files to read now."""
+    """A dataset's files: the outcomes taken from the cache, and the files to read now, and the columns of
+    their valid rows to read (None: all)."""
 
     spec: DatasetSpec
     cached: dict[int, Outcome]
     now: list[FileTask]
+    columns: tuple[str, ...] | None = None
 
     def outcomes(self, fresh: Iterable[Outcome]) -> list[Outcome]:
         """Every file's outcome in batch order, given the outcomes of the files read now (in their order)."""
@@ -165,13 +189,19 @@ class _Plan:
         return [found[n] for n in range(len(self.spec.batches))]
 
 
-def _plan(root: Path, spec: DatasetSpec, previous: PreviousCache, cache: BatchCache | None) -> _Plan:
+def _plan(
+    root: Path,
+    spec: DatasetSpec,
+    previous: PreviousCache,
+    cache: BatchCache | None,
+    columns: tuple[str, ...] | None,
+) -> _Plan:
     """Which of a dataset's files have a cached outcome (carried into the new cache) and which are read now."""
-    plan = _Plan(spec, {}, [])
+    plan = _Plan(spec, {}, [], columns)
     for batch, path in enumerate(spec.batches):
         shown = batch_path(root, path)
         snapshot = Snapshot.take(path) if cache is not None or shown in previous.entries else None
-        if (found := _cached(spec, shown, batch, snapshot, previous, cache)) is not None:
+        if (found := _cached(spec, shown, batch, snapshot, previous, cache, columns)) is not None:
             plan.cached[batch] = found
         else:
             plan.now.append(FileTask(spec, path, shown, batch, snapshot, previous))
@@ -195,7 +225,8 @@ def _on_cluster(
 ) -> dict[str, list[Outcome]]:
     """Every dataset's outcomes, its files read now on the cluster (all datasets' files in one go: the
     workers keep busy across datasets)."""
-    fresh = iter(list(on_cluster([task for plan in plans for task in plan.now], on, cache, spool)))
+    columns = [plan.columns for plan in plans for _ in plan.now]
+    fresh = iter(list(on_cluster([task for plan in plans for task in plan.now], on, cache, spool, columns)))
     return {plan.spec.id: plan.outcomes(islice(fresh, len(plan.now))) for plan in plans}
 
 
@@ -206,17 +237,26 @@ def _cached(
     snapshot: Snapshot | None,
     previous: PreviousCache,
     cache: BatchCache | None,
+    columns: tuple[str, ...] | None,
 ) -> Outcome | None:
     """The cached outcome of a file whose bytes and keys are unchanged (carried into the new cache)."""
     entry = previous.unchanged(shown, spec, snapshot.sha256) if snapshot is not None else None
-    found = previous.outcome(entry, batch) if entry is not None else None
+    found = previous.outcome(entry, batch, columns) if entry is not None else None
     if found is not None and entry is not None and cache is not None:
         cache.carry(entry, previous)
     return found
 
 
-def _valid(spec: DatasetSpec, outcomes: list[Outcome]) -> pd.DataFrame:
-    """A dataset's valid rows: its files' in order (without files: the layout validation gives no rows)."""
+def _valid(spec: DatasetSpec, outcomes: list[Outcome]) -> Table:
+    """A dataset's valid rows: its files' in order (without files: the layout validation gives no rows). When
+    every file's were read with only some columns, the table holds those and says where the rest is
+    (``model.Stored``); when only some files' were (an outcome that is not kept), all are read whole."""
     if not outcomes:
-        return check_table(spec.id, Table(spec, empty_frame(spec.schema))).valid
-    return frame_of([o.valid for o in outcomes])
+        return Table(spec, check_table(spec.id, Table(spec, empty_frame(spec.schema))).valid)
+    sources = [o.source for o in outcomes]
+    if all(sources):
+        files = tuple(
+            (str(f), o.valid.num_rows, n) for n, (f, o) in enumerate(zip(sources, outcomes, strict=True))
+        )
+        return Table(spec, frame_of([o.valid for o in outcomes]), Stored(files))
+    return Table(spec, frame_of([whole_rows(o, n) for n, o in enumerate(outcomes)]))

@@ -60,12 +60,23 @@ class Catalog:
         return next(d for d in self.datasets if d.id == dataset_id)
 
 
+@dataclass(frozen=True)
+class Stored:
+    """Where a dataset's validated rows are when its table holds only some of their columns (a cluster build:
+    ``generator.inputs``): each batch file's valid rows, in order, as (Arrow IPC file, rows, batch number)."""
+
+    files: tuple[tuple[str, int, int], ...]
+
+
 @dataclass
 class Table:
     """The records of one dataset at some stage (raw, valid, public)."""
 
     spec: DatasetSpec
     frame: pd.DataFrame
+    # the validated rows on a cluster: ``frame`` holds only the META columns and the department, the rest of
+    # each row is in these files (the rules' tasks read them there); None: ``frame`` holds every column
+    stored: Stored | None = None
 
 
 @dataclass

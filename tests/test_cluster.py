@@ -28,6 +28,9 @@ from generator.cli import main
 from generator.cluster import AHEAD, Scheduler, connect, parse_scheduler
 from generator.cluster.files import _call, spill
 from generator.collector import THRESHOLDS
+from generator.model import META
+from generator.rules.credit import CREDIT_KINDS
+from generator.rules.parts import Part
 from generator.written import Written
 from tests.buildproc import LIMIT, TICK, staging_folders, start_build, tree_digest
 from tests.conftest import AS_OF, DEMO_CATALOG, REPO, run_build
@@ -183,9 +186,11 @@ def test_a_local_cluster_build_is_byte_identical_to_a_single_process_build(
 def test_rules_archives_and_parquet_on_the_workers_give_one_process_site_report_and_ledger(
     demo_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each dataset's rows cut into parts of 40 (the demo's penalties: 28 parts), decided by the workers; the
-    archives' rows shuffled into the subjects' order by map tasks of 8 view rows; the Parquet files typed and
-    written by the workers (the build's process never types a table)."""
+    """Each dataset's rows cut into parts of 40 (the demo's penalties: 28 parts), decided by the workers, which
+    read them from the batch files' outcomes (the build holds only their META columns and department, and
+    writes no table of them: the credit kinds and commitment items, decided whole, excepted); the archives'
+    rows shuffled into the subjects' order by map tasks of 8 view rows; the Parquet files typed and written by
+    the workers (the build's process never types a table)."""
     import generator.build
     from generator.cluster import Cluster
     from generator.packs import job
@@ -198,11 +203,13 @@ def test_rules_archives_and_parquet_on_the_workers_give_one_process_site_report_
     monkeypatch.setattr(shuffle, "PART_ROWS", 8)
     monkeypatch.setattr(job, "typed_table", typed_here)
     mapped: list[tuple[str, int]] = []
+    parts: list[Part] = []
     original = Cluster.map_files
 
     def counted(self: Cluster, fn: Any, items: Any, *rest: Any, **named: Any) -> Any:
         items = list(items)
         mapped.append((fn.__name__, len(items)))
+        parts.extend(items if fn.__name__ == "decide_shared" else [])
         return original(self, fn, items, *rest, **named)
 
     monkeypatch.setattr(Cluster, "map_files", counted)
@@ -210,6 +217,17 @@ def test_rules_archives_and_parquet_on_the_workers_give_one_process_site_report_
     result = build(BuildOptions(DEMO_CATALOG, out, AS_OF, scheduler=parse_scheduler("local:2")))
     assert result.swapped, [p.message for p in result.problems if p.level == "fatal"]
     assert max(n for name, n in mapped if name == "decide_shared") > 20
+    for (
+        part
+    ) in parts:  # where each part's rows were read: the batch files' outcomes, or the table the build wrote
+        files = {Path(file).name for file, *_ in part.shared.runs} if part.shared else set()
+        whole = part.table.spec.config.kind in (*CREDIT_KINDS, "commitment-items")
+        assert (
+            files == {f"rules-{part.name}.arrow"} if whole else all(f.endswith(".valid.arrow") for f in files)
+        )
+        assert whole or set(part.table.frame.columns) <= {*META, part.table.spec.schema.role("department")}
+    penalties = [part for part in parts if part.name == "penalties"]
+    assert len(penalties) > 20 and max(len(part.shared.runs) for part in penalties if part.shared) > 1
     assert max(n for name, n in mapped if name == "sort_part") > 20
     datasets = [d for d in (out / "site/data/latest").iterdir() if d.is_dir()]
     assert sum(n for name, n in mapped if name == "write_typed") == len(datasets) > 5

@@ -28,6 +28,7 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,14 +116,14 @@ class PreviousCache:
             return None
         return entry
 
-    def outcome(self, entry: Entry, batch: int) -> Outcome | None:
-        """The outcome ``entry`` holds, its valid rows numbered as batch ``batch``; None when it has none or
-        it cannot be read."""
+    def outcome(self, entry: Entry, batch: int, columns: Sequence[str] | None = None) -> Outcome | None:
+        """The outcome ``entry`` holds, its valid rows numbered as batch ``batch`` (with only ``columns``: see
+        ``decode_outcome``); None when it has none or it cannot be read."""
         rows, rest = (self.file(name) for name in entry.outcome_files)
         if not entry.checked or rows is None or rest is None:
             return None
         try:
-            return decode_outcome(rows, rest, batch)
+            return decode_outcome(rows, rest, batch, columns)
         except (OSError, pa.ArrowException, ValueError, TypeError, KeyError, AttributeError):
             return None
 

@@ -143,10 +143,17 @@ class _Done:
 
 
 def on_cluster(
-    tasks: list[FileTask], on: OnCluster, cache: BatchCache | None, spool: Path | None
+    tasks: list[FileTask],
+    on: OnCluster,
+    cache: BatchCache | None,
+    spool: Path | None,
+    columns: list[tuple[str, ...] | None] | None = None,
 ) -> Iterator[Outcome]:
     """The outcome of each task, in task order, read and validated on the cluster's workers; their cache
-    entries join ``cache`` (the entry files are already in ``spool``, which ``cache`` spools into)."""
+    entries join ``cache`` (the entry files are already in ``spool``, which ``cache`` spools into). With
+    ``columns`` (per task; None: all), a task's valid rows are read back with only those when they are a cache
+    entry, which stays where later stages can read the rest (``Outcome.source``)."""
+    wanted = columns or [None] * len(tasks)
     if spool is not None:
         spool.mkdir(parents=True, exist_ok=True)  # here: a worker makes no folder
     works = (_Work(task.narrowed(), spool, on.folder) for task in tasks)
@@ -154,7 +161,7 @@ def on_cluster(
     for n, (task, done) in enumerate(zip(tasks, results, strict=True)):
         if n == 0:  # back from a worker: the scheduler surely holds every task now
             checkpoint("load-files")
-        outcome = decode_outcome(done.rows, done.rest, task.batch)
+        outcome = decode_outcome(done.rows, done.rest, task.batch, None if done.own else wanted[n])
         if done.own:
             done.rows.unlink()
             done.rest.unlink()

@@ -10,6 +10,7 @@ when the files are not such an outcome, or its valid rows do not match their rec
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,8 @@ class Outcome:
     departments: pa.Table  # FILE, ROW and department of each row validation rejected
     load_ledger: pa.Table  # the load stage's ledger rows (rows not read)
     load_problems: list[Problem]
+    # the file holding every column of ``valid`` when ``valid`` was read with only some (``decode_outcome``)
+    source: Path | None = None
 
 
 def arrow_table(frame: pd.DataFrame) -> pa.Table:
@@ -67,25 +70,54 @@ def encode_outcome(outcome: Outcome) -> tuple[bytes, bytes]:
     return bytes(sink.getvalue()), text.encode("utf-8", "surrogatepass")
 
 
-def decode_outcome(rows: Path, rest: Path, batch: int) -> Outcome:
-    """An outcome as ``encode_outcome`` wrote it; raises (ValueError, KeyError, …) if it is not one."""
+def decode_outcome(rows: Path, rest: Path, batch: int, columns: Sequence[str] | None = None) -> Outcome:
+    """An outcome as ``encode_outcome`` wrote it; raises (ValueError, KeyError, …) if it is not one. With
+    ``columns`` its valid rows hold only those of them it has (the others are not even decompressed), and
+    ``source`` names the file holding them all."""
     data = json.loads(rest.read_bytes().decode("utf-8", "surrogatepass"))
     if data["format"] != OUTCOME_FORMAT:
         raise ValueError("foreign outcome format")
     with pa.OSFile(str(rows)) as source, pa.ipc.open_file(source) as f:
-        valid = f.read_all()
-    if valid.num_rows != data["valid"]["rows"] or valid.column_names != data["valid"]["columns"]:
+        if f.schema.names != data["valid"]["columns"]:
+            raise ValueError("the valid rows do not match their outcome")
+        valid = f.read_all() if columns is None else _some(source, f.schema.names, columns)
+    if valid.num_rows != data["valid"]["rows"]:
         raise ValueError("the valid rows do not match their outcome")
-    number = pa.array(np.full(valid.num_rows, batch, dtype=np.int64))
-    valid = valid.set_column(valid.column_names.index(BATCH), BATCH, number)
     return Outcome(
-        valid,
+        numbered(valid, batch),
         _table(data["ledger"]),
         _problems(data["problems"]),
         _table(data["departments"]),
         _table(data["load_ledger"]),
         _problems(data["load_problems"]),
+        None if columns is None else rows,
     )
+
+
+def _some(source: pa.OSFile, names: list[str], columns: Sequence[str]) -> pa.Table:
+    """The file's valid rows with only ``columns`` (those it has, in its order; BATCH always)."""
+    wanted = {*columns, BATCH}
+    fields = [i for i, name in enumerate(names) if name in wanted]
+    source.seek(0)
+    with pa.ipc.open_file(source, options=pa.ipc.IpcReadOptions(included_fields=fields)) as f:
+        return f.read_all()
+
+
+def whole_rows(outcome: Outcome, batch: int) -> pa.Table:
+    """An outcome's valid rows with every column (read again from ``source`` when it was read with some)."""
+    return outcome.valid if outcome.source is None else valid_rows(outcome.source, batch)
+
+
+def valid_rows(file: str | Path, batch: int) -> pa.Table:
+    """Every column of the valid rows an outcome's file holds, numbered as batch ``batch``."""
+    with pa.OSFile(str(file)) as source, pa.ipc.open_file(source) as f:
+        return numbered(f.read_all(), batch)
+
+
+def numbered(valid: pa.Table, batch: int) -> pa.Table:
+    """Valid rows with their BATCH column set to ``batch`` (an outcome is numbered as the batch asked for)."""
+    number = pa.array(np.full(valid.num_rows, batch, dtype=np.int64))
+    return valid.set_column(valid.column_names.index(BATCH), BATCH, number)
 
 
 def _columns(table: pa.Table) -> dict[str, list[Any]]:

@@ -11,8 +11,10 @@ and nothing unmasked leaves). The corrections are decided on the whole dataset, 
 from __future__ import annotations
 
 import pickle
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -20,14 +22,26 @@ import pandas as pd
 import pyarrow as pa
 
 from generator.cluster import share_table, shared_table, spill
-from generator.model import FILE, RECORD_ID, ROW, Table, empty_fulfilment
+from generator.loading.outcome import numbered
+from generator.model import FILE, RECORD_ID, ROW, Stored, Table, empty_fulfilment
 from generator.problems import Problem, problem
 from generator.rules.columns import isin
 from generator.rules.corrections import latest_versions, rejected_corrections, superseded
 from generator.rules.credit import CREDIT_KINDS, credit_rules, fulfilment_figures
 from generator.rules.dates import DayCache, Days, iso
 from generator.rules.matching import decision_hold, invalid_hold
-from generator.rules.parts import Cutting, Decided, Outcome, Part, Versions, Whole, cut, join
+from generator.rules.parts import (
+    Cutting,
+    Decided,
+    Outcome,
+    Part,
+    Shared,
+    Versions,
+    Whole,
+    cut,
+    join,
+    stored_runs,
+)
 from generator.rules.periods import first_day_gone, penalty_holds, penalty_periods
 from generator.rules.privacy import apply_privacy, minors
 from generator.rules.ruleset import RuleData
@@ -58,8 +72,10 @@ def evaluate(
     """The dataset after the rules: its corrections decided whole, then its parts (``parts.cut``: one part, the
     dataset, without a ``cutting``), joined."""
     frame = table.frame.reset_index(drop=True)
-    whole = Whole(name, Table(table.spec, frame), rules.publication, as_of, _own(decisions, name),
+    whole = Whole(name, Table(table.spec, frame, table.stored), rules.publication, as_of, _own(decisions, name),
                   _versions(name, frame, decisions.rejected))  # fmt: skip
+    if cutting is None or cutting.folder is None:
+        assert table.stored is None, "a table holding only some columns is decided by tasks reading the rest"
     if cutting is None:
         return join(whole, [decide(part) for part in cut(whole, None)])
     if cutting.folder is None:
@@ -68,28 +84,44 @@ def evaluate(
 
 
 def _carried(whole: Whole, cutting: Cutting, folder: Path) -> list[Decided]:
-    """The parts decided by tasks that read their rows from the dataset's table, shared in ``folder``, and
-    leave their outcome in a file there (a part's outcome is as large as its rows: no need to carry it)."""
+    """The parts decided by tasks that read their rows where they are — the batch files' outcomes when the
+    build holds only some columns of them (``model.Stored``), else the dataset's table, shared in ``folder``
+    — and leave their outcome in a file there (a part's outcome is as large as its rows: no need to carry it)."""
     folder.mkdir(parents=True, exist_ok=True)
+    stored = whole.table.stored
     file = folder / f"rules-{whole.name}.arrow"
-    share_table(pa.Table.from_pandas(whole.table.frame, preserve_index=False), file)
+    if stored is None:
+        share_table(pa.Table.from_pandas(whole.table.frame, preserve_index=False), file)
+    where = partial(_where, stored, str(file), str(folder))
     try:
-        return [
-            _taken(Path(left)) for left in cutting.run(decide_shared, cut(whole, cutting.rows, str(file)))
-        ]
+        return [_taken(Path(left)) for left in cutting.run(decide_shared, cut(whole, cutting.rows, where))]
     finally:
-        file.unlink()
+        file.unlink(missing_ok=True)
+
+
+def _where(stored: Stored | None, file: str, folder: str, run: slice) -> Shared:
+    runs = ((file, run.start, run.stop, -1),) if stored is None else stored_runs(stored, run)
+    return Shared(runs, folder)
 
 
 def decide_shared(part: Part) -> str:
-    """On a worker: ``decide`` of a part whose rows are in a shared table; the outcome, pickled into a file
-    beside the table, is named in the result."""
+    """On a worker: ``decide`` of a part whose rows are in shared files; the outcome, pickled into a file in
+    the stage's folder, is named in the result."""
     assert part.shared is not None
     where = part.shared
-    with shared_table(where.file) as shared:  # the outcome is pickled before the table is unmapped
-        rows = shared.slice(where.start, where.stop - where.start).to_pandas()
+    with ExitStack() as stack:  # the outcome is pickled before the files are unmapped
+        runs = [_run(stack, *run) for run in where.runs]
+        rows = (
+            runs[0] if len(runs) == 1 else pa.concat_tables(runs, promote_options="permissive")
+        ).to_pandas()
         decided = decide(replace(part, table=Table(part.table.spec, rows), shared=None))
-        return str(spill(decided, Path(where.file).parent))
+        return str(spill(decided, Path(where.folder)))
+
+
+def _run(stack: ExitStack, file: str, start: int, stop: int, batch: int) -> pa.Table:
+    """Rows ``start`` to ``stop - 1`` of a shared file (numbered as ``batch`` unless it is -1)."""
+    rows = stack.enter_context(shared_table(file)).slice(start, stop - start)
+    return rows if batch < 0 else numbered(rows, batch)
 
 
 def _taken(file: Path) -> Decided:

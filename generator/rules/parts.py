@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from generator.model import RECORD_ID, Table, empty_fulfilment
+from generator.model import RECORD_ID, Stored, Table, empty_fulfilment
 from generator.problems import Problem
 from generator.rules.columns import isin
 from generator.rules.credit import CREDIT_KINDS
@@ -69,11 +69,12 @@ class Part:
 
 @dataclass(frozen=True)
 class Shared:
-    """A run of a dataset's validated rows in the Arrow IPC file the build wrote for the workers to read."""
+    """A run of a dataset's validated rows in Arrow IPC files the workers read — the file the build wrote, or the
+    batch files' outcomes (``model.Stored``) — as (file, start, stop, batch number: -1 keeps the file's); the
+    task leaves its outcome in ``folder``."""
 
-    file: str
-    start: int
-    stop: int
+    runs: tuple[tuple[str, int, int, int], ...]
+    folder: str
 
 
 @dataclass(frozen=True)
@@ -128,19 +129,22 @@ class Whole:
     versions: Versions
 
 
-def cut(whole: Whole, rows: int | None, shared: str = "") -> Iterator[Part]:
+Where = Callable[[slice], Shared]  # where a run of a dataset's rows is, for a task that reads them there
+
+
+def cut(whole: Whole, rows: int | None, where: Where | None = None) -> Iterator[Part]:
     """The parts, at most ``rows`` rows each (None, a credit kind or a smaller dataset: one part, the dataset).
-    With ``shared`` (the file the dataset's table was written to: ``engine.decide_shared`` reads it) a part
-    carries where its rows are instead of the rows themselves."""
+    With ``where`` (``engine.decide_shared`` reads the rows there) a part carries where its rows are instead of
+    the rows themselves."""
     count = len(whole.table.frame)
     if rows is None or whole.table.spec.config.kind in CREDIT_KINDS or count <= rows:
-        yield _part(whole, slice(0, count), shared, alone=True)
+        yield _part(whole, slice(0, count), where, alone=True)
         return
     for start in range(0, count, rows):
-        yield _part(whole, slice(start, min(start + rows, count)), shared)
+        yield _part(whole, slice(start, min(start + rows, count)), where)
 
 
-def _part(whole: Whole, run: slice, shared: str, alone: bool = False) -> Part:
+def _part(whole: Whole, run: slice, where: Where | None, alone: bool = False) -> Part:
     frame, versions = whole.table.frame, whole.versions
     held = (versions.superseded, versions.corrected)
     if alone:  # the dataset itself: nothing sliced, nothing copied
@@ -149,9 +153,25 @@ def _part(whole: Whole, run: slice, shared: str, alone: bool = False) -> Part:
         rows, current = frame.iloc[run], versions.current[run]
         decisions = tuple(d[isin(d[RECORD_ID], rows[RECORD_ID])] for d in whole.decisions)
         held = (_within(held[0], run), _within(held[1], run))
-    table = Table(whole.table.spec, frame.iloc[:0] if shared else rows.reset_index(drop=True))
-    where = Shared(shared, run.start, run.stop) if shared else None
-    return Part(whole.name, table, whole.publication, whole.as_of, *decisions, current, *held, where)
+    table = Table(whole.table.spec, frame.iloc[:0] if where else rows.reset_index(drop=True))
+    shared = where(run) if where else None
+    return Part(whole.name, table, whole.publication, whole.as_of, *decisions, current, *held, shared)
+
+
+def stored_runs(stored: Stored, run: slice) -> tuple[tuple[str, int, int, int], ...]:
+    """The runs of the batch files' outcomes that hold a dataset's rows ``run`` (positions in the dataset)."""
+    sizes = np.array([rows for _, rows, _ in stored.files], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    found = []
+    for i in range(int(np.searchsorted(starts, run.start, "right")) - 1, len(sizes)):
+        a, b = max(run.start, int(starts[i])), min(run.stop, int(starts[i + 1]))
+        if a >= run.stop:
+            break
+        if b > a:
+            file, _, batch = stored.files[i]
+            found.append((file, a - int(starts[i]), b - int(starts[i]), batch))
+    first, _, batch = stored.files[0]
+    return tuple(found) or ((first, 0, 0, batch),)  # no rows: none of a file, for its columns
 
 
 def _within(hold: Hold, run: slice) -> Hold:

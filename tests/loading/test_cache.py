@@ -24,10 +24,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import paths
-from generator.inputs import Batches, Inputs, read_batches, read_inputs, write_batch_cache
-from generator.loading import BatchCache, PreviousCache, Snapshot, read_records, write_cache
+from generator.catalog import load_catalog
+from generator.inputs import Batches, Inputs, kept_columns, read_batches, read_inputs, write_batch_cache
+from generator.loading import BatchCache, PreviousCache, Snapshot, frame_of, read_records, write_cache
 from generator.loading.keys import outcome_key
-from generator.model import Catalog, DatasetSpec, StageResult
+from generator.loading.outcome import valid_rows, whole_rows
+from generator.model import Catalog, DatasetSpec, StageResult, Stored
 from generator.validate import validate
 from tests.conftest import DEMO_CATALOG, run_build
 from tests.loading.test_records import LOAD, PENALTY, PENALTY_CONFIG, PORTAL
@@ -63,11 +65,23 @@ def assert_same_frame(a: pd.DataFrame, b: pd.DataFrame) -> None:
 
 
 def assert_same_result(a: StageResult, b: StageResult) -> None:
+    """The same stage result; where ``b`` holds only some columns of a table (a cluster's validated rows), those
+    columns of ``a``'s, and the files it names holding ``a``'s rows whole."""
     assert a.problems == b.problems
     assert_same_frame(a.ledger, b.ledger)
     assert list(a.tables) == list(b.tables)
-    for name in a.tables:
-        assert_same_frame(a.tables[name].frame, b.tables[name].frame)
+    for name, table in a.tables.items():
+        stored = b.tables[name].stored
+        if stored is not None:
+            assert_same_frame(table.frame[list(b.tables[name].frame.columns)], b.tables[name].frame)
+            assert_same_frame(table.frame, stored_rows(stored))
+        else:
+            assert_same_frame(table.frame, b.tables[name].frame)
+
+
+def stored_rows(stored: Stored) -> pd.DataFrame:
+    """Every column of the rows the files of ``stored`` hold, as the rules' tasks read them."""
+    return frame_of([valid_rows(file, batch) for file, _, batch in stored.files])
 
 
 def assert_same_batches(a: Batches, b: Batches) -> None:
@@ -390,3 +404,24 @@ def test_a_build_taking_outcomes_from_the_cache_writes_the_same_report_and_ledge
             reread / paths.REPORT_DIR / name
         ).read_bytes()
     assert json.loads((cached / paths.REPORT_DIR / paths.BUILD_REPORT_JSON).read_text(encoding="utf-8"))
+
+
+def test_an_outcome_read_with_some_columns_holds_only_those_and_names_the_file_holding_them_all(
+    tmp_path: Path,
+) -> None:
+    """What a cluster build holds of a dataset's validated rows (``inputs.kept_columns``): the same rows and
+    values as reading the outcome whole, fewer columns, and the file the rules' tasks read the rest from."""
+    state = tmp_path / "state"
+    write_batch_cache(state, read_inputs(DEMO_CATALOG, state))
+    previous = PreviousCache.open(state)
+    spec = next(d for d in load_catalog(DEMO_CATALOG)[0].datasets if d.id == "penalties")  # type: ignore[union-attr]
+    entry = previous.entries["datasets/penalties/2024.csv"]
+    columns = kept_columns(spec)
+    assert columns is not None and "CF_XDR_MC" not in columns  # the party's name: read by the tasks
+    whole, some = previous.outcome(entry, 7), previous.outcome(entry, 7, columns)
+    assert whole is not None and some is not None and whole.source is None and some.source is not None
+    assert set(some.valid.column_names) == set(columns) < set(whole.valid.column_names)
+    assert some.valid.equals(whole.valid.select(some.valid.column_names))
+    assert set(some.valid["_batch"].to_pylist()) == {7}
+    assert whole_rows(some, 7).equals(whole.valid)
+    assert some.source.name == entry.outcome_files[0] and whole_rows(whole, 7) is whole.valid

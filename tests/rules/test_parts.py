@@ -11,14 +11,18 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator import rules
 from generator.inputs import Inputs, read_inputs
+from generator.model import Stored
 from generator.rules import Cutting, RulesResult, apply_rules
 from generator.rules.engine import evaluate
-from generator.rules.parts import Part
+from generator.rules.parts import Part, stored_runs
 from generator.sample import write_sample
 from tests.conftest import AS_OF, DEMO_CATALOG
 
@@ -175,3 +179,21 @@ def test_letting_go_drops_each_validated_table_once_decided_and_changes_nothing(
     _assert_same(let_go, whole)
     assert seen == [names[i:] for i in range(len(names))] and len(names) > 3
     assert inputs.valid.tables == {}
+
+
+@given(st.lists(st.integers(0, 9), min_size=1, max_size=6), st.data())
+def test_the_runs_of_stored_rows_are_exactly_the_rows_asked_for_in_order(
+    sizes: list[int], data: st.DataObject
+) -> None:
+    """A part's rows read from the batch files' outcomes: each file's run, in file order, numbered as its batch."""
+    stored = Stored(tuple((f"batch-{n}", size, n) for n, size in enumerate(sizes)))
+    files = {f"batch-{n}": np.arange(sum(sizes[:n]), sum(sizes[: n + 1])) for n in range(len(sizes))}
+    start = data.draw(st.integers(0, sum(sizes)))
+    stop = data.draw(st.integers(start, sum(sizes)))
+    runs = stored_runs(stored, slice(start, stop))
+    read = np.concatenate([files[file][a:b] for file, a, b, _ in runs])
+    assert np.array_equal(read, np.arange(start, stop))
+    assert all(batch == int(file.split("-")[1]) for file, _, _, batch in runs)
+    assert len(runs) == 1 or all(
+        b > a for _, a, b, _ in runs
+    )  # an empty part: one empty run, for the columns

@@ -7,7 +7,9 @@ unchanged is neither read nor validated again: its outcome — valid rows, rejec
 the batch cache (``generator.loading.cache``); the other files of a dataset are read and validated together,
 and the result is cut back into each file's outcome for the next build (``generator.validate`` says why a
 file's outcome does not depend on the other files) — or, with a Dask cluster (``on``), each file is read and
-validated alone by a task on a worker (``generator.loading.checked``), with the same result. Outcomes are joined in catalog order, so the result is the
+validated alone by a task on a worker (``generator.loading.checked``), with the same result but for the
+columns held: on a cluster the validated tables hold only META and the department (``kept_columns``) and
+name the batch files' outcomes holding the rest (``model.Stored``), which the rules' tasks read. Outcomes are joined in catalog order, so the result is the
 same as reading and validating every file (tested differentially, down to the report's bytes); a cached
 outcome that is missing, corrupt or made under another key is ignored and its file read. The one check across
 datasets (a fulfilment row's 承诺事项编码 must be in a commitment-items dataset: ``validation.crossref``)

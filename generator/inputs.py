@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from itertools import islice
 from pathlib import Path
 
@@ -131,8 +130,11 @@ def read_batches(
     ``on``, the files are read and validated on a Dask cluster, one task per file, with the same result."""
     cache = BatchCache(spool=spool)
     kept = cache if keep else None
-    some = partial(kept_columns, durable=keep) if on is not None else _every
-    plans = [_plan(catalog.root, spec, previous, kept, some(spec)) for spec in catalog.datasets]
+    narrow = on is not None and keep  # the outcomes stay where the rules' tasks can read the rest
+    plans = [
+        _plan(catalog.root, spec, previous, kept, kept_columns(spec) if narrow else None)
+        for spec in catalog.datasets
+    ]
     if on is None:
         outcomes = {plan.spec.id: _here(plan, kept) for plan in plans}
         checkpoint("load-files")
@@ -158,20 +160,15 @@ def read_batches(
     return Batches(raw, valid, StageResult(departments), cache)
 
 
-def kept_columns(spec: DatasetSpec, durable: bool = True) -> tuple[str, ...] | None:
-    """The columns of a dataset's validated rows the build holds on a cluster (the rules' tasks read the rest
-    from the batch files' outcomes): META and the department — all the corrections, the decisions' matching
-    and the departments' counts read. None (every column) for the kinds read across rows or datasets after
-    validation (the commitment items and the credit kinds, decided whole), or when the outcomes are not kept
-    (``gongshi check``: nothing to read them from later)."""
-    if not durable or spec.config.kind in WHOLE_KINDS:
+def kept_columns(spec: DatasetSpec) -> tuple[str, ...] | None:
+    """The columns of a dataset's validated rows the build holds on a cluster when the batch files' outcomes
+    are kept (the rules' tasks read the rest from them): META and the department — all the corrections, the
+    decisions' matching and the departments' counts read. None (every column) for the kinds read across rows
+    or datasets after validation (the commitment items and the credit kinds, decided whole)."""
+    if spec.config.kind in WHOLE_KINDS:
         return None
     department = spec.schema.role("department")
     return (*META, *([str(department)] if department else []))
-
-
-def _every(spec: DatasetSpec) -> None:
-    return None
 
 
 @dataclass

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from generator.config import DatasetConfig, Portal
@@ -66,6 +69,11 @@ class Stored:
     ``generator.inputs``): each batch file's valid rows, in order, as (Arrow IPC file, rows, batch number)."""
 
     files: tuple[tuple[str, int, int], ...]
+
+    @cached_property
+    def starts(self) -> npt.NDArray[np.int64]:
+        """Each file's first row in the dataset, and the dataset's row count last."""
+        return np.concatenate([[0], np.cumsum([rows for _, rows, _ in self.files], dtype=np.int64)])
 
 
 @dataclass

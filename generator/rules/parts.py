@@ -160,18 +160,12 @@ def _part(whole: Whole, run: slice, where: Where | None, alone: bool = False) ->
 
 def stored_runs(stored: Stored, run: slice) -> tuple[tuple[str, int, int, int], ...]:
     """The runs of the batch files' outcomes that hold a dataset's rows ``run`` (positions in the dataset)."""
-    sizes = np.array([rows for _, rows, _ in stored.files], dtype=np.int64)
-    starts = np.concatenate([[0], np.cumsum(sizes)])
-    found = []
-    for i in range(int(np.searchsorted(starts, run.start, "right")) - 1, len(sizes)):
-        a, b = max(run.start, int(starts[i])), min(run.stop, int(starts[i + 1]))
-        if a >= run.stop:
-            break
-        if b > a:
-            file, _, batch = stored.files[i]
-            found.append((file, a - int(starts[i]), b - int(starts[i]), batch))
-    first, _, batch = stored.files[0]
-    return tuple(found) or ((first, 0, 0, batch),)  # no rows: none of a file, for its columns
+    starts, sizes = stored.starts[:-1], np.diff(stored.starts)
+    first, stop = np.clip(run.start - starts, 0, sizes), np.clip(run.stop - starts, 0, sizes)
+    found = [(stored.files[i][0], int(first[i]), int(stop[i]), stored.files[i][2])
+             for i in np.flatnonzero(stop > first).tolist()]  # fmt: skip
+    file, _, batch = stored.files[0]
+    return tuple(found) or ((file, 0, 0, batch),)  # no rows: none of a file, for its columns
 
 
 def _within(hold: Hold, run: slice) -> Hold:

@@ -8,6 +8,7 @@ free loopback port, and every request and response size is recorded.
 from __future__ import annotations
 
 import http.server
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from generator.serve import handler_for
 
@@ -82,6 +84,43 @@ class Traffic:
     def reset(self) -> None:
         self.urls.clear()
         self.sizes.clear()
+
+
+BLOCKING = frozenset({"serious", "critical"})
+
+# Resolves once no finite CSS transition or animation is running, checked again two frames after each wait so
+# that one a script starts a frame later (mkdocs-material fades its tabs in) is waited for too; -1 if the page
+# never settles. Infinite animations (a spinner) are not waited for.
+SETTLE = """async () => {
+  const frame = () => new Promise((done) => requestAnimationFrame(() => done()));
+  const finite = (a) => a.playState !== 'finished' && a.effect
+    && a.effect.getComputedTiming().endTime !== Infinity;
+  for (let round = 0; round < 50; round++) {
+    await frame();
+    await frame();
+    const running = document.getAnimations().filter(finite);
+    if (running.length === 0) return round;
+    await Promise.all(running.map((a) => a.finished.catch(() => null)));
+  }
+  return -1;
+}"""
+
+
+def settle(page: Any) -> None:
+    """Wait until the page's own transitions and animations have finished: axe samples the colours painted at
+    that moment, and a tab caught part-way through its fade-in is a contrast failure that depends on the
+    machine's speed."""
+    rounds = page.evaluate(SETTLE)
+    assert rounds >= 0, f"{page.url} kept starting transitions"
+
+
+def assert_axe_passes(page: Any, what: str = "the page") -> None:
+    """axe finds nothing serious or critical on ``page`` once it has settled."""
+    settle(page)
+    results = Axe().run(page)
+    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING]
+    found = [(v["id"], [n["target"] for n in v["nodes"]]) for v in blocking]
+    assert blocking == [], f"{what}: " + results.generate_report() + json.dumps(found, ensure_ascii=False)
 
 
 SEARCH_DONE = """() => {

@@ -4,23 +4,21 @@ subject is on the punishment list."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from generator.catalog import load_catalog
 from generator.model import RECORD_ID
 from generator.site import urls
 from tests.browser.demo import ORG, a_company, subject_rows
+from tests.browser.kit import assert_axe_passes
 from tests.conftest import AS_OF
 
 pytestmark = pytest.mark.browser
 SIZES = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1366, "height": 768}}
-BLOCKING = {"serious", "critical"}
 PAGES = ("home", "archive", "record", "month", "list", "stats")
 
 
@@ -78,9 +76,7 @@ def test_citizen_pages_fit_the_screen_without_serious_accessibility_violations(
     page.wait_for_selector("[data-gs-asof]:not(:empty)")
     width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1], f"{which} is {width[0]}px wide on a {width[1]}px screen"
-    results = Axe().run(page)
-    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING]
-    assert blocking == [], json.dumps([(v["id"], [n["target"] for n in v["nodes"]]) for v in blocking])
+    assert_axe_passes(page, which)
     page.screenshot(path=str(artifacts / f"citizen-{which}-{size}.png"), full_page=True)
 
 

@@ -17,11 +17,10 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from generator.site import api, urls
 from generator.site.credit_report import check_url, report_number
-from tests.browser.kit import serve, wait_for_search
+from tests.browser.kit import assert_axe_passes, serve, wait_for_search
 from tests.conftest import REPO, run_build
 
 pytestmark = pytest.mark.browser
@@ -29,7 +28,6 @@ FIXTURE = REPO / "tests" / "fixtures" / "credit_kinds"
 FOOD = "LJXK-SC-001"
 HENGXIN = "91610300MA6HX00017"  # current A grade, verified and unverified registrations, a public 失诺
 PHONE = {"width": 390, "height": 844}
-BLOCKING = {"serious", "critical"}
 DATES_FILLED = (
     "() => [...document.querySelectorAll('.gs-report [data-gs-asof]')].every(e => e.textContent.trim())"
 )
@@ -102,9 +100,7 @@ def test_the_subject_search_shows_the_grade_badge_and_the_new_kinds_counted(page
 def fits_and_passes_axe(page: Any, what: str) -> None:
     width = page.evaluate("document.scrollingElement.scrollWidth")
     assert width <= PHONE["width"], f"{what} is {width}px wide on a 390px screen"
-    results = Axe().run(page)
-    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING]
-    assert blocking == [], json.dumps([v["id"] for v in blocking])
+    assert_axe_passes(page, what)
 
 
 def test_the_stats_page_shows_grades_and_kept_rates_on_a_phone(

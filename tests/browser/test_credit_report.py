@@ -20,18 +20,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from generator import paths
 from generator.site import api, urls
 from generator.site.credit_report import check_url, report_number
 from tests.browser.demo import a_company
-from tests.browser.kit import serve
+from tests.browser.kit import assert_axe_passes, serve
 from tests.conftest import AS_OF, DEMO_CATALOG, run_build
 
 pytestmark = pytest.mark.browser
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 768}}
-BLOCKING = {"serious", "critical"}
 DATES_FILLED = "() => [...document.querySelectorAll('.gs-report [data-gs-asof], [data-gs-printed]')].every(e => e.textContent.trim())"
 CHECKED = "() => { const v = document.querySelector('.gs-check__verdict'); return v && !v.textContent.includes('正在'); }"
 NO_SUBTLE = "Object.defineProperty(Crypto.prototype, 'subtle', { get() { return undefined; } });"
@@ -192,6 +190,4 @@ def test_the_report_and_check_pages_fit_the_screen_with_no_serious_accessibility
     page.screenshot(path=str(artifacts / f"{which}-{size}.png"), full_page=True)
     width = page.evaluate("document.scrollingElement.scrollWidth")
     assert width <= SIZES[size]["width"], f"{which} is {width}px wide on a {SIZES[size]['width']}px screen"
-    results = Axe().run(page)
-    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING]
-    assert blocking == [], results.generate_report() + json.dumps([v["id"] for v in blocking])
+    assert_axe_passes(page, which)

@@ -4,7 +4,6 @@ and a laptop's width, without the page scrolling sideways. Screenshots go to tes
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,15 +11,13 @@ from urllib.parse import quote
 
 import pandas as pd
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.conftest import off_host
-from tests.browser.kit import Traffic, result_names, wait_for_search
+from tests.browser.kit import Traffic, assert_axe_passes, result_names, wait_for_search
 from tests.conftest import AS_OF
 
 pytestmark = pytest.mark.browser
 SIZES = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1366, "height": 768}}
-BLOCKING = {"serious", "critical"}
 NOTHING = "临江市不存在的某某公司"
 PERSON_TYPE = "自然人"
 
@@ -69,9 +66,7 @@ def search(page: Any, portal: str, query: str) -> str:
 
 def readable_and_fits(page: Any) -> None:
     """axe finds nothing serious or critical, and the page does not scroll sideways."""
-    results = Axe().run(page)
-    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING]
-    assert blocking == [], json.dumps([(v["id"], [n["target"] for n in v["nodes"]]) for v in blocking])
+    assert_axe_passes(page)
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
 

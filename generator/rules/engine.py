@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 
 from generator.cluster import share_table, shared_table, spill
-from generator.loading.outcome import numbered
+from generator.loading.outcome import valid_rows_between
 from generator.model import FILE, RECORD_ID, ROW, Stored, Table, empty_fulfilment
 from generator.problems import Problem, problem
 from generator.rules.columns import isin
@@ -119,9 +119,11 @@ def decide_shared(part: Part) -> str:
 
 
 def _run(stack: ExitStack, file: str, start: int, stop: int, batch: int) -> pa.Table:
-    """Rows ``start`` to ``stop - 1`` of a shared file (numbered as ``batch`` unless it is -1)."""
-    rows = stack.enter_context(shared_table(file)).slice(start, stop - start)
-    return rows if batch < 0 else numbered(rows, batch)
+    """Rows ``start`` to ``stop - 1`` of a batch file's outcome numbered as ``batch`` (only its record batches
+    holding them decompressed), or with ``batch`` -1 of the table the build shared (memory-mapped)."""
+    if batch >= 0:
+        return valid_rows_between(file, start, stop, batch)
+    return stack.enter_context(shared_table(file)).slice(start, stop - start)
 
 
 def _taken(file: Path) -> Decided:

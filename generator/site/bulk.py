@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pyarrow as pa
 
 from generator.checkpoints import checkpoint
 from generator.outputs import Outputs
@@ -37,7 +38,7 @@ from generator.site.listings import (
     list_span,
 )
 from generator.site.months import month_groups, month_pages, month_piece, piece_count, piece_rows
-from generator.site.payloads import Payload, common, share
+from generator.site.payloads import Payload, common, mapped, share
 from generator.site.records import record_pages, subject_pages
 from generator.site.slices import PreviousPaths, payload
 from generator.site.work import BulkData, start_task, take_written
@@ -93,6 +94,8 @@ def _on_cluster(cluster: Cluster, data: BulkData, tasks: list[Task]) -> Iterator
     index = PreviousPaths(data.previous)
     shuffling = functools.partial(cluster.map_files, folder=folder)  # the archives' rows, on the workers
     shared, alike = share(data.views, folder, data.subjects, shuffling), common(data, folder)
+    data.views[:] = mapped(data.views, shared)  # in place: the site's one list, so the build lets its copy go
+    pa.default_memory_pool().release_unused()
     try:
         payloads = (payload(data, task, index, shared) for task in tasks)
         rendering = cluster.map_files(_run_payload, payloads, folder, alike)

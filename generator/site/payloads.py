@@ -14,6 +14,11 @@ page payloads took 4.2 s for their rows and 5.6 s in all, and slicing them 2.3 s
 and 0.65 s, and writing the views 0.1 s. A view whose frame would come back from Arrow with other columns or
 dtypes travels pickled as before.
 
+Once written, a shared view is read back memory-mapped (``mapped``): the same frame, its columns the file's
+Arrow buffers (zero-copy), so the build's process holds the view in pages of a file the system can drop and read
+again instead of in its own memory — at 1 M records 357 MiB of its 1.28 GiB of anonymous memory in the site
+stage. The mapping outlives the file's removal when the stage ends.
+
 A subject's records are anywhere in a view, so ``share`` also has the archives' rows written a second time, in
 the subjects' order, for the subject tasks: by a shuffle on the workers (``generator.site.shuffle``: a subject
 task reads one run of each part's file), not by the build's process.
@@ -94,6 +99,19 @@ def share(views: list[DatasetView], folder: Path, subjects: Subjects | None = No
     if subjects is None:
         return Shared(files)
     return Shared(files, *shuffle(files, subjects, folder, run))
+
+
+def mapped(views: list[DatasetView], shared: Shared) -> list[DatasetView]:
+    """``views`` with each shared one's frame read back from its file, memory-mapped (the same columns, dtypes
+    and values: the file was written only if they come back so)."""
+    return [
+        replace(v, frame=_frame(shared.files[vi])) if vi in shared.files else v for vi, v in enumerate(views)
+    ]
+
+
+def _frame(file: str) -> pd.DataFrame:
+    with shared_table(file) as table:  # the frame keeps the mapping when the file is closed (and removed)
+        return table.to_pandas()
 
 
 def _written(table: pa.Table, file: Path) -> str:

@@ -131,10 +131,7 @@ class Outputs:
         whose record names its inode keeps that record (gathered in columns; see the writers' rule above); any
         other file takes the record of a file linked to it within this build (a release ← data/latest), or is
         adopted (hashed)."""
-        listing = sorted(walk(self.site))
-        paths = [rel for rel, _ in listing]
-        inodes = np.fromiter((inode for _, inode in listing), dtype=np.int64, count=len(listing))
-        rows = self.files.rows_of(paths)
+        paths, inodes, rows = self.files.listing(walk(self.site))
         strays = np.flatnonzero(self.files.inodes_at(rows) != inodes)
         twins = self._by_inode(set(inodes[strays].tolist()))
         fixes = [self._stray(paths[i], int(inodes[i]), twins) for i in strays.tolist()]  # may adopt: first

@@ -16,11 +16,13 @@ paths and four buffers, not a tuple a file.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from generator.digests import DigestMap
 
@@ -150,10 +152,22 @@ class Ledger:
     def items(self) -> Iterator[tuple[str, Written]]:
         return ((w.path, w) for w in self.values())
 
-    def rows_of(self, paths: list[str]) -> np.ndarray[Any, Any]:
-        """The row of each of ``paths`` (-1 where none)."""
-        get = self._rows.get
-        return np.fromiter((get(p, -1) for p in paths), dtype=np.int64, count=len(paths))
+    def listing(
+        self, walked: Iterable[tuple[str, int]]
+    ) -> tuple[list[str], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        """The ``walked`` files (path, inode) sorted by path, in columns: the paths — each the ledger's own
+        string where it holds that path, so the walk's copy is let go at once —, their inodes and their rows
+        here (-1 where none). Not a tuple a file: a city's site seals millions (measured at 1.3 M files, the
+        tuples and the walk's strings ≈ 260 MB)."""
+        get, own = self._rows.get, self._paths
+        paths, inodes, rows = [], array("q"), array("q")
+        for rel, inode in walked:
+            row = get(rel, -1)
+            paths.append(rel if row < 0 else own[row])
+            inodes.append(inode)
+            rows.append(row)
+        order = pc.sort_indices(pa.array(paths, pa.large_string())).to_numpy()
+        return [paths[i] for i in order.tolist()], np.asarray(inodes)[order], np.asarray(rows)[order]
 
     def inodes_at(self, rows: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
         """The recorded inode of each row (-1 where the row is -1)."""

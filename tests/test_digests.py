@@ -134,3 +134,22 @@ def test_a_sorted_ledger_becomes_the_map_of_its_files_and_an_unsorted_one_is_ref
     ledger.add(written("b", 9))
     with pytest.raises(ValueError, match="sorted"):
         ledger.digest_map()
+
+
+def test_a_ledgers_listing_of_walked_files_is_sorted_by_path_and_names_its_own_strings_and_rows() -> None:
+    rng = random.Random(3)
+    names = list(sample(300))
+    ledger = Ledger()
+    for n, rel in enumerate(rng.sample(names, 200)):  # in the tasks' order, not the paths'
+        ledger.add(written(rel, n))
+    walked = [("".join(rel), rng.getrandbits(40)) for rel in rng.sample(names, len(names))]  # new strings
+    paths, inodes, rows = ledger.listing(iter(walked))
+    assert list(zip(paths, inodes.tolist(), strict=True)) == sorted(walked)  # Python's order: code points
+    own = {rel: row for row, rel in enumerate(ledger)}
+    assert rows.tolist() == [own.get(rel, -1) for rel in paths]
+    held, at = list(ledger), rows.tolist()
+    assert all(
+        (rel is held[row]) if row >= 0 else rel not in ledger for rel, row in zip(paths, at, strict=True)
+    )
+    empty = Ledger().listing(iter([]))
+    assert empty[0] == [] and len(empty[1]) == len(empty[2]) == 0

@@ -2,9 +2,10 @@
 
 Stage: load (the batch cache, ``generator.loading.cache``; the outcome is filled by ``generator.inputs``).
 Guarantees: ``decode_outcome`` gives back what ``encode_outcome`` was given — the valid rows (an Arrow IPC
-file in record batches of at most ``OUTCOME_BATCH_ROWS`` rows, renumbered to the batch asked for) and, as JSON, both stages' ledger rows and problems (levels taken
-from the documented codes) and the departments of the rejected rows — or raises (ValueError, KeyError, …)
-when the files are not such an outcome, or its valid rows do not match their recorded count and columns.
+file in record batches of at most ``OUTCOME_BATCH_ROWS`` rows, renumbered to the batch asked for) and, as
+JSON, both stages' ledger rows and problems (levels taken from the documented codes) and the departments of
+the rejected rows — or raises (ValueError, KeyError, …) when the files are not such an outcome, or its valid
+rows do not match their recorded count and columns.
 ``valid_rows_between`` gives a run of the valid rows, decompressing only the record batches that hold it.
 """
 

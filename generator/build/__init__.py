@@ -42,8 +42,6 @@ from dataclasses import fields, replace
 from functools import partial
 from pathlib import Path
 
-import pyarrow as pa
-
 from generator import paths
 from generator.build.options import STAGES, BuildOptions, BuildResult, Progress, Stages
 from generator.build.output import (
@@ -203,7 +201,6 @@ def _write(
     release(pub, options, outputs, ruled)
     counted = written_ledger(inputs, ruled, pub, staging)
     problems, indexed = site_and_search(inputs, ruled, pub, writing, options, stage)
-    pa.default_memory_pool().release_unused()  # the views' (Arrow strings) memory, kept for reuse otherwise
     if fatal(problems):
         return BuildResult(problems)
     stage("precompress")

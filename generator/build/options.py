@@ -2,7 +2,8 @@
 
 Stage: the build's own (``generator.build``). Guarantees: ``STAGES`` names every stage in the order the build
 runs them, each with the progress line it shows and the stage a failure is blamed on; ``Stages`` reaches each
-stage's checkpoint (``generator.checkpoints``) where a test can hold the build.
+stage's checkpoint (``generator.checkpoints``) where a test can hold the build, and first hands the system back
+the memory the stages before let go (``generator.collector.give_back``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from generator.checkpoints import checkpoint
 from generator.cluster import Scheduler
+from generator.collector import give_back
 from generator.problems import Problem, fatal
 
 Progress = Callable[[str], None]
@@ -63,13 +65,15 @@ class BuildResult:
 
 
 class Stages:
-    """Announces each stage: the progress line, the test checkpoint, and the stage a failure is blamed on."""
+    """Announces each stage: the progress line, the test checkpoint, and the stage a failure is blamed on —
+    once the memory the stages before let go is handed back (a stage would start at the last one's peak)."""
 
     def __init__(self, progress: Progress) -> None:
         self.progress = progress
         self.current = "准备输出文件夹"
 
     def __call__(self, name: str) -> None:
+        give_back()
         self.current = STAGES[name]
         self.progress(self.current)
         checkpoint(name)

@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
 from generator import __version__, paths
 from generator.build.options import BuildOptions, Stages
 from generator.cluster import Cluster, OnCluster
+from generator.collector import give_back
 from generator.commitments import CommitmentOutputs, commitment_outputs
 from generator.commitments.figures import ItemSummary, item_summaries
 from generator.inputs import Inputs, write_batch_cache
@@ -115,7 +114,7 @@ def _views(pub: Publication) -> SiteViews:
     after the search stage, its peak in the report stage 2.09 → 1.96 GiB; let go here, its peak in the site
     stage 2.01 → 1.76 GiB)."""
     shown = site_views(pub, let_go=True)
-    pa.default_memory_pool().release_unused()  # Arrow's pool keeps freed memory for reuse otherwise
+    give_back()  # the tables' memory: Arrow's pool and the C heap keep it for reuse otherwise
     return shown
 
 
@@ -128,8 +127,9 @@ def written_ledger(inputs: Inputs, ruled: RulesResult, pub: Publication, staging
     parts = [inputs.raw.ledger, inputs.valid.ledger, ruled.ledger, published_rows(pub.tables)]
     counted = write_ledger(staging / paths.REPORT_DIR, parts)
     inputs.raw.ledger = inputs.valid.ledger = ruled.ledger = empty_ledger()
-    pa.default_memory_pool().release_unused()  # the Parquet writer's (1 M records: +0.3 GiB held until the views)
-    return counted
+    return (
+        counted  # their memory (and the Parquet writer's: +0.3 GiB at 1 M) is handed back as the site starts
+    )
 
 
 def write_summary(

@@ -18,9 +18,6 @@ and submits, the tasks read); nothing here imports Dask. Guarantees:
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import gc
 import os
 import pickle
 import tempfile
@@ -33,7 +30,7 @@ from typing import Any, ClassVar
 import pyarrow as pa
 from pyarrow import ipc
 
-from generator.collector import fewer_collections
+from generator.collector import fewer_collections, give_back
 
 
 @dataclass(frozen=True)
@@ -105,12 +102,7 @@ def _trim() -> None:
     Arrow's pool (mimalloc) and the C heap keep for reuse — else a worker enters each stage at the peak of
     the largest task of any earlier one (Dask's advice for memory not released, ``client.run`` of a trim)."""
     _Unpickler.loaded = ("", ())  # the map's common objects: its files are gone
-    gc.collect()
-    pa.default_memory_pool().release_unused()
-    libc = ctypes.util.find_library("c")
-    trim = getattr(ctypes.CDLL(libc), "malloc_trim", None) if libc else None  # glibc's; others have none
-    if trim is not None:
-        trim(0)
+    give_back()
 
 
 def share_table(table: pa.Table, file: Path, batch_rows: int | None = None) -> None:

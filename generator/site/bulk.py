@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pyarrow as pa
 
 from generator.checkpoints import checkpoint
+from generator.collector import give_back
 from generator.outputs import Outputs
 from generator.paths import CLUSTER_DIR
 from generator.site.columns import Rows
@@ -95,7 +95,7 @@ def _on_cluster(cluster: Cluster, data: BulkData, tasks: list[Task]) -> Iterator
     shuffling = functools.partial(cluster.map_files, folder=folder)  # the archives' rows, on the workers
     shared, alike = share(data.views, folder, data.subjects, shuffling), common(data, folder)
     data.views[:] = mapped(data.views, shared)  # in place: the site's one list, so the build lets its copy go
-    pa.default_memory_pool().release_unused()
+    give_back()
     try:
         payloads = (payload(data, task, index, shared) for task in tasks)
         rendering = cluster.map_files(_run_payload, payloads, folder, alike)

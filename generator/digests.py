@@ -164,13 +164,14 @@ class DigestMap:
         return self.paths(), digests, np.frombuffer(self._sizes, dtype=np.int64)
 
     def table(self) -> pa.Table:
-        """The map as a table of path, digest, size, sorted by path."""
-        _, digests, sizes = self.columns()
+        """The map as a table of path, digest, size, sorted by path; its strings over the map's own buffers
+        (only their offsets are made: the digests through numpy ``str``, at 1.3 M files, took 1.5 s and a
+        164 MB array for a moment, this 0.15 s and 5 MB)."""
         return pa.table(
             {
                 "path": self.paths().cast(pa.string()),
-                "digest": pa.array(digests.astype(str), pa.string()),
-                "size": pa.array(sizes, pa.int64()),
+                "digest": _fixed_width(self._digests, DIGEST_CHARS, len(self)).cast(pa.string()),
+                "size": pa.array(np.frombuffer(self._sizes, dtype=np.int64), pa.int64()),
             }
         )
 
@@ -196,6 +197,12 @@ def _flat(strings: pa.Array) -> tuple[bytes, array[int]]:
     ends = np.frombuffer(offsets, dtype=np.int64)[strings.offset : strings.offset + len(strings) + 1]
     blob = data.to_pybytes()[int(ends[0]) : int(ends[-1])] if data is not None else b""
     return blob, _ints(ends - ends[0])
+
+
+def _fixed_width(data: bytes, width: int, count: int) -> pa.Array:
+    """The ``count`` strings of ``width`` bytes each, end to end in ``data``, as a string array over ``data``."""
+    offsets = np.arange(0, width * (count + 1), width, dtype=np.int64)
+    return pa.Array.from_buffers(pa.large_string(), count, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
 
 
 def _index(paths: pa.Array) -> tuple[int, array[int], array[int], array[int]]:

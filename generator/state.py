@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from generator import __version__
@@ -35,7 +36,7 @@ from generator.paths import (
     STATE_DIR,
 )
 from generator.problems import Problem, problem
-from generator.site.units import PageUnits
+from generator.site.units import PageUnits, unit_paths
 from generator.sitefiles import Previous
 
 FIRST_PUBLISHED_FILE = "first-published.parquet"
@@ -85,12 +86,10 @@ def write_site_digests(state_dir: Path, site: Path, digests: DigestMap) -> None:
 
 def write_page_units(state_dir: Path, site: Path, units: PageUnits) -> None:
     """Write this build's page units (sorted by path) and their seal."""
-    keys = units.keys.sort_index()
-    table = pa.table(
-        {"path": pa.array(keys.index, pa.string()), "key": pa.array(keys.to_numpy(), pa.uint64())}
-    )
+    keys = pa.array(units.keys.to_numpy(), pa.uint64())
+    table = pa.table({"path": unit_paths(units.keys).cast(pa.string()), "key": keys})
     target = state_dir / PAGE_UNITS_FILE
-    pq.write_table(table, target, compression="zstd")
+    pq.write_table(table.take(pc.sort_indices(table.column("path"))), target, compression="zstd")
     seal = {
         "format": UNITS_FORMAT, "version": __version__, "units": len(keys), "sha256": _sha256(target),
         "site_inode": os.stat(site).st_ino, "fingerprint": units.fingerprint,
@@ -132,10 +131,11 @@ def _keys(table: pa.Table, rows: object) -> pd.Series:
     """The unit keys from a table that passed its seal; ValueError when it is not well formed."""
     if table.schema != pa.schema([("path", pa.string()), ("key", pa.uint64())]) or table.num_rows != rows:
         raise ValueError("unexpected columns or row count")
-    keys = pd.Series(table.column("key").to_numpy(), index=table.column("path").to_pylist(), dtype="uint64")
-    if keys.index.hasnans or not keys.index.is_unique:
+    paths = table.column("path")
+    if pc.count_distinct(paths).as_py() != len(paths):  # (a missing path is not counted)
         raise ValueError("missing or duplicate paths")
-    return keys
+    index = pd.Index(paths.to_pandas())  # over Arrow's buffers: not a Python string a path
+    return pd.Series(table.column("key").to_numpy(), index=index, dtype="uint64")
 
 
 def read_previous(out: Path, full: bool = False) -> tuple[Previous, list[Problem]]:

@@ -14,8 +14,9 @@ from tests.daskkit import KEPT, anon_kib, fragment_memory
 
 HOLES_KIB = 80 * 1024  # of the ≈ 117 MiB of holes ``fragment_memory`` leaves, at least this much comes back
 
+LIBC = ctypes.util.find_library("c")
 glibc = pytest.mark.skipif(
-    not ctypes.util.find_library("c") or not hasattr(ctypes.CDLL(ctypes.util.find_library("c")), "malloc_trim"),
+    not LIBC or not hasattr(ctypes.CDLL(LIBC), "malloc_trim"),
     reason="a C library without malloc_trim keeps its heap's holes",
 )
 

@@ -17,13 +17,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from generator import paths
 from generator.model import FILE, LEDGER_COLUMNS, PUBLISHED, RECORD_ID, REJECTED, ROW, WITHHELD, Table
 from generator.problems import Problem
 from generator.report.html import render
 
+LEDGER_SCHEMA = pa.schema(
+    [(name, pa.int64() if name == ROW else pa.large_string()) for name in LEDGER_COLUMNS]
+)
+LEDGER_SLICE = 65_536  # ledger rows put in order and written at a time
 MASKED_IN_TEXT = "privacy-numbers-in-text"  # rules.privacy's warning per (dataset, field); value = count
 
 
@@ -72,12 +80,58 @@ def tally(ledger: pd.DataFrame) -> Tally:
     return Tally(totals, _per(ledger, "dataset"), _per(ledger, FILE))
 
 
-def write_ledger(report_dir: Path, parts: list[pd.DataFrame]) -> Tally:
-    """Write the ledger of ``parts`` (``assemble_ledger``) into ``report_dir`` as Parquet; return its counts."""
-    ledger = assemble_ledger(parts)
+def write_ledger(report_dir: Path, parts: list[pd.DataFrame], slice_rows: int = LEDGER_SLICE) -> Tally:
+    """Write the ledger of ``parts`` (the rows ``assemble_ledger`` gives, in its order) into ``report_dir`` as
+    Parquet, a slice of ``slice_rows`` rows at a time; return its counts. In Arrow, its rows put in order as
+    they are written rather than sorted first: pandas' way (the parts joined, the columns picked, the gaps
+    filled, the rows sorted, then converted) made copies of a city's whole ledger (a 1 M build's 1,065,045 rows,
+    three runs each: the process's anonymous memory rose 464–484 MiB while it was written, now 230–267 MiB;
+    1.3–1.6 s of CPU, now 1.6–2.4 s)."""
+    ledger = ledger_table(parts)
+    order = _ledger_order(ledger)
     report_dir.mkdir(parents=True, exist_ok=True)
-    ledger.to_parquet(report_dir / paths.LEDGER_FILE, index=False, compression="zstd")
-    return tally(ledger)
+    with pq.ParquetWriter(report_dir / paths.LEDGER_FILE, LEDGER_SCHEMA, compression="zstd") as writer:
+        for start in range(0, len(order), slice_rows):
+            writer.write_table(ledger.take(order[start : start + slice_rows]))
+    return tally(ledger.select(["dataset", FILE, "fate", "reason"]).to_pandas())
+
+
+def ledger_table(parts: list[pd.DataFrame]) -> pa.Table:
+    """The rows of ``parts`` in one table, in the parts' order (not sorted): each column of ``LEDGER_COLUMNS``
+    a string ('' where a part has none or a value is missing) but ``ROW``."""
+    tables = [_part_table(part) for part in parts if len(part)]
+    return pa.concat_tables(tables) if tables else LEDGER_SCHEMA.empty_table()
+
+
+def _part_table(part: pd.DataFrame) -> pa.Table:
+    return pa.table([_column(part, name) for name in LEDGER_COLUMNS], schema=LEDGER_SCHEMA)
+
+
+def _column(part: pd.DataFrame, name: str) -> pa.Array | pa.ChunkedArray:
+    """Column ``name`` of a ledger part: '' where the part has no such column or a value is missing."""
+    if name == ROW:
+        return pa.array(part[ROW].to_numpy(dtype=np.int64))
+    if name not in part:
+        return pa.repeat(pa.scalar("", pa.large_string()), len(part))
+    return pa.array(part[name], pa.large_string()).fill_null("")
+
+
+def _ledger_order(ledger: pa.Table) -> np.ndarray:
+    """The ledger's rows sorted by dataset, file and row, rows alike keeping their order (a stable sort): on
+    the ranks of the few datasets and files, not on the strings (1 M rows: Arrow's sort of the strings took
+    1.3 s, this 0.2 s)."""
+    keys = (ledger.column(ROW).to_numpy(), _ranks(ledger.column(FILE)), _ranks(ledger.column("dataset")))
+    order: np.ndarray = np.lexsort(keys)  # by the last key first; stable
+    return order
+
+
+def _ranks(column: pa.ChunkedArray) -> np.ndarray:
+    """Each value's place among the column's distinct values, sorted."""
+    encoded = column.combine_chunks().dictionary_encode()
+    places = np.empty(len(encoded.dictionary), dtype=np.int64)
+    places[pc.sort_indices(encoded.dictionary).to_numpy()] = np.arange(len(places))
+    ranks: np.ndarray = places[encoded.indices.to_numpy(zero_copy_only=False)]
+    return ranks
 
 
 def summarise(counted: Tally, problems: list[Problem], context: dict[str, Any]) -> dict[str, Any]:

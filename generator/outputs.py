@@ -134,10 +134,10 @@ class Outputs:
         paths, inodes, rows = self.files.listing(walk(self.site))
         strays = np.flatnonzero(self.files.inodes_at(rows) != inodes)
         twins = self._by_inode(set(inodes[strays].tolist()))
-        fixes = [self._stray(paths[i], int(inodes[i]), twins) for i in strays.tolist()]  # may adopt: first
+        fixes = [(i, self._stray(paths[i], int(inodes[i]), twins)) for i in strays.tolist()]  # may adopt
         found = self.files.gathered(paths, rows)
-        for written in fixes:
-            found.add(written)
+        for row, written in fixes:
+            found.put(row, written)
         self.files = found
         return found.digest_map()
 

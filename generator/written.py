@@ -61,7 +61,7 @@ class WrittenBatch:
             bytes.fromhex("".join(w.digest for w in written)),
             array("q", [w.size for w in written]).tobytes(),
             array("q", [w.inode for w in written]).tobytes(),
-            bytes((_LINKED if w.linked else 0) | (_UNMADE if w.unmade else 0) for w in written),
+            bytes(_flags(w) for w in written),
         )
 
     def __len__(self) -> int:
@@ -82,13 +82,19 @@ class Ledger:
 
     def __init__(self) -> None:
         self._paths: list[str] = []
-        self._rows: dict[str, int] = {}
+        self._index: dict[str, int] | None = {}  # path → row; None until asked for (``gathered``)
         self._digests = bytearray()  # 16 bytes a row: the digest's hex, decoded
         self._sizes, self._inodes = array("q"), array("q")
         self._flags = bytearray()  # _LINKED | _UNMADE
 
+    @property
+    def _rows(self) -> dict[str, int]:
+        """Path → row, made when first asked for: a sealed site's ledger is only counted (1.3 M paths: 68 MiB)."""
+        if self._index is None:
+            self._index = {path: row for row, path in enumerate(self._paths)}
+        return self._index
+
     def add(self, w: Written) -> None:
-        flags = (_LINKED if w.linked else 0) | (_UNMADE if w.unmade else 0)
         row = self._rows.get(w.path)
         if row is None:
             self._rows[w.path] = len(self._paths)
@@ -96,10 +102,15 @@ class Ledger:
             self._digests += bytes.fromhex(w.digest)
             self._sizes.append(w.size)
             self._inodes.append(w.inode)
-            self._flags.append(flags)
+            self._flags.append(_flags(w))
             return
+        self.put(row, w)
+
+    def put(self, row: int, w: Written) -> None:
+        """Row ``row``'s record replaced by ``w``, whose path it holds."""
+        assert self._paths[row] == w.path, "a record of another path"
         self._digests[row * 16 : row * 16 + 16] = bytes.fromhex(w.digest)
-        self._sizes[row], self._inodes[row], self._flags[row] = w.size, w.inode, flags
+        self._sizes[row], self._inodes[row], self._flags[row] = w.size, w.inode, _flags(w)
 
     def add_batch(self, batch: WrittenBatch) -> None:
         """``add`` each file of ``batch``, in order: in columns when none of its paths is here yet (a page
@@ -176,11 +187,10 @@ class Ledger:
 
     def gathered(self, paths: list[str], rows: np.ndarray[Any, Any]) -> Ledger:
         """A new ledger of ``paths`` (unique), each with the record at its row here — a placeholder where the
-        row is -1, for the caller to ``add`` the real record over — in one pass of numpy gathers, not one
+        row is -1, for the caller to ``put`` the real record over — in one pass of numpy gathers, not one
         ``add`` a file (a city's site seals millions)."""
         found = Ledger()
-        found._paths = list(paths)
-        found._rows = {p: i for i, p in enumerate(found._paths)}
+        found._paths, found._index = list(paths), None
         at = np.maximum(rows, 0)
         if len(self._paths):
             digests = np.frombuffer(self._digests, dtype=np.uint8).reshape(-1, 16)
@@ -211,3 +221,7 @@ class Ledger:
     def digest_map(self) -> DigestMap:
         """The map of this ledger, whose paths must have been added in sorted order (a sealed site's)."""
         return DigestMap._sorted(self._paths, self._digests.hex().encode("ascii"), array("q", self._sizes))
+
+
+def _flags(w: Written) -> int:
+    return (_LINKED if w.linked else 0) | (_UNMADE if w.unmade else 0)

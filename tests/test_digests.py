@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
@@ -153,3 +154,19 @@ def test_a_ledgers_listing_of_walked_files_is_sorted_by_path_and_names_its_own_s
     )
     empty = Ledger().listing(iter([]))
     assert empty[0] == [] and len(empty[1]) == len(empty[2]) == 0
+
+
+def test_a_gathered_ledger_finds_its_paths_and_takes_records_put_over_its_rows() -> None:
+    ledger = Ledger()
+    for n, rel in enumerate(["a", "b", "c"]):
+        ledger.add(written(rel, n, linked=n == 1))
+    found = ledger.gathered(["a", "b", "x"], np.array([0, 1, -1]))
+    assert found["a"] == written("a", 0) and found["b"] == written("b", 1, linked=True)
+    assert "x" in found and "c" not in found and found.get("c") is None and list(found) == ["a", "b", "x"]
+    found.put(2, written("x", 7, unmade=True))
+    found.add(written("a", 8))
+    found.add(written("d", 9))
+    assert list(found.values()) == [written("a", 8), written("b", 1, linked=True), written("x", 7, unmade=True),
+                                    written("d", 9)]  # fmt: skip
+    with pytest.raises(AssertionError, match="another path"):
+        found.put(0, written("b", 3))

@@ -67,15 +67,18 @@ def _organisations(views: list[DatasetView], subjects: Subjects) -> pd.DataFrame
     )
 
 
-def _kinds(views: list[DatasetView], subjects: Subjects) -> list[str]:
-    """Each subject's kind, from the 主体类别 of its first record (one column lookup per view, not per
-    subject: per subject it took 16 s for 250 k subjects)."""
-    types = [v.column("subject_type").to_numpy(dtype=object) for v in views]
+def _kinds(views: list[DatasetView], subjects: Subjects) -> np.ndarray:
+    """Each subject's kind, from the 主体类别 of its first record: per view, its subjects' first rows taken and
+    compared at once (per subject it took 16 s for 250 k subjects; every view's column as Python strings held
+    a string a record)."""
     first = subjects.starts[:-1]
-    return [
-        "individual-business" if types[v][p] == INDIVIDUAL_BUSINESS else "org"
-        for v, p in zip(subjects.view[first].tolist(), subjects.pos[first].tolist(), strict=True)
-    ]
+    views_of, rows = subjects.view[first], subjects.pos[first]
+    kinds = np.full(len(first), "org", dtype=object)
+    for vi in np.unique(views_of).tolist():
+        chosen = np.flatnonzero(views_of == vi)
+        types = views[vi].column("subject_type").take(rows[chosen])
+        kinds[chosen[(types == INDIVIDUAL_BUSINESS).to_numpy(dtype=bool)]] = "individual-business"
+    return kinds
 
 
 def _slot(view: DatasetView) -> int:

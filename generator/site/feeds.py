@@ -17,6 +17,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 from markupsafe import escape
 
 from generator import paths
@@ -97,15 +98,14 @@ def _entry(view: DatasetView, record_id: str, r: dict[str, str], base_url: str) 
     }  # fmt: skip
 
 
-def _write_sitemaps(out: Outputs, pages: list[str], dates: list[str], base_url: str) -> None:
+def _write_sitemaps(out: Outputs, pages: list[str], dates: pa.Array, base_url: str) -> None:
     """One sitemap of ``pages`` (with their ``dates``), or an index of sitemaps of ``SITEMAP_LIMIT`` URLs each,
-    each made and written in turn (a city's million URLs are never all held as text at once)."""
+    each made and written in turn (a city's million URLs and dates are never all held as text at once)."""
     parts = []
     for k in range(0, max(len(pages), 1), SITEMAP_LIMIT):
         chunk = pages[k : k + SITEMAP_LIMIT]
-        locations = [
-            (base_url + page, date) for page, date in zip(chunk, dates[k : k + SITEMAP_LIMIT], strict=True)
-        ]
+        chunk_dates = dates.slice(k, SITEMAP_LIMIT).to_pylist()
+        locations = [(base_url + page, date) for page, date in zip(chunk, chunk_dates, strict=True)]
         if len(pages) <= SITEMAP_LIMIT:
             out.put_text(SITEMAP, urlset(locations))
             return

@@ -132,6 +132,10 @@ def test_a_sorted_ledger_becomes_the_map_of_its_files_and_an_unsorted_one_is_ref
     for n, rel in enumerate(["a", "a/b", "c.html"]):
         ledger.add(written(rel, n))
     assert ledger.digest_map() == {"a": (f"{0:032x}", 0), "a/b": (f"{1:032x}", 1), "c.html": (f"{2:032x}", 2)}
+    sealed = ledger.digest_map()  # indexed at its first lookup
+    assert (
+        sealed["a/b"] == (f"{1:032x}", 1) and "c" not in sealed and sealed.get("c.html") == (f"{2:032x}", 2)
+    )
     ledger.add(written("b", 9))
     with pytest.raises(ValueError, match="sorted"):
         ledger.digest_map()

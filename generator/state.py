@@ -36,7 +36,8 @@ from generator.paths import (
     STATE_DIR,
 )
 from generator.problems import Problem, problem
-from generator.site.units import PageUnits, unit_paths
+from generator.site.units import PageUnits
+from generator.site.urls import arrow_strings
 from generator.sitefiles import Previous
 
 FIRST_PUBLISHED_FILE = "first-published.parquet"
@@ -87,7 +88,7 @@ def write_site_digests(state_dir: Path, site: Path, digests: DigestMap) -> None:
 def write_page_units(state_dir: Path, site: Path, units: PageUnits) -> None:
     """Write this build's page units (sorted by path) and their seal."""
     keys = pa.array(units.keys.to_numpy(), pa.uint64())
-    table = pa.table({"path": unit_paths(units.keys).cast(pa.string()), "key": keys})
+    table = pa.table({"path": arrow_strings(units.keys.index).cast(pa.string()), "key": keys})
     target = state_dir / PAGE_UNITS_FILE
     pq.write_table(table.take(pc.sort_indices(table.column("path"))), target, compression="zstd")
     seal = {

@@ -127,9 +127,8 @@ def written_ledger(inputs: Inputs, ruled: RulesResult, pub: Publication, staging
     parts = [inputs.raw.ledger, inputs.valid.ledger, ruled.ledger, published_rows(pub.tables)]
     counted = write_ledger(staging / paths.REPORT_DIR, parts)
     inputs.raw.ledger = inputs.valid.ledger = ruled.ledger = empty_ledger()
-    return (
-        counted  # their memory (and the Parquet writer's: +0.3 GiB at 1 M) is handed back as the site starts
-    )
+    # their memory (and the Parquet writer's: +0.3 GiB at 1 M) is handed back as the site stage starts
+    return counted
 
 
 def write_summary(

@@ -40,7 +40,7 @@ def lastmods(views: list[DatasetView], pages: list[str]) -> pa.Array:
     +0.3 GiB at the peak of the site stage)."""
     dated = [(view, _dates(view)) for view in views]
     known = pd.concat([_records(dated), _archives(dated)])
-    paths, dates = (_strings(values) for values in (known.index, known))
+    paths, dates = (urls.arrow_strings(values) for values in (known.index, known))
     at = pc.index_in(pa.array(pages, pa.large_string()), value_set=paths[::-1])  # the last of a path twice
     found = dates[::-1].take(at).fill_null("")
     groups = _groups(dated)
@@ -53,14 +53,6 @@ def lastmods(views: list[DatasetView], pages: list[str]) -> pa.Array:
     chosen[others] = True
     replaced: pa.Array = pc.replace_with_mask(found, pa.array(chosen), pa.array(grouped, pa.large_string()))
     return replaced
-
-
-def _strings(values: pd.Index | pd.Series) -> pa.Array:
-    if not len(values):  # (an empty table's index is a range, of no strings)
-        return pa.array([], pa.large_string())
-    found = pa.array(values, pa.large_string())
-    combined: pa.Array = found.combine_chunks() if isinstance(found, pa.ChunkedArray) else found
-    return combined
 
 
 def _dates(view: DatasetView) -> pd.Series:

@@ -40,7 +40,6 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from generator import __version__, paths
@@ -96,7 +95,8 @@ def fresh_units(data: BulkData, units: PageUnits, previous: PageUnits) -> Fresh:
     (it is in build order), so no page path is made twice."""
     if not previous.fingerprint or previous.fingerprint != units.fingerprint or not len(previous.keys):
         return Fresh(subjects=np.zeros(len(data.subjects), dtype=bool))
-    found = pc.index_in(unit_paths(units.keys), value_set=unit_paths(previous.keys)).fill_null(-1).to_numpy()
+    now, before = (urls.arrow_strings(u.keys.index) for u in (units, previous))  # looked up in Arrow
+    found = pc.index_in(now, value_set=before).fill_null(-1).to_numpy()
     same = (found >= 0) & (previous.keys.to_numpy()[found] == units.keys.to_numpy())  # exact uint64 compare
     at, records, months = 0, {}, {}
     for vi in _record_views(data):
@@ -107,15 +107,6 @@ def fresh_units(data: BulkData, units: PageUnits, previous: PageUnits) -> Fresh:
         months[vi] = {m for (m, _), ok in zip(groups, same[at : at + len(groups)], strict=True) if ok}
         at += len(groups)
     return Fresh(records, months, subjects)
-
-
-def unit_paths(keys: pd.Series) -> pa.Array:
-    """The unit paths of ``keys`` (its index) as an Arrow string array, over the index's own buffers. Looked up
-    and sorted in Arrow, not pandas: pandas' index engine turns every path into a Python string and keeps them
-    with the index (at 1 M records, 1.24 M units: 84 MiB, held to the end of the build)."""
-    paths = pa.array(keys.index, pa.large_string())
-    combined: pa.Array = paths.combine_chunks() if isinstance(paths, pa.ChunkedArray) else paths
-    return combined
 
 
 def _record_views(data: BulkData) -> list[int]:

@@ -13,6 +13,7 @@ import hashlib
 import re
 
 import pandas as pd
+import pyarrow as pa
 
 RECORD_ID = re.compile(r"^[0-9a-f]{16}$")
 SUBJECT_CODE = re.compile(r"^[1-9ANY][0-9A-HJ-NPQRTUWXY]{17}$")
@@ -117,3 +118,14 @@ def doc_url(doc: str) -> str:
 def rel_root(url: str) -> str:
     """The relative prefix from the page at ``url`` back to the site root."""
     return "../" * url.count("/")
+
+
+def arrow_strings(values: pd.Index | pd.Series) -> pa.Array:
+    """Page paths (or another text column) as one Arrow string array, over pandas' own buffers when they are
+    Arrow's: paths are looked up and sorted in Arrow, since pandas' index engine turns every one into a Python
+    string and keeps them with the index (at 1 M records, 1.24 M page units: 84 MiB, held to the build's end)."""
+    if not len(values):  # (an empty table's index is a range, of no strings)
+        return pa.array([], pa.large_string())
+    found = pa.array(values, pa.large_string())
+    combined: pa.Array = found.combine_chunks() if isinstance(found, pa.ChunkedArray) else found
+    return combined

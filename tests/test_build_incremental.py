@@ -9,7 +9,6 @@ map says (they are the published history; it rewrites those it must purge).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -28,6 +27,7 @@ from generator.outputs import Outputs
 from generator.sitefiles import Previous, digest_bytes, put_bytes
 from tests.buildproc import tree_digest
 from tests.conftest import AS_OF, DEMO_CATALOG
+from tests.test_state import resealed
 
 Snapshot = dict[str, tuple[int, int]]
 
@@ -280,10 +280,7 @@ def units_forged(state: Path) -> None:
     """Every key replaced by another, the seal recomputed (as a careless tool might): the keys no longer match."""
     table = pq.read_table(state / paths.PAGE_UNITS_FILE)
     keys = pa.array([k ^ 1 for k in table.column("key").to_pylist()], pa.uint64())
-    pq.write_table(table.set_column(1, "key", keys), state / paths.PAGE_UNITS_FILE)
-    seal = state / paths.PAGE_UNITS_SEAL
-    digest = hashlib.sha256((state / paths.PAGE_UNITS_FILE).read_bytes()).hexdigest()
-    seal.write_text(json.dumps(json.loads(seal.read_text("utf-8")) | {"sha256": digest}), encoding="utf-8")
+    resealed(state, table.set_column(1, "key", keys))
 
 
 @pytest.mark.slow

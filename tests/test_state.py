@@ -52,11 +52,11 @@ def test_page_units_are_written_sorted_by_path_and_read_back_the_same(tmp_path: 
     assert units.keys.sort_index().to_dict() == keys.to_dict()
 
 
-def resealed(out: Path, table: pa.Table) -> None:
+def resealed(state: Path, table: pa.Table) -> None:
     """``table`` written as the page units, the seal recomputed to match it (as a careless tool might)."""
-    target = out / paths.STATE_DIR / paths.PAGE_UNITS_FILE
+    target = state / paths.PAGE_UNITS_FILE
     pq.write_table(table, target)
-    seal = out / paths.STATE_DIR / paths.PAGE_UNITS_SEAL
+    seal = state / paths.PAGE_UNITS_SEAL
     digest = hashlib.sha256(target.read_bytes()).hexdigest()
     seal.write_text(json.dumps(json.loads(seal.read_text("utf-8")) | {"sha256": digest}), encoding="utf-8")
 
@@ -67,6 +67,6 @@ def test_page_units_naming_a_path_twice_or_none_are_not_used(tmp_path: Path, twi
     table = pq.read_table(out / paths.STATE_DIR / paths.PAGE_UNITS_FILE)
     paths_ = table.column("path").to_pylist()
     paths_[2] = paths_[0] if twice else None
-    resealed(out, table.set_column(0, "path", pa.array(paths_, pa.string())))
+    resealed(out / paths.STATE_DIR, table.set_column(0, "path", pa.array(paths_, pa.string())))
     units, codes = read(out)
     assert codes == ["build-units-unusable"] and len(units.keys) == 0 and units.fingerprint == ""

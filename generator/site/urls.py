@@ -14,6 +14,7 @@ import re
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 RECORD_ID = re.compile(r"^[0-9a-f]{16}$")
 SUBJECT_CODE = re.compile(r"^[1-9ANY][0-9A-HJ-NPQRTUWXY]{17}$")
@@ -38,14 +39,21 @@ def subject_page(code: str) -> str:
     return f"s/{code[-2:]}/{code}.html"
 
 
-def record_pages(ids: pd.Series) -> pd.Series:
-    """``record_page`` of each of ``ids``, at once (for a city's million records)."""
-    return "r/" + ids.str[:2] + "/" + ids + ".html"
+def record_pages(ids: pa.Array) -> pa.Array:
+    """``record_page`` of each of ``ids`` (a string array), at once, in Arrow (for a city's million records)."""
+    return _joined("r/", pc.utf8_slice_codeunits(ids, 0, 2), "/", ids, ".html")
 
 
-def subject_pages(codes: pd.Series) -> pd.Series:
-    """``subject_page`` of each of ``codes``, at once."""
-    return "s/" + codes.str[-2:] + "/" + codes + ".html"
+def subject_pages(codes: pa.Array) -> pa.Array:
+    """``subject_page`` of each of ``codes`` (a string array), at once, in Arrow."""
+    return _joined("s/", pc.utf8_slice_codeunits(codes, -2), "/", codes, ".html")
+
+
+def _joined(*parts: str | pa.Array) -> pa.Array:
+    kind = next(p.type for p in parts if isinstance(p, pa.Array))
+    values = [pa.scalar(p, kind) if isinstance(p, str) else p for p in parts]
+    joined: pa.Array = pc.binary_join_element_wise(*values, pa.scalar("", kind))
+    return joined
 
 
 def report_page(code: str) -> str:

@@ -34,6 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import pandas as pd  # noqa: E402
+import pyarrow as pa  # noqa: E402
 from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
 
@@ -212,7 +213,8 @@ def render(pub: Publication, site: Path, jobs: int) -> dict[str, Any]:
     written = render_bulk(data, jobs)
     times["bulk pages"] = time.perf_counter() - t
     t = time.perf_counter()
-    write_feeds(site, pub.catalog.portal, pub.as_of, views, [urls.doc_url(d) for d in docs] + written)
+    pages = pa.concat_arrays([pa.array([urls.doc_url(d) for d in docs], pa.large_string()), written])
+    write_feeds(site, pub.catalog.portal, pub.as_of, views, pages)
     times["feeds + sitemap"] = time.perf_counter() - t
     return {"times": times, "bulk_pages": len(written), "mkdocs_pages": len(docs), "problems": len(problems),
             "subjects": len(data.subjects), "data": data, "written": written}  # fmt: skip
@@ -354,7 +356,7 @@ def main() -> None:
     bulk_s = result["times"]["bulk pages"]
     summary = {
         "records": args.records, "jobs": args.jobs, "synthesis_s": synth_s, "render_total_s": total_s,
-        "bulk_pages_per_s": result["bulk_pages"] / bulk_s, **result, "page_bytes": page_bytes(site, written),
+        "bulk_pages_per_s": result["bulk_pages"] / bulk_s, **result, "page_bytes": page_bytes(site, written.to_pylist()),
         "shell_bytes": sum(len(p) for p in data.shell.parts[::2]), "peak_rss_mb": dict(zip(("parent", "worker"), peak_mb(), strict=True)),
     }  # fmt: skip
     if args.mkdocs_subjects:

@@ -87,9 +87,9 @@ class DigestMap:
         return cls(paths, _flat(digests)[0], _ints(sizes.to_numpy()))._indexed()
 
     @classmethod
-    def _sorted(cls, paths: list[str], digests: bytes, sizes: array[int]) -> DigestMap:
+    def _sorted(cls, paths: pa.Array, digests: bytes, sizes: array[int]) -> DigestMap:
         """A map from columns already sorted by path (a sealed ledger's); ``ValueError`` if they are not."""
-        strings = pa.array(paths, pa.large_string())
+        strings = paths.cast(pa.large_string())
         if not _ascending(strings):
             raise ValueError("paths not sorted or not unique")
         return cls(strings, digests, sizes)
@@ -121,7 +121,7 @@ class DigestMap:
     def _indexed(self) -> DigestMap:
         """The map with its hash index made (the previous site's is made at once: the forked page workers
         share it rather than each making its own)."""
-        self._mask, self._starts, self._hashes, self._rows = _index(self.paths())
+        self._mask, self._starts, self._hashes, self._rows = hash_index(self.paths())
         return self
 
     def __getitem__(self, rel: str) -> tuple[str, int]:
@@ -214,8 +214,9 @@ def _fixed_width(data: bytes, width: int, count: int) -> pa.Array:
     return pa.Array.from_buffers(pa.large_string(), count, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
 
 
-def _index(paths: pa.Array) -> tuple[int, array[int], array[int], array[int]]:
-    """The hash index of ``paths``: a mask, each bucket's first slot, each slot's hash and row."""
+def hash_index(paths: pa.Array) -> tuple[int, array[int], array[int], array[int]]:
+    """The hash index of ``paths``: a mask, each bucket's first slot, each slot's hash and row (a bucket's rows
+    in ascending order). Also ``generator.written.Ledger``'s."""
     n = len(paths)
     hashes = np.empty(n, dtype=np.int64)
     for start in range(0, n, _PAGE):

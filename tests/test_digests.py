@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.digests import DigestMap
 from generator.written import Ledger, Written, WrittenBatch
@@ -141,30 +143,30 @@ def test_a_sorted_ledger_becomes_the_map_of_its_files_and_an_unsorted_one_is_ref
         ledger.digest_map()
 
 
-def test_a_ledgers_listing_of_walked_files_is_sorted_by_path_and_names_its_own_strings_and_rows() -> None:
+def test_a_ledgers_listing_of_walked_files_is_sorted_by_path_and_names_the_last_row_of_each_path() -> None:
     rng = random.Random(3)
     names = list(sample(300))
     ledger = Ledger()
-    for n, rel in enumerate(rng.sample(names, 200)):  # in the tasks' order, not the paths'
+    chosen = rng.sample(names, 200)  # in the tasks' order, not the paths'
+    for n, rel in enumerate(chosen + chosen[:50]):  # the first 50 noted twice: their later rows count
         ledger.add(written(rel, n))
     walked = [("".join(rel), rng.getrandbits(40)) for rel in rng.sample(names, len(names))]  # new strings
     paths, inodes, rows = ledger.listing(iter(walked))
-    assert list(zip(paths, inodes.tolist(), strict=True)) == sorted(walked)  # Python's order: code points
-    own = {rel: row for row, rel in enumerate(ledger)}
-    assert rows.tolist() == [own.get(rel, -1) for rel in paths]
-    held, at = list(ledger), rows.tolist()
-    assert all(
-        (rel is held[row]) if row >= 0 else rel not in ledger for rel, row in zip(paths, at, strict=True)
-    )
+    assert list(zip(paths.to_pylist(), inodes.tolist(), strict=True)) == sorted(walked)  # code points
+    last = {rel: row for row, rel in enumerate(chosen + chosen[:50])}
+    assert rows.tolist() == [last.get(rel, -1) for rel in paths.to_pylist()]
+    assert ledger.inodes_at(rows).tolist() == [
+        1000 + last[rel] if rel in last else -1 for rel in paths.to_pylist()
+    ]
     empty = Ledger().listing(iter([]))
-    assert empty[0] == [] and len(empty[1]) == len(empty[2]) == 0
+    assert len(empty[0]) == len(empty[1]) == len(empty[2]) == 0
 
 
 def test_a_gathered_ledger_finds_its_paths_and_takes_records_put_over_its_rows() -> None:
     ledger = Ledger()
     for n, rel in enumerate(["a", "b", "c"]):
         ledger.add(written(rel, n, linked=n == 1))
-    found = ledger.gathered(["a", "b", "x"], np.array([0, 1, -1]))
+    found = ledger.gathered(pa.array(["a", "b", "x"]), np.array([0, 1, -1]))
     assert found["a"] == written("a", 0) and found["b"] == written("b", 1, linked=True)
     assert "x" in found and "c" not in found and found.get("c") is None and list(found) == ["a", "b", "x"]
     found.put(2, written("x", 7, unmade=True))
@@ -174,3 +176,44 @@ def test_a_gathered_ledger_finds_its_paths_and_takes_records_put_over_its_rows()
                                     written("d", 9)]  # fmt: skip
     with pytest.raises(AssertionError, match="another path"):
         found.put(0, written("b", 3))
+
+
+_ADD, _BATCH, _LOOK = range(3)
+_STEPS = st.lists(
+    st.tuples(st.sampled_from([_ADD, _BATCH, _LOOK]), st.lists(st.sampled_from("abcdefgh"), max_size=5)),
+    max_size=25,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(steps=_STEPS)
+def test_a_ledger_read_any_way_holds_the_last_record_of_each_path_as_a_dict_would(
+    steps: list[tuple[int, list[str]]],
+) -> None:
+    ledger, model, n = Ledger(), {}, 0  # model: path → its last record, in the order paths were first added
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("generator.written.PENDING_ROWS", 2)  # chunks and the look-up index's tail made often
+        for op, rels in steps:
+            records = [
+                written(f"p/{rel}.html", (n := n + 1), linked=n % 3 == 0, unmade=n % 5 == 0) for rel in rels
+            ]
+            if op == _LOOK:
+                for w in records:
+                    assert ledger.get(w.path) == model.get(w.path) and (w.path in ledger) == (w.path in model)
+                    assert ledger.inode(w.path) == (model[w.path].inode if w.path in model else None)
+                continue
+            for w in records:
+                model[w.path] = w
+            if op == _BATCH:
+                ledger.add_batch(WrittenBatch.of(records))
+            else:
+                for w in records:
+                    ledger.add(w)
+    assert list(ledger.values()) == list(model.values()) and len(ledger) == len(model)
+    assert ledger.flagged() == (sum(w.linked for w in model.values()), sum(w.unmade for w in model.values()))
+    inodes = {w.inode for w in model.values()} | {n + 1, 999_999}
+    assert sorted(ledger.with_inodes(inodes)) == sorted(model.values())
+    paths, _, rows = ledger.listing(iter([(rel, 0) for rel in [*model, "p/zz.html"]]))
+    found = ledger.gathered(paths, rows)  # p/zz.html was never noted: a placeholder record
+    assert paths.to_pylist() == sorted([*model, "p/zz.html"]) and "p/zz.html" in found
+    assert {rel: w for rel, w in found.items() if rel != "p/zz.html"} == model

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pyarrow as pa
+
 from generator.collector import give_back
 from generator.commitments.figures import with_fulfilment
 from generator.model import Publication
@@ -118,5 +120,6 @@ def render_site(
         data.fresh = plan_units(data, shell, units)
     written = render_bulk(data, jobs, out, cluster)
     give_back()  # what taking the tasks' results back let go (at 1 M: 0.15 GiB), before the sitemaps' look-up
-    write_feeds(site_dir, portal, pub.as_of, views, [urls.doc_url(doc) for doc in docs] + written, out)
+    pages = pa.concat_arrays([pa.array([urls.doc_url(doc) for doc in docs], pa.large_string()), written])
+    write_feeds(site_dir, portal, pub.as_of, views, pages, out)
     return problems

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from generator.checkpoints import checkpoint
 from generator.collector import give_back
@@ -59,19 +61,19 @@ _adopted: BulkData | None = None  # the data a forked worker was started with
 
 def render_bulk(
     data: BulkData, jobs: int, outputs: Outputs | None = None, cluster: Cluster | None = None
-) -> list[str]:
-    """Write every bulk page (noting each in ``outputs``); return their paths relative to site/, sorted. Each
-    task's records are noted as it finishes, not gathered first: a city's site has millions of pages. With a
-    ``cluster`` the tasks run on its workers instead of ``jobs`` local processes."""
-    paths: list[str] = []
+) -> pa.Array:
+    """Write every bulk page (noting each in ``outputs``); return their paths relative to site/, sorted, as a
+    large_string array. Each task's records are noted as it finishes, not gathered first, and its paths are kept
+    in Arrow, not as Python strings: a city's site has millions of pages."""
+    chunks: list[pa.Array] = [pa.array([], pa.large_string())]
     tasks = plan(data)
     rendering = run_tasks(data, tasks, jobs) if cluster is None else _on_cluster(cluster, data, tasks)
     for written in rendering:
         if outputs is not None:
             outputs.record(written)
-        paths += written.paths
-    paths.sort()
-    return paths
+        chunks.append(written.path_array)
+    paths = pa.concat_arrays(chunks)
+    return paths.take(pc.sort_indices(paths))
 
 
 def run_tasks(data: BulkData, tasks: list[Task], jobs: int) -> Iterator[WrittenBatch]:

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from markupsafe import escape
 
 from generator import paths
@@ -44,10 +44,11 @@ def write_feeds(
     portal: Portal,
     as_of: date,
     views: list[DatasetView],
-    pages: list[str],
+    pages: pa.Array,
     outputs: Outputs | None = None,
 ) -> None:
-    """Write feed.xml, the sitemap(s) listing ``pages`` (relative to site/) and robots.txt."""
+    """Write feed.xml, the sitemap(s) listing ``pages`` (relative to site/, a string array: a city's million
+    are never all Python strings at once) and robots.txt."""
     out = outputs or Outputs(site_dir)
     env = environment()
     entries = latest(views, portal.base_url, FEED_SIZE)
@@ -55,18 +56,19 @@ def write_feeds(
         portal=portal, entries=entries, updated=f"{as_of.isoformat()}T00:00:00{TZ}"
     )
     out.put_text(FEED, feed)
-    # sorted, then repeats dropped: the bulk pages come sorted, and sorting sorted runs is linear where a set's
-    # items are not (1.15 M pages: 0.96 → 0.45 s)
-    listed = [page for page, _ in groupby(sorted(page for page in pages if is_page(page)))]
+    listed = pc.unique(pages.filter(_pages(pages)))
+    listed = listed.take(pc.sort_indices(listed))  # UTF-8 bytes sort as code points do: Python's order
     _write_sitemaps(out, listed, lastmods(views, listed), portal.base_url)
     out.put_text("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {portal.base_url}{SITEMAP}\n")
     schema = json.dumps(api.schema(portal.base_url), ensure_ascii=False, indent=2) + "\n"
     out.put_text(paths.API_SUBJECT_SCHEMA, schema)
 
 
-def is_page(path: str) -> bool:
-    """An HTML page (``…/`` of a Markdown page or a bulk ``.html``), as opposed to a data or API file."""
-    return path == "" or path.endswith(("/", ".html"))
+def _pages(paths: pa.Array) -> pa.Array:
+    """Each of ``paths`` is an HTML page (``…/`` of a Markdown page or a bulk ``.html``), not a data or API
+    file."""
+    ends = pc.or_(pc.ends_with(paths, "/"), pc.ends_with(paths, ".html"))
+    return pc.or_(pc.equal(paths, ""), ends)
 
 
 def latest(views: list[DatasetView], base_url: str, size: int) -> list[dict[str, Any]]:
@@ -98,12 +100,12 @@ def _entry(view: DatasetView, record_id: str, r: dict[str, str], base_url: str) 
     }  # fmt: skip
 
 
-def _write_sitemaps(out: Outputs, pages: list[str], dates: pa.Array, base_url: str) -> None:
+def _write_sitemaps(out: Outputs, pages: pa.Array, dates: pa.Array, base_url: str) -> None:
     """One sitemap of ``pages`` (with their ``dates``), or an index of sitemaps of ``SITEMAP_LIMIT`` URLs each,
     each made and written in turn (a city's million URLs and dates are never all held as text at once)."""
     parts = []
     for k in range(0, max(len(pages), 1), SITEMAP_LIMIT):
-        chunk = pages[k : k + SITEMAP_LIMIT]
+        chunk = pages.slice(k, SITEMAP_LIMIT).to_pylist()
         chunk_dates = dates.slice(k, SITEMAP_LIMIT).to_pylist()
         locations = [(base_url + page, date) for page, date in zip(chunk, chunk_dates, strict=True)]
         if len(pages) <= SITEMAP_LIMIT:

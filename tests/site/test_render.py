@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
 
 import pandas as pd
+import pyarrow as pa
 
 from generator.model import RECORD_ID, Publication
 from generator.site import render_site, urls
@@ -292,7 +293,8 @@ def test_sitemap_becomes_an_index_past_fifty_thousand_urls(tmp_path: Path) -> No
     from generator.site.feeds import write_feeds
 
     pub = publication()
-    write_feeds(tmp_path, pub.catalog.portal, pub.as_of, [], [f"r/00/{i:016x}.html" for i in range(50_001)])
+    pages = pa.array([f"r/00/{i:016x}.html" for i in range(50_001)], pa.large_string())
+    write_feeds(tmp_path, pub.catalog.portal, pub.as_of, [], pages)
     index = (tmp_path / "sitemap.xml").read_text(encoding="utf-8")
     assert "<sitemapindex" in index and index.count("<sitemap>") == 2
     assert (tmp_path / "sitemap-1.xml").read_text(encoding="utf-8").count("<url>") == 50_000

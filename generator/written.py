@@ -5,12 +5,15 @@ tasks it runs) describes each file it puts there as a ``Written``; a task sends 
 ``WrittenBatch``; ``generator.outputs`` notes them all in a ``Ledger`` and, when it seals the staging site,
 turns the ledger into the new ``generator.digests.DigestMap``.
 
-Guarantees: a ledger keeps the last record of each path; ``Ledger.digest_map`` refuses — ``ValueError`` —
-paths that were not added in sorted order.
+Guarantees: a ledger keeps the last record of each path, however it is read (a path noted twice has two rows,
+the later counting); ``Ledger.digest_map`` refuses — ``ValueError`` — paths that were not added in sorted
+order, each once.
 
-Why columns: a city's site has millions of files; a ledger holds about 170 bytes a file against 340 as
-``Written`` tuples in a dict (measured on 300 k paths), and a batch crosses between processes as a list of
-paths and four buffers, not a tuple a file.
+Why columns, and the paths in Arrow: a city's site has millions of files. ``Written`` tuples in a dict took
+340 bytes a file (measured on 300 k paths); columns with the paths as Python strings in a list and a dict of
+path → row, 188 (1.3 M paths: 232 MiB); with the paths in Arrow and no dict, 110 (137 MiB; the seal's peak
+617 → 451 MiB, its CPU 9.8 → 7.8 s, taking the batches back 1.7 → 0.7 s: ``bench/bench_ledger.py``, the same
+run). A batch crosses between processes as a list of paths and four buffers, not a tuple a file.
 """
 
 from __future__ import annotations
@@ -87,9 +90,7 @@ class WrittenBatch:
 
 class Ledger:
     """This build's record of each file it put into the staging site (``Written``), by path, the last record
-    of a path winning. In columns, the paths in Arrow: about 80 bytes a file against 178 with a Python string,
-    list slot and dict entry a path (measured at 1.3 M paths: 232 → see ``bench/bench_ledger.py``), and a city's
-    site has millions of files.
+    of a path winning; in columns, the paths in Arrow chunks (see the module's docstring for why).
 
     A record is appended, never looked up on the way in: a path written twice has two rows, the later one
     counting, and the duplicates are resolved where the ledger is read whole — its listing (the seal), its
@@ -104,7 +105,7 @@ class Ledger:
         self._sizes, self._inodes = array("q"), array("q")
         self._flags = bytearray()  # _LINKED | _UNMADE
         self._unique = True  # known: no path has two rows
-        self._index: tuple[int, array[int], array[int], array[int]] | None = None  # see ``_look``
+        self._index: tuple[int, array[int], array[int], array[int]] | None = None  # see ``_last``
         self._tail: dict[str, int] = {}  # path → last row, of the rows added since the index was made
 
     def add(self, w: Written) -> None:

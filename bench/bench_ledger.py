@@ -74,8 +74,9 @@ print(json.dumps({"ledger_mib": held, "add_cpu_s": took, "seal_peak_mib": max(pe
 
 def one_round(tree: Path, files: int) -> dict[str, float]:
     env = {"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"}
+    # cwd: ``python -c`` imports from the current folder first
     done = subprocess.run([sys.executable, "-c", ROUND, str(files), str(BATCH)], env=env, cwd=tree,
-                          capture_output=True, text=True, check=True)  # fmt: skip (cwd: ``-c`` imports from it)
+                          capture_output=True, text=True, check=True)  # fmt: skip
     return dict(json.loads(done.stdout))
 
 

@@ -142,9 +142,8 @@ class Outputs:
         paths, inodes, rows = self.files.listing(walk(self.site))
         strays = np.flatnonzero(self.files.inodes_at(rows) != inodes)
         twins = self._by_inode(set(inodes[strays].tolist()))
-        fixes = [
-            (i, self._stray(paths[i].as_py(), int(inodes[i]), twins)) for i in strays.tolist()
-        ]  # may adopt
+        # may adopt
+        fixes = [(i, self._stray(paths[i].as_py(), int(inodes[i]), twins)) for i in strays.tolist()]
         found = self.files.gathered(paths, rows)
         for row, written in fixes:
             found.put(row, written)

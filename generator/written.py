@@ -201,7 +201,8 @@ class Ledger:
         alive = np.flatnonzero(self._alive())
         if self._unique:
             return alive
-        first = pc.index_in(self.paths(), value_set=self.paths()).to_numpy()
+        paths = self.paths()
+        first = pc.index_in(paths, value_set=paths).to_numpy()
         return alive[np.argsort(first[alive], kind="stable")]
 
     def get(self, rel: str) -> Written | None:

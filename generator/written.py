@@ -18,6 +18,7 @@ run). A batch crosses between processes as a list of paths and four buffers, not
 
 from __future__ import annotations
 
+import binascii
 import bisect
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
@@ -29,7 +30,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from generator.digests import DigestMap, hash_index
+from generator.digests import DigestMap, ascending, hash_index
 
 _LINKED, _UNMADE = 1, 2  # a ledger row's flags
 PENDING_ROWS = 4096  # paths added one at a time, kept as Python strings until they make a chunk
@@ -249,21 +250,33 @@ class Ledger:
     def listing(
         self, walked: Iterable[tuple[str, int]]
     ) -> tuple[pa.Array, np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-        """The ``walked`` files (path, inode) sorted by path, in columns: the paths (a large_string array),
-        their inodes and the last row of each here (-1 where none). Not a tuple or a Python string a file: a
-        city's site seals millions (measured at 1.3 M files: see ``bench/bench_ledger.py``)."""
+        """The ``walked`` files (path, inode), each once, sorted by path, in columns: the paths (a large_string
+        array), their inodes and the last row of each here (-1 where none). Not a tuple or a Python string a
+        file: a city's site seals millions (measured at 1.3 M files: see ``bench/bench_ledger.py``); sorted
+        without a copy when walked in path order (``generator.sitefiles.walk`` is)."""
+        self.paths()  # the ledger's chunks joined before the walk's paths are in memory
         paths, inodes = _walked(walked)
-        order = pc.sort_indices(paths)
-        paths = paths.take(order)
-        return paths, inodes[order.to_numpy()], self.rows_of(paths)
+        if not ascending(paths):
+            order = pc.sort_indices(paths)
+            paths, inodes = paths.take(order), inodes[order.to_numpy()]
+        return paths, inodes, self._rows_of_each(paths)
 
     def rows_of(self, paths: pa.Array) -> np.ndarray[Any, Any]:
-        """The last row of each of ``paths`` here, -1 where none: one hash join in Arrow."""
-        mine = self.paths()
-        backwards = not self._unique  # then the first from the end is the last
-        found = pc.fill_null(pc.index_in(paths, value_set=mine[::-1] if backwards else mine), -1)
-        at = np.asarray(found.to_numpy(), dtype=np.int64)
-        return np.where(at < 0, -1, len(mine) - 1 - at) if backwards else at
+        """The last row of each of ``paths`` here, -1 where none (a path may come twice)."""
+        first = pc.index_in(paths, value_set=paths).to_numpy()  # where each of ``paths`` first comes
+        rows: np.ndarray[Any, Any] = self._rows_of_each(paths)[first]
+        return rows
+
+    def _rows_of_each(self, paths: pa.Array) -> np.ndarray[Any, Any]:
+        """``rows_of`` where each of ``paths`` comes once (where one comes again, that entry stays -1): one hash
+        join in Arrow, over ``paths`` (not over a reversed copy of the ledger's paths, to find each path's last
+        row: 1.3 M paths, the seal's peak 451 → … MiB)."""
+        # each row's place in ``paths``, -1 where its path is not there
+        places = pc.fill_null(pc.index_in(self.paths(), value_set=paths), -1).to_numpy()
+        rows = np.full(len(paths), -1, dtype=np.int64)
+        there = np.flatnonzero(places >= 0)
+        np.maximum.at(rows, places[there], there)  # a path's last row wins
+        return rows
 
     def inodes_at(self, rows: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
         """The recorded inode of each row (-1 where the row is -1)."""
@@ -310,20 +323,19 @@ class Ledger:
     def digest_map(self) -> DigestMap:
         """The map of this ledger, whose paths must have been added in sorted order, each once (a sealed
         site's); ``ValueError`` otherwise."""
-        return DigestMap._sorted(self.paths(), self._digests.hex().encode("ascii"), array("q", self._sizes))
+        return DigestMap._sorted(self.paths(), binascii.hexlify(self._digests), array("q", self._sizes))
 
 
 def _walked(walked: Iterable[tuple[str, int]]) -> tuple[pa.Array, np.ndarray[Any, Any]]:
-    """The walked files' paths (a large_string array, made a page at a time) and inodes, in walk order."""
-    chunks, inodes, page = [], array("q"), []
+    """The walked files' paths and inodes, in walk order. The paths go straight into the buffers of one
+    large_string array (by hand: arrays a page at a time, then joined, held them twice at the join)."""
+    data, ends, inodes = bytearray(), array("q", [0]), array("q")
     for rel, inode in walked:
-        page.append(rel)
+        data += rel.encode("utf-8")
+        ends.append(len(data))
         inodes.append(inode)
-        if len(page) == _PAGE:
-            chunks.append(pa.array(page, pa.large_string()))
-            page = []
-    chunks.append(pa.array(page, pa.large_string()))
-    return pa.concat_arrays(chunks), np.asarray(inodes, dtype=np.int64)
+    buffers = [None, pa.py_buffer(ends), pa.py_buffer(data)]
+    return pa.Array.from_buffers(pa.large_string(), len(inodes), buffers), np.asarray(inodes, dtype=np.int64)
 
 
 def _flags(w: Written) -> int:

@@ -162,6 +162,15 @@ def test_a_ledgers_listing_of_walked_files_is_sorted_by_path_and_names_the_last_
     assert len(empty[0]) == len(empty[1]) == len(empty[2]) == 0
 
 
+def test_a_path_noted_twice_with_one_inode_is_found_by_that_inode_once_with_its_last_record() -> None:
+    ledger = Ledger()
+    ledger.add(written("a", 1)._replace(inode=5))
+    ledger.add(written("b", 2))
+    ledger.add(written("a", 3)._replace(inode=5))  # carried again: the same inode, the later record counts
+    assert ledger.with_inodes({5}) == [written("a", 3)._replace(inode=5)]
+    assert ledger.rows_of(pa.array(["a", "x", "a", "b"])).tolist() == [2, -1, 2, 1]
+
+
 def test_a_gathered_ledger_finds_its_paths_and_takes_records_put_over_its_rows() -> None:
     ledger = Ledger()
     for n, rel in enumerate(["a", "b", "c"]):

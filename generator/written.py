@@ -30,6 +30,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from generator.collector import give_back_arrow
 from generator.digests import DigestMap, ascending, hash_index
 
 _LINKED, _UNMADE = 1, 2  # a ledger row's flags
@@ -255,11 +256,15 @@ class Ledger:
         file: a city's site seals millions (measured at 1.3 M files: see ``bench/bench_ledger.py``); sorted
         without a copy when walked in path order (``generator.sitefiles.walk`` is)."""
         self.paths()  # the ledger's chunks joined before the walk's paths are in memory
+        self.paths()  # the ledger's chunks joined, and what they held handed back, before the walk is read
+        give_back_arrow()
         paths, inodes = _walked(walked)
         if not ascending(paths):
             order = pc.sort_indices(paths)
             paths, inodes = paths.take(order), inodes[order.to_numpy()]
-        return paths, inodes, self._rows_of_each(paths)
+        rows = self._rows_of_each(paths)
+        give_back_arrow()  # the hash join's table, before the sealed ledger and map are made
+        return paths, inodes, rows
 
     def rows_of(self, paths: pa.Array) -> np.ndarray[Any, Any]:
         """The last row of each of ``paths`` here, -1 where none (a path may come twice)."""
@@ -270,7 +275,7 @@ class Ledger:
     def _rows_of_each(self, paths: pa.Array) -> np.ndarray[Any, Any]:
         """``rows_of`` where each of ``paths`` comes once (where one comes again, that entry stays -1): one hash
         join in Arrow, over ``paths`` (not over a reversed copy of the ledger's paths, to find each path's last
-        row: 1.3 M paths, the seal's peak 451 → … MiB)."""
+        row first)."""
         # each row's place in ``paths``, -1 where its path is not there
         places = pc.fill_null(pc.index_in(self.paths(), value_set=paths), -1).to_numpy()
         rows = np.full(len(paths), -1, dtype=np.int64)

@@ -32,6 +32,15 @@ LEDGER_SCHEMA = pa.schema(
     [(name, pa.int64() if name == ROW else pa.large_string()) for name in LEDGER_COLUMNS]
 )
 LEDGER_SLICE = 65_536  # ledger rows put in order and written at a time
+# The columns whose few values repeat from row to row, held as a dictionary while the ledger is put in order
+# and cast back to strings a slice at a time as it is written (the same bytes in the file).
+_REPEATED = ("dataset", FILE, "fate", "reason", "field", "message")
+_HELD_SCHEMA = pa.schema(
+    [
+        (n, pa.dictionary(pa.int32(), pa.large_string()) if n in _REPEATED else t)
+        for n, t in zip(LEDGER_SCHEMA.names, LEDGER_SCHEMA.types, strict=True)
+    ]
+)
 MASKED_IN_TEXT = "privacy-numbers-in-text"  # rules.privacy's warning per (dataset, field); value = count
 
 
@@ -86,34 +95,38 @@ def write_ledger(report_dir: Path, parts: list[pd.DataFrame], slice_rows: int = 
     they are written rather than sorted first: pandas' way (the parts joined, the columns picked, the gaps
     filled, the rows sorted, then converted) made copies of a city's whole ledger (a 1 M build's 1,065,045 rows,
     three runs each: the process's anonymous memory rose 464–484 MiB while it was written, now 230–267 MiB;
-    1.3–1.6 s of CPU, now 1.6–2.4 s)."""
+    1.3–1.6 s of CPU, now 1.6–2.4 s). The columns whose values repeat are held as dictionaries meanwhile (the
+    rise … MiB)."""
     ledger = ledger_table(parts)
     order = _ledger_order(ledger)
     report_dir.mkdir(parents=True, exist_ok=True)
     with pq.ParquetWriter(report_dir / paths.LEDGER_FILE, LEDGER_SCHEMA, compression="zstd") as writer:
         for start in range(0, len(order), slice_rows):
-            writer.write_table(ledger.take(order[start : start + slice_rows]))
-    return tally(ledger.select(["dataset", FILE, "fate", "reason"]).to_pandas())
+            writer.write_table(ledger.take(order[start : start + slice_rows]).cast(LEDGER_SCHEMA))
+    return tally(ledger.select(["dataset", FILE, "fate", "reason"]).to_pandas().astype(object))
 
 
 def ledger_table(parts: list[pd.DataFrame]) -> pa.Table:
-    """The rows of ``parts`` in one table, in the parts' order (not sorted): each column of ``LEDGER_COLUMNS``
-    a string ('' where a part has none or a value is missing) but ``ROW``."""
+    """The rows of ``parts`` in one table, in the parts' order (not sorted), as ``_HELD_SCHEMA``: each column of
+    ``LEDGER_COLUMNS`` a string ('' where a part has none or a value is missing) but ``ROW``."""
     tables = [_part_table(part) for part in parts if len(part)]
-    return pa.concat_tables(tables) if tables else LEDGER_SCHEMA.empty_table()
+    return pa.concat_tables(tables) if tables else _HELD_SCHEMA.empty_table()
 
 
 def _part_table(part: pd.DataFrame) -> pa.Table:
-    return pa.table([_column(part, name) for name in LEDGER_COLUMNS], schema=LEDGER_SCHEMA)
+    return pa.table([_column(part, name) for name in LEDGER_COLUMNS], schema=_HELD_SCHEMA)
 
 
-def _column(part: pd.DataFrame, name: str) -> pa.Array | pa.ChunkedArray:
+def _column(part: pd.DataFrame, name: str) -> pa.Array:
     """Column ``name`` of a ledger part: '' where the part has no such column or a value is missing."""
     if name == ROW:
         return pa.array(part[ROW].to_numpy(dtype=np.int64))
     if name not in part:
-        return pa.repeat(pa.scalar("", pa.large_string()), len(part))
-    return pa.array(part[name], pa.large_string()).fill_null("")
+        return pa.repeat(pa.scalar("", _HELD_SCHEMA.field(name).type), len(part))
+    if name not in _REPEATED:
+        return pa.array(part[name], pa.large_string()).fill_null("")
+    codes, values = pd.factorize(part[name].fillna(""))  # each distinct string made once in Arrow, not a row
+    return pa.DictionaryArray.from_arrays(codes.astype(np.int32), pa.array(values, pa.large_string()))
 
 
 def _ledger_order(ledger: pa.Table) -> np.ndarray:
@@ -126,11 +139,14 @@ def _ledger_order(ledger: pa.Table) -> np.ndarray:
 
 
 def _ranks(column: pa.ChunkedArray) -> np.ndarray:
-    """Each value's place among the column's distinct values, sorted."""
-    encoded = column.combine_chunks().dictionary_encode()
-    places = np.empty(len(encoded.dictionary), dtype=np.int64)
-    places[pc.sort_indices(encoded.dictionary).to_numpy()] = np.arange(len(places))
-    ranks: np.ndarray = places[encoded.indices.to_numpy(zero_copy_only=False)]
+    """Each value's place among the (dictionary) column's distinct values, sorted."""
+    chunks = column.unify_dictionaries().chunks
+    if not chunks:
+        return np.empty(0, dtype=np.int64)
+    dictionary = chunks[0].dictionary
+    places = np.empty(len(dictionary), dtype=np.int64)
+    places[pc.sort_indices(dictionary).to_numpy()] = np.arange(len(places))
+    ranks: np.ndarray = places[np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])]
     return ranks
 
 

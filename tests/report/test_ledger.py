@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from generator import paths
 from generator.model import FILE, LEDGER_COLUMNS, ROW
-from generator.report import assemble_ledger, tally, write_ledger
+from generator.report import LEDGER_SCHEMA, assemble_ledger, tally, write_ledger
 
 OPTIONAL = [c for c in LEDGER_COLUMNS if c not in ("dataset", FILE, ROW)]
 TEXT = st.text(alphabet="ab临江\u00e9", max_size=3)
@@ -54,6 +54,8 @@ def test_the_ledger_written_in_arrow_has_the_rows_and_order_of_the_ledger_in_pan
     expected = assemble_ledger(made)
     with TemporaryDirectory() as folder:
         counted = write_ledger(Path(folder), made, slice_rows=5)  # a few dozen rows: several slices
-        written = pq.read_table(Path(folder) / paths.LEDGER_FILE).to_pandas()
+        table = pq.read_table(Path(folder) / paths.LEDGER_FILE)
+    assert table.schema.remove_metadata() == LEDGER_SCHEMA  # strings in the file, not the dictionaries held
+    written = table.to_pandas()
     assert list(written.columns) == list(LEDGER_COLUMNS)
     assert rows(written) == rows(expected) and counted == tally(expected)

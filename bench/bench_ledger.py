@@ -4,15 +4,13 @@ A build notes every file it puts into the staging site in a ``generator.written.
 come back as one ``WrittenBatch``) and seals the site from it: the files on disk listed and matched to the
 ledger, a sealed ledger gathered in path order, its digest map made. This measures that alone for ``--files``
 paths shaped like a site's pages, taken back in batches of 2,000 as the page tasks return them (each batch
-pickled and loaded, as it crosses from a worker), then sealed from a listing with fresh strings, in path order
-as ``generator.sitefiles.walk`` gives it (``--walk shuffled``: in another order, as a walk in the folders' own
-order gave it before): the anonymous memory (``RssAnon``) the ledger holds after the
+pickled and loaded, as it crosses from a worker), then sealed from a listing in another order with fresh
+strings (as the walk of the folder gives them): the anonymous memory (``RssAnon``) the ledger holds after the
 batches, the peak while sealing and what the sealed ledger and map hold, with the CPU of each step; best and
 median over ``--rounds``, each round in a fresh process. ``--against DIR`` runs the same rounds, the same rows,
 with the ``generator`` package of another checkout (an older revision) beside this one's.
 
-    .venv/bin/python bench/bench_ledger.py [--files 1300000] [--rounds 3] [--walk path|shuffled]
-                                           [--against /tmp/old-checkout]
+    .venv/bin/python bench/bench_ledger.py [--files 1300000] [--rounds 3] [--against /tmp/old-checkout]
 """
 
 from __future__ import annotations
@@ -36,17 +34,13 @@ def anon():
     with open("/proc/self/status", encoding="ascii") as status:
         return next(int(line.split()[1]) / 1024 for line in status if line.startswith("RssAnon:"))
 
-files, batch, shuffled = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "shuffled"
+files, batch = int(sys.argv[1]), int(sys.argv[2])
 rng = random.Random(1)
 def path(n):
     h = f"{rng.getrandbits(64):016X}"
     return f"r/{h[:2]}/{h}{n}.html" if n % 3 else f"s/{h[:2]}/91{h}{n % 97:02d}.html"
 names = [path(n) for n in range(files)]
-walk_order = list(range(files))
-if shuffled:
-    random.Random(2).shuffle(walk_order)
-else:
-    walk_order.sort(key=names.__getitem__)
+walk_order = list(range(files)); random.Random(2).shuffle(walk_order)
 gc.collect(); give_back(); start = anon()  # the rows themselves are not the ledger's
 sent = [pickle.dumps(WrittenBatch.of([Written(names[n], f"{n:032x}", n, 10_000 + n, n % 2 == 0)
                                       for n in range(a, min(files, a + batch))])) for a in range(0, files, batch)]
@@ -78,10 +72,10 @@ print(json.dumps({"ledger_mib": held, "add_cpu_s": took, "seal_peak_mib": max(pe
 """
 
 
-def one_round(tree: Path, files: int, walk: str) -> dict[str, float]:
+def one_round(tree: Path, files: int) -> dict[str, float]:
     env = {"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"}
     # cwd: ``python -c`` imports from the current folder first
-    done = subprocess.run([sys.executable, "-c", ROUND, str(files), str(BATCH), walk], env=env, cwd=tree,
+    done = subprocess.run([sys.executable, "-c", ROUND, str(files), str(BATCH)], env=env, cwd=tree,
                           capture_output=True, text=True, check=True)  # fmt: skip
     return dict(json.loads(done.stdout))
 
@@ -90,20 +84,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--files", type=int, default=1_300_000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--walk", choices=["path", "shuffled"], default="path", help="the listing's order")
     parser.add_argument("--against", type=Path, help="another checkout, measured in the same run")
     args = parser.parse_args()
     trees = {"this": ROOT, **({"against": args.against.resolve()} if args.against else {})}
     rounds: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
     for _ in range(args.rounds):
         for name, tree in trees.items():  # interleaved: the machine's drift falls on both alike
-            rounds[name].append(one_round(tree, args.files, args.walk))
+            rounds[name].append(one_round(tree, args.files))
     report = {
         name: {key: {"best": min(r[key] for r in runs), "median": statistics.median(r[key] for r in runs)}
                for key in runs[0]}
         for name, runs in rounds.items()
     }  # fmt: skip
-    print(json.dumps({"files": args.files, "rounds": args.rounds, "walk": args.walk, **report}, indent=1))
+    print(json.dumps({"files": args.files, "rounds": args.rounds, **report}, indent=1))
 
 
 if __name__ == "__main__":

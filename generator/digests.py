@@ -15,11 +15,11 @@ Why columns and not a dict: a city's site has millions of files, and a ``dict`` 
 costs 270–440 bytes an entry in Python objects (measured: 0.545 GiB at 1.32 M files of a real site) — and each
 forked page worker that looks entries up touches their reference counts and so copies the pages they sit on.
 Here an entry is about 100 bytes (measured on 300 k paths) in a handful of flat buffers (``bytes``, ``array``
-and a view of the paths' Arrow buffer) that no lookup writes to, so the workers share them with the parent. No library offers a compact
-string-keyed lookup that is fast one key at a time from Python (pyarrow's ``index_in`` builds a hash table per
-call; pandas' index holds Python strings), so the index is written here: hashing on Python's ``hash`` of the
-path into a power-of-two number of buckets (at least one a path), built with numpy in one pass; a lookup costs
-about 1–2 µs against 0.35 µs for a dict (measured), once per page. ``hash`` differs between interpreters, so
+and a view of the paths' Arrow buffer) that no lookup writes to, so the workers share them with the parent. No
+library offers a compact string-keyed lookup that is fast one key at a time from Python (pyarrow's ``index_in``
+builds a hash table per call; pandas' index holds Python strings), so the index is written here: hashing on
+Python's ``hash`` of the path into a power-of-two number of buckets (at least one a path), built with numpy in
+one pass; a lookup costs about 1–2 µs against 0.35 µs for a dict (measured), once per page. ``hash`` differs between interpreters, so
 the index is never pickled: a map sent to another process is rebuilt there from its columns. A map read
 (``read``: the previous site's) is indexed at once; one made otherwise (a sealed site's) at its first lookup.
 """
@@ -79,7 +79,7 @@ class DigestMap:
             raise ValueError("unexpected columns")
         paths, digests, sizes = (table.column(n).combine_chunks() for n in ("path", "digest", "size"))
         _check(paths, digests, sizes)
-        if not ascending(paths):
+        if not _ascending(paths):
             order = pc.sort_indices(paths)  # (a table this module wrote is sorted already)
             paths, digests, sizes = (c.take(order) for c in (paths, digests, sizes))
             if pc.any(pc.equal(paths[1:], paths[:-1])).as_py():
@@ -90,7 +90,7 @@ class DigestMap:
     def _sorted(cls, paths: pa.Array, digests: bytes, sizes: array[int]) -> DigestMap:
         """A map from columns already sorted by path (a sealed ledger's); ``ValueError`` if they are not."""
         strings = paths.cast(pa.large_string())
-        if not ascending(strings):
+        if not _ascending(strings):
             raise ValueError("paths not sorted or not unique")
         return cls(strings, digests, sizes)
 
@@ -185,7 +185,7 @@ class DigestMap:
         )
 
 
-def ascending(strings: pa.Array) -> bool:
+def _ascending(strings: pa.Array) -> bool:
     """Each string sorts strictly after the one before it (so: sorted, and none twice)."""
     return len(strings) < 2 or bool(pc.all(pc.less(strings[:-1], strings[1:])).as_py())
 

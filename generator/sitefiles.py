@@ -175,29 +175,21 @@ def _unlink(path: Path) -> None:
 
 
 def walk(root: Path) -> Iterator[tuple[str, int]]:
-    """(site-relative path, inode) of every regular file under ``root``, symbolic links not followed, sorted by
-    path (code points, as Arrow sorts UTF-8): a folder's entries are taken in the order of their names, a
-    folder's name followed by "/", so the paths under it sort where that name does.
+    """(site-relative path, inode) of every regular file under ``root``, symbolic links not followed.
 
     The inode comes from the folder listing (``DirEntry.inode``, no system call a file: a city's site has
     millions, and one ``stat`` each measured ≈ 4 µs) once the first file of the folder shows that the listing's
     inodes are ``stat``'s — on some filesystems (overlayfs without ``xino``) they are not, and there every file
     is ``stat``-ed."""
-    return _walk(root, "")
-
-
-def _walk(folder: Path | str, prefix: str) -> Iterator[tuple[str, int]]:
-    with os.scandir(folder) as listing:
-        entries = sorted(listing, key=_walk_key)
-    listed: bool | None = None  # the listing's inodes are stat's: not yet known
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk(entry.path, prefix + entry.name + "/")
-        elif entry.is_file(follow_symlinks=False):
-            inode = entry.inode() if listed else entry.stat(follow_symlinks=False).st_ino
-            listed = inode == entry.inode() if listed is None else listed
-            yield prefix + entry.name, inode
-
-
-def _walk_key(entry: os.DirEntry[str]) -> str:
-    return entry.name + "/" if entry.is_dir(follow_symlinks=False) else entry.name
+    stack = [(root, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        with os.scandir(folder) as entries:
+            listed: bool | None = None  # the listing's inodes are stat's: not yet known
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((Path(entry.path), prefix + entry.name + "/"))
+                elif entry.is_file(follow_symlinks=False):
+                    inode = entry.inode() if listed else entry.stat(follow_symlinks=False).st_ino
+                    listed = inode == entry.inode() if listed is None else listed
+                    yield prefix + entry.name, inode

@@ -31,7 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from generator.collector import give_back_arrow
-from generator.digests import DigestMap, ascending, hash_index
+from generator.digests import DigestMap, hash_index
 
 _LINKED, _UNMADE = 1, 2  # a ledger row's flags
 PENDING_ROWS = 4096  # paths added one at a time, kept as Python strings until they make a chunk
@@ -253,15 +253,12 @@ class Ledger:
     ) -> tuple[pa.Array, np.ndarray[Any, Any], np.ndarray[Any, Any]]:
         """The ``walked`` files (path, inode), each once, sorted by path, in columns: the paths (a large_string
         array), their inodes and the last row of each here (-1 where none). Not a tuple or a Python string a
-        file: a city's site seals millions (measured at 1.3 M files: see ``bench/bench_ledger.py``); sorted
-        without a copy when walked in path order (``generator.sitefiles.walk`` is)."""
-        self.paths()  # the ledger's chunks joined before the walk's paths are in memory
+        file: a city's site seals millions (measured at 1.3 M files: see ``bench/bench_ledger.py``)."""
         self.paths()  # the ledger's chunks joined, and what they held handed back, before the walk is read
         give_back_arrow()
         paths, inodes = _walked(walked)
-        if not ascending(paths):
-            order = pc.sort_indices(paths)
-            paths, inodes = paths.take(order), inodes[order.to_numpy()]
+        order = pc.sort_indices(paths)
+        paths, inodes = paths.take(order), inodes[order.to_numpy()]
         rows = self._rows_of_each(paths)
         give_back_arrow()  # the hash join's table, before the sealed ledger and map are made
         return paths, inodes, rows

@@ -9,8 +9,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.compute as pc
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -109,32 +107,6 @@ def test_putting_a_linked_files_bytes_again_leaves_the_link_and_no_temporary_fil
     assert sorted(rel for rel, _ in walk(tmp_path / "new")) == ["a.html"]
     assert os.lstat(tmp_path / "new/a.html").st_ino == os.lstat(tmp_path / "old/a.html").st_ino
     assert outputs.files["a.html"].linked
-
-
-def test_a_folder_walk_lists_paths_in_the_order_arrow_sorts_them(tmp_path: Path) -> None:
-    # a folder's name against its neighbours' names: "a" holds files, "a.html" and "a-b" sort before "a/…"
-    # ('.' and '-' are below '/'), "a0" and "ab" after; and names beyond ASCII
-    rels = [
-        "a/x.html",
-        "a/b/c",
-        "a.html",
-        "a-b",
-        "a0",
-        "ab/z",
-        "ab.html",
-        "b",
-        "é/1",
-        "e/2",
-        "中/三",
-        "中a",
-        " s",
-    ]
-    for rel in rels:
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_bytes(b"")
-    walked = [rel for rel, _ in walk(tmp_path)]
-    assert walked == sorted(rels)
-    assert walked == pc.take(pa.array(walked), pc.sort_indices(pa.array(walked))).to_pylist()
 
 
 def test_a_folder_listing_gives_the_inodes_stat_gives(tmp_path: Path) -> None:

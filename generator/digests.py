@@ -19,9 +19,10 @@ and a view of the paths' Arrow buffer) that no lookup writes to, so the workers 
 library offers a compact string-keyed lookup that is fast one key at a time from Python (pyarrow's ``index_in``
 builds a hash table per call; pandas' index holds Python strings), so the index is written here: hashing on
 Python's ``hash`` of the path into a power-of-two number of buckets (at least one a path), built with numpy in
-one pass; a lookup costs about 1–2 µs against 0.35 µs for a dict (measured), once per page. ``hash`` differs between interpreters, so
-the index is never pickled: a map sent to another process is rebuilt there from its columns. A map read
-(``read``: the previous site's) is indexed at once; one made otherwise (a sealed site's) at its first lookup.
+one pass; a lookup costs about 1–2 µs against 0.35 µs for a dict (measured), once per page. ``hash`` differs
+between interpreters, so the index is never pickled: a map sent to another process is rebuilt there from its
+columns. A map read (``read``: the previous site's) is indexed at once; one made otherwise (a sealed site's) at
+its first lookup.
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ from typing import Any
 
 from generator import __version__, paths
 from generator.problems import Level, Problem
+from generator.report import write_json
 from generator.state import site_sealed
 
 FORMAT = 1
@@ -109,8 +110,7 @@ def remember(state_dir: Path, print_: str, summary: dict[str, Any], problems: li
         "summary": summary,
         "problems": [p.to_dict() for p in problems],
     }
-    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    (state_dir / paths.BUILD_MEMORY_FILE).write_text(text, encoding="utf-8")
+    write_json(state_dir / paths.BUILD_MEMORY_FILE, data)
 
 
 def report_nothing_changed(out: Path) -> None:

@@ -50,8 +50,8 @@ def give_back() -> None:
 def give_back_arrow() -> None:
     """Hand the system what Arrow's pool holds freed, at once (no collection: it costs nothing to call between
     two large Arrow steps). Its allocator (mimalloc) keeps freed memory for a second otherwise, so one step's
-    freed buffers sit beside the next step's new ones: sealing 1.3 M paths peaked at 505 MiB, with this between
-    its steps at 402 (``bench/bench_ledger.py``)."""
+    freed buffers sit beside the next step's new ones (a trace of the seal's steps on ``bench/bench_ledger.py``'s
+    1.3 M paths: its peak 505 → 402 MiB with this between them)."""
     pa.default_memory_pool().release_unused()
 
 

@@ -336,8 +336,10 @@ def _walked(walked: Iterable[tuple[str, int]]) -> tuple[pa.Array, np.ndarray[Any
         data += rel.encode("utf-8")
         ends.append(len(data))
         inodes.append(inode)
-    buffers = [None, pa.py_buffer(ends), pa.py_buffer(data)]
-    return pa.Array.from_buffers(pa.large_string(), len(inodes), buffers), np.asarray(inodes, dtype=np.int64)
+    paths = pa.Array.from_buffers(
+        pa.large_string(), len(inodes), [None, pa.py_buffer(ends), pa.py_buffer(data)]
+    )
+    return paths, np.frombuffer(inodes, dtype=np.int64)  # a view: the inodes not copied
 
 
 def _flags(w: Written) -> int:

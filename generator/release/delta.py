@@ -23,12 +23,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
+
 from generator.packs.layout import RECORD_ID_HEADER
-from generator.release.index import Index, records
+from generator.release.index import NO_DIGESTS, Digests, Index, each_once, gathered, lines, record_id_of
 from generator.release.reasons import Why
 
 Explain = Callable[[str, list[str]], dict[str, Why]]  # dataset, IDs withdrawn → (reason, since) of each
 Reasons = dict[str, dict[str, Why]]  # dataset → record ID → (reason, since)
+_OPS = ("", "ADD", "MOD")
 
 LINE_START = re.compile(
     b'^\\{"op":"(ADD|MOD|DEL)","dataset":"([^"\\\\]*)","'
@@ -74,42 +77,50 @@ def why_fields(why: Why) -> bytes:
 
 def write_delta(path: Path, latest: dict[str, Path], previous: Index, explain: Explain) -> tuple[Diff, Index]:
     """Write the delta from ``previous`` to the JSON Lines files ``latest`` (dataset → file); also return the
-    new index. One pass over each file: ADD/MOD lines are written as records are read; DEL lines say what
+    new index. Each file is read twice: for its records' IDs and digests, matched with ``previous`` as arrays,
+    then for the ADD/MOD lines, written in file order (``bench_delta.py``, 500 k records: the first release's
+    CPU 6.4 → 7.3 s for the second read, a day's 4.1 → 4.0 s, its peak 263 → 122 MiB); DEL lines say what
     ``explain`` gives for the records withdrawn."""
     diff, index = Diff(), {}
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as out:
         for dataset in sorted(set(latest) | set(previous)):
-            before = previous.get(dataset, {})
-            now = _scan(out, dataset, latest.get(dataset), before, diff)
-            gone = sorted(set(before) - set(now))
+            before, source = previous.get(dataset, NO_DIGESTS), latest.get(dataset)
+            now = _scan(out, dataset, source, before, diff) if source is not None else NO_DIGESTS
+            gone = _gone(before, now)
             why = explain(dataset, gone) if gone else {}
             out.writelines(head("DEL", dataset, rid) + why_fields(why[rid]) + b"}\n" for rid in gone)
             diff.withdrawn[dataset], diff.why[dataset], index[dataset] = set(gone), why, now
-            if dataset in latest:
+            if source is not None:
                 diff.counts[dataset] = len(now)
     return diff, index
 
 
-def _scan(
-    out: BinaryIO, dataset: str, source: Path | None, before: dict[str, bytes], diff: Diff
-) -> dict[str, bytes]:
-    now: dict[str, bytes] = {}
-    added, changed = 0, set()
-    for rid, digest, line in records(source) if source else iter(()):
-        now[rid] = digest
-        old = before.get(rid)
-        if old == digest:
-            continue
-        if old is None:
-            added += 1
-        else:
-            changed.add(rid)
-        out.write(
-            head("ADD" if old is None else "MOD", dataset, rid) + b',"record":' + line.rstrip(b"\n") + b"}\n"
-        )
-    diff.added[dataset], diff.changed[dataset], diff.superseded[dataset] = added, len(changed), changed
-    return now
+def _scan(out: BinaryIO, dataset: str, source: Path, before: Digests, diff: Diff) -> Digests:
+    """Write the ADD/MOD lines of ``source`` (a line whose ID ``before`` lacks, or holds with another digest),
+    count them into ``diff``, and return the file's index."""
+    lines_read = gathered(source)
+    where = lines_read.positions_in(before)
+    old = where >= 0
+    same = old.copy()
+    same[old] = (lines_read.digests[old] == before.digests[where[old]]).all(axis=1)
+    mods = lines_read.ids.filter(old & ~same).to_pylist()
+    diff.added[dataset], diff.changed[dataset] = int(np.count_nonzero(~old)), len(set(mods))
+    diff.superseded[dataset] = set(mods)
+    if not same.all():  # the ops by line: 0 none, 1 ADD, 2 MOD
+        ops = np.where(same, 0, np.where(old, 2, 1)).astype(np.int8).tolist()
+        out.writelines(_line(dataset, op, line) for op, line in zip(ops, lines(source), strict=True) if op)
+    return each_once(lines_read)
+
+
+def _line(dataset: str, op: int, line: bytes) -> bytes:
+    return head(_OPS[op], dataset, record_id_of(line)) + b',"record":' + line.rstrip(b"\n") + b"}\n"
+
+
+def _gone(before: Digests, now: Digests) -> list[str]:
+    """The IDs of ``before`` not in ``now``, sorted."""
+    missing = before.positions_in(now) < 0
+    return sorted(before.ids.filter(missing).to_pylist()) if missing.any() else []
 
 
 def purge_delta(source: Path, target: Path, drop: Reasons) -> int:

@@ -34,7 +34,7 @@ STATE_SCHEMA = pa.schema([("dataset", pa.string()), ("id", pa.string()), ("diges
 _CAST_ROWS = 1 << 24  # IDs cast to 32-bit offsets this many at a time (a province's dataset may pass 2 GiB)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays: no field-wise equality
 class Digests:
     """Records' IDs and content digests, row for row (a release's dataset: each ID once)."""
 

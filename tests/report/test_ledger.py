@@ -14,8 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import paths
-from generator.model import FILE, LEDGER_COLUMNS, ROW
-from generator.report import LEDGER_SCHEMA, assemble_ledger, tally, write_ledger
+from generator.model import FILE, LEDGER_COLUMNS, RECORD_ID, ROW
+from generator.report import LEDGER_SCHEMA, Tally, assemble_ledger, published_rows, tally, write_ledger
+from tests.rules.tables import licence, penalty, table
 
 OPTIONAL = [c for c in LEDGER_COLUMNS if c not in ("dataset", FILE, ROW)]
 TEXT = st.text(alphabet="ab临江\u00e9", max_size=3)
@@ -59,3 +60,32 @@ def test_the_ledger_written_in_arrow_has_the_rows_and_order_of_the_ledger_in_pan
     written = table.to_pandas()
     assert list(written.columns) == list(LEDGER_COLUMNS)
     assert rows(written) == rows(expected) and counted == tally(expected)
+    assert _orders(counted) == _orders(tally(expected))  # the report lists them in this order
+
+
+def _orders(counted: Tally) -> list[list[str]]:
+    """The order of the datasets, of the files, and of each one's reasons, as the report lists them."""
+    groups = [counted.datasets, counted.files]
+    return [list(g) for g in groups] + [list(v["reasons"]) for g in groups for v in g.values()]
+
+
+def test_the_public_records_are_in_the_ledger_with_their_file_row_and_id_only(tmp_path: Path) -> None:
+    public = {
+        "penalties": table("penalty", [penalty(), penalty(_batch="1"), penalty()]),
+        "licences": table("licensing", [licence(备注="不进台账")], dataset="licences"),
+    }
+    withheld = pd.DataFrame(
+        {"dataset": ["penalties"], FILE: ["datasets/penalties/batch-01.csv"], ROW: [9], "fate": ["withheld"],
+         "reason": ["expired"], "value": ["x"]}
+    )  # fmt: skip
+    by_hand = [
+        pd.DataFrame(
+            {"dataset": d, FILE: t.frame[FILE], ROW: t.frame[ROW], RECORD_ID: t.frame[RECORD_ID]}
+        ).assign(fate="published")
+        for d, t in public.items()
+    ]
+    counted = write_ledger(tmp_path, [withheld, *published_rows(public)])
+    written = pq.read_table(tmp_path / paths.LEDGER_FILE).to_pandas()
+    expected = assemble_ledger([withheld, *by_hand])
+    assert rows(written) == rows(expected) and counted == tally(expected)
+    assert counted.totals == {"rows": 5, "published": 4, "withheld": 1, "rejected": 0}

@@ -17,13 +17,14 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from rounds import compare  # bench/rounds.py, beside this script
+
 TEXT = (
     "经查，当事人自二〇二四年九月十四日起在其微信公众号、短视频账号等平台发布广告，广告中含有包过、保证就业等内容，"
     "当事人无法提供真实依据，广告费用九百元。依据《中华人民共和国广告法》第五十五条第一款，责令停止发布广告，"
@@ -97,33 +98,15 @@ def write_days(work: Path, records: int) -> None:
                     )
 
 
-def one_round(tree: Path, work: Path) -> dict[str, float]:
-    env = {"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"}
-    # cwd: ``python -c`` imports from the current folder first
-    done = subprocess.run([sys.executable, "-c", ROUND, str(work)], env=env, cwd=tree,
-                          capture_output=True, text=True, check=True)  # fmt: skip
-    return dict(json.loads(done.stdout))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, default=500_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--against", type=Path, help="another checkout, measured in the same run")
     args = parser.parse_args()
-    trees = {"this": ROOT, **({"against": args.against.resolve()} if args.against else {})}
-    rounds: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
     with tempfile.TemporaryDirectory() as folder:
-        work = Path(folder)
-        write_days(work, args.records)
-        for _ in range(args.rounds):
-            for name, tree in trees.items():  # interleaved: the machine's drift falls on both alike
-                rounds[name].append(one_round(tree, work))
-    report = {
-        name: {key: {"best": min(r[key] for r in runs), "median": statistics.median(r[key] for r in runs)}
-               for key in runs[0]}
-        for name, runs in rounds.items()
-    }  # fmt: skip
+        write_days(Path(folder), args.records)
+        report = compare(ROUND, [folder], args.rounds, args.against)
     print(json.dumps({"records": args.records, "rounds": args.rounds, **report}, indent=1))
 
 

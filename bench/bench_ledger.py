@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from rounds import compare  # bench/rounds.py, beside this script
+
 BATCH = 2_000  # files a page task writes (generator.site.bulk.CHUNK records)
 
 ROUND = r"""
@@ -72,30 +73,13 @@ print(json.dumps({"ledger_mib": held, "add_cpu_s": took, "seal_peak_mib": max(pe
 """
 
 
-def one_round(tree: Path, files: int) -> dict[str, float]:
-    env = {"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"}
-    # cwd: ``python -c`` imports from the current folder first
-    done = subprocess.run([sys.executable, "-c", ROUND, str(files), str(BATCH)], env=env, cwd=tree,
-                          capture_output=True, text=True, check=True)  # fmt: skip
-    return dict(json.loads(done.stdout))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--files", type=int, default=1_300_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--against", type=Path, help="another checkout, measured in the same run")
     args = parser.parse_args()
-    trees = {"this": ROOT, **({"against": args.against.resolve()} if args.against else {})}
-    rounds: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
-    for _ in range(args.rounds):
-        for name, tree in trees.items():  # interleaved: the machine's drift falls on both alike
-            rounds[name].append(one_round(tree, args.files))
-    report = {
-        name: {key: {"best": min(r[key] for r in runs), "median": statistics.median(r[key] for r in runs)}
-               for key in runs[0]}
-        for name, runs in rounds.items()
-    }  # fmt: skip
+    report = compare(ROUND, [str(args.files), str(BATCH)], args.rounds, args.against)
     print(json.dumps({"files": args.files, "rounds": args.rounds, **report}, indent=1))
 
 

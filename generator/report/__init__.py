@@ -103,7 +103,9 @@ def write_ledger(
     three runs each: the process's anonymous memory rose 464–484 MiB while it was written, now 230–267 MiB;
     1.3–1.6 s of CPU, now 1.6–2.4 s). The columns whose values repeat are held as dictionaries meanwhile (1 M,
     one build each: the rise while it is written 219 → 201 MiB, what it leaves held until the next stage hands
-    memory back +132 → −29 MiB)."""
+    memory back +132 → −29 MiB). The public records' rows come as Arrow tables, Arrow's freed buffers are handed
+    back before the counts, and the counts are grouped on the dictionary columns (``bench_report_ledger.py``,
+    1.03 M rows, 3 rounds against the code before: the peak 230 → 142 MiB, 2.4 → 1.9 s of CPU, best)."""
     ledger = ledger_table(parts)
     order = _ledger_order(ledger)
     report_dir.mkdir(parents=True, exist_ok=True)

@@ -33,15 +33,11 @@ TEXT = (
 SHARES = {"licences": 0.57, "penalties": 0.32, "inspections": 0.11}  # the 1 M sample's public records
 
 ROUND = r"""
-import gc, json, sys, threading, time
+import gc, json, sys, time
 from pathlib import Path
 from generator.collector import give_back
 from generator.release.delta import write_delta
 from generator.release.index import read_state, write_state
-
-def anon():
-    with open("/proc/self/status", encoding="ascii") as status:
-        return next(int(line.split()[1]) / 1024 for line in status if line.startswith("RssAnon:"))
 
 work = Path(sys.argv[1])
 def files(day):
@@ -50,16 +46,11 @@ why = lambda dataset, ids: {i: ("withheld", "2026-12-01") for i in ids}
 gc.collect(); give_back(); start = anon()
 result = {}
 def measured(name, step):
-    peak = [0.0]; done = threading.Event()
-    def watch():
-        while not done.wait(0.005):
-            peak[0] = max(peak[0], anon())
-    watcher = threading.Thread(target=watch, daemon=True); watcher.start()
     cpu = time.process_time()
-    value = step()
+    with Peak() as peak:
+        value = step()
     result[name + "_cpu_s"] = time.process_time() - cpu
-    done.set(); watcher.join()
-    result[name + "_peak_mib"] = peak[0] - start
+    result[name + "_peak_mib"] = peak.mib - start
     return value
 diff, index = measured("first", lambda: write_delta(work / "out" / "d1.jsonl", files("day1"), {}, why))
 del diff; gc.collect(); give_back(); result["index_mib"] = anon() - start

@@ -27,13 +27,9 @@ from rounds import compare  # bench/rounds.py, beside this script
 BATCH = 2_000  # files a page task writes (generator.site.bulk.CHUNK records)
 
 ROUND = r"""
-import gc, json, pickle, random, sys, threading, time
+import gc, json, pickle, random, sys, time
 from generator.collector import give_back
 from generator.written import Ledger, Written, WrittenBatch
-
-def anon():
-    with open("/proc/self/status", encoding="ascii") as status:
-        return next(int(line.split()[1]) / 1024 for line in status if line.startswith("RssAnon:"))
 
 files, batch = int(sys.argv[1]), int(sys.argv[2])
 rng = random.Random(1)
@@ -51,23 +47,18 @@ for blob in sent:
     ledger.add_batch(pickle.loads(blob))
 took = time.process_time() - cpu
 del sent; gc.collect(); give_back(); held = anon() - start
-peak = [0.0]; done = threading.Event()
-def watch():
-    while not done.wait(0.005):
-        peak[0] = max(peak[0], anon())
-watcher = threading.Thread(target=watch, daemon=True); watcher.start()
 cpu = time.process_time()
-paths, inodes, rows = ledger.listing(("".join(names[n]), 10_000 + n) for n in walk_order)
-sealed = ledger.gathered(paths, rows)
-digests = sealed.digest_map()
+with Peak() as peak:
+    paths, inodes, rows = ledger.listing(("".join(names[n]), 10_000 + n) for n in walk_order)
+    sealed = ledger.gathered(paths, rows)
+    digests = sealed.digest_map()
 sealing = time.process_time() - cpu
-done.set(); watcher.join()
 del paths, inodes, rows, ledger; gc.collect(); give_back()
 after = anon() - start
 cpu = time.process_time(); sealed.get(names[0]); first = time.process_time() - cpu
 cpu = time.process_time(); found = sum(sealed.get(names[n]) is not None for n in range(0, files, 97)); each = time.process_time() - cpu
 assert found == len(range(0, files, 97)) and len(sealed) == files == len(digests)
-print(json.dumps({"ledger_mib": held, "add_cpu_s": took, "seal_peak_mib": max(peak[0] - start, after),
+print(json.dumps({"ledger_mib": held, "add_cpu_s": took, "seal_peak_mib": max(peak.mib - start, after),
                   "seal_cpu_s": sealing, "sealed_mib": after, "first_lookup_cpu_s": first,
                   "lookup_us": each / len(range(0, files, 97)) * 1e6}))
 """

@@ -23,16 +23,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from rounds import compare  # bench/rounds.py, beside this script
 
 ROUND = r"""
-import gc, json, sys, tempfile, threading, time, types
+import gc, json, sys, tempfile, time, types
 from pathlib import Path
 import numpy as np, pandas as pd
 from generator.collector import give_back
 from generator.model import FILE, RECORD_ID, ROW
 from generator.report import published_rows, write_ledger
-
-def anon():
-    with open("/proc/self/status", encoding="ascii") as status:
-        return next(int(line.split()[1]) / 1024 for line in status if line.startswith("RssAnon:"))
 
 scale = float(sys.argv[1])
 rng = np.random.default_rng(1)
@@ -49,19 +45,14 @@ n = int(555_035 * scale)
 withheld = pd.DataFrame({"dataset": texts(["penalties"] * n), **meta(n, "penalties"), "fate": texts(["withheld"] * n),
                          "reason": texts(rng.choice(["expired", "repaired", "revoked"], n))})
 gc.collect(); give_back(); start = anon()
-peak = [0.0]; done = threading.Event()
-def watch():
-    while not done.wait(0.005):
-        peak[0] = max(peak[0], anon())
-watcher = threading.Thread(target=watch, daemon=True); watcher.start()
 out = Path(tempfile.mkdtemp())
 cpu = time.process_time()
-rows = published_rows(public)  # a list of tables a dataset now; one frame before
-counted = write_ledger(out, [withheld, *(rows if isinstance(rows, list) else [rows])])
+with Peak() as peak:
+    rows = published_rows(public)  # a list of tables a dataset now; one frame before
+    counted = write_ledger(out, [withheld, *(rows if isinstance(rows, list) else [rows])])
 took = time.process_time() - cpu
-done.set(); watcher.join()
 size = sum(f.stat().st_size for f in out.iterdir())
-print(json.dumps({"cpu_s": took, "peak_mib": peak[0] - start, "file_mb": size / 1e6, "rows": counted.totals["rows"]}))
+print(json.dumps({"cpu_s": took, "peak_mib": peak.mib - start, "file_mb": size / 1e6, "rows": counted.totals["rows"]}))
 """
 
 

@@ -165,8 +165,7 @@ class DigestMap:
 
     def paths(self) -> pa.Array:
         """The paths, sorted: a string array over the map's own buffers (no copy)."""
-        buffers = [None, pa.py_buffer(self._offsets), pa.py_buffer(self._blob)]
-        return pa.Array.from_buffers(pa.large_string(), len(self), buffers)
+        return strings_over(self._blob, self._offsets, len(self))
 
     def columns(self) -> tuple[pa.Array, np.ndarray[Any, Any], np.ndarray[Any, Any]]:
         """The paths (sorted), their digests (``S32``) and sizes (int64), as views of the map's buffers."""
@@ -214,7 +213,12 @@ def _flat(strings: pa.Array) -> tuple[memoryview, array[int]]:
 
 def _fixed_width(data: bytes, width: int, count: int) -> pa.Array:
     """The ``count`` strings of ``width`` bytes each, end to end in ``data``, as a string array over ``data``."""
-    offsets = np.arange(0, width * (count + 1), width, dtype=np.int64)
+    return strings_over(data, np.arange(0, width * (count + 1), width, dtype=np.int64), count)
+
+
+def strings_over(data: Any, offsets: Any, count: int) -> pa.Array:
+    """A ``large_string`` array of ``count`` strings over ``data`` (their UTF-8, end to end) and ``offsets``
+    (``count + 1`` int64 ends, the first 0) — any buffer-protocol objects, used as they are, not copied."""
     return pa.Array.from_buffers(pa.large_string(), count, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
 
 

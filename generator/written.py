@@ -31,7 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from generator.collector import give_back_arrow
-from generator.digests import DigestMap, hash_index
+from generator.digests import DigestMap, hash_index, strings_over
 
 _LINKED, _UNMADE = 1, 2  # a ledger row's flags
 PENDING_ROWS = 4096  # paths added one at a time, kept as Python strings until they make a chunk
@@ -336,10 +336,9 @@ def _walked(walked: Iterable[tuple[str, int]]) -> tuple[pa.Array, np.ndarray[Any
         data += rel.encode("utf-8")
         ends.append(len(data))
         inodes.append(inode)
-    paths = pa.Array.from_buffers(
-        pa.large_string(), len(inodes), [None, pa.py_buffer(ends), pa.py_buffer(data)]
-    )
-    return paths, np.frombuffer(inodes, dtype=np.int64)  # a view: the inodes not copied
+    return strings_over(data, ends, len(inodes)), np.frombuffer(
+        inodes, dtype=np.int64
+    )  # a view: the inodes not copied
 
 
 def _flags(w: Written) -> int:

@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from generator import paths
+from generator.digests import strings_over
 from generator.packs.layout import RECORD_ID_HEADER
 
 ID_AT_START = re.compile(b'^\\{"' + RECORD_ID_HEADER.encode("utf-8") + b'":"([^"\\\\]*)"')
@@ -93,10 +94,9 @@ def gathered(path: Path) -> Digests:
         data += _id_bytes(line)
         ends.append(len(data))
         sums += digest(line)
-    ids = pa.Array.from_buffers(
-        pa.large_string(), len(ends) - 1, [None, pa.py_buffer(ends), pa.py_buffer(data)]
+    return Digests(
+        strings_over(data, ends, len(ends) - 1), np.frombuffer(sums, dtype=np.uint64).reshape(-1, 2)
     )
-    return Digests(ids, np.frombuffer(sums, dtype=np.uint64).reshape(-1, 2))
 
 
 def each_once(found: Digests) -> Digests:
@@ -150,7 +150,7 @@ def write_state(state_out: Path, release_id: str, index: Index) -> None:
     """Keep ``index`` (of release ``release_id``) for the next build, sorted by dataset and ID so the file is
     reproducible."""
     ordered = [(d, index[d].sorted()) for d in sorted(index)]
-    datasets = [pa.array([d], pa.string()).take(np.zeros(len(digests), np.int64)) for d, digests in ordered]
+    datasets = [pa.repeat(pa.scalar(d, pa.string()), len(digests)) for d, digests in ordered]
     ids = [part for _, digests in ordered for part in _narrow(digests.ids)]
     sums = [_fixed(digests.digests) for _, digests in ordered]
     table = pa.Table.from_arrays(

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.ipc as ipc
 
 from generator.cluster import share_table, shared_table, spill
 from generator.loading.outcome import valid_rows_between
@@ -115,7 +116,15 @@ def decide_shared(part: Part) -> str:
             runs[0] if len(runs) == 1 else pa.concat_tables(runs, promote_options="permissive")
         ).to_pandas()
         decided = decide(replace(part, table=Table(part.table.spec, rows), shared=None))
-        return str(spill(decided, Path(where.folder)))
+        return str(_leave(decided, Path(where.folder)))
+
+
+def _leave(decided: Decided, folder: Path) -> Path:
+    """A part's outcome in two files: its public rows as an uncompressed Arrow IPC file beside the rest,
+    pickled (the build maps the rows instead of reading them: ``_taken``)."""
+    left = spill(replace(decided, public=decided.public.iloc[:0]), folder)
+    share_table(pa.Table.from_pandas(decided.public, preserve_index=False), left.with_suffix(".arrow"))
+    return left
 
 
 def _run(stack: ExitStack, file: str, start: int, stop: int, batch: int) -> pa.Table:
@@ -127,11 +136,18 @@ def _run(stack: ExitStack, file: str, start: int, stop: int, batch: int) -> pa.T
 
 
 def _taken(file: Path) -> Decided:
-    """The outcome a task left in ``file``, which is removed."""
+    """The outcome a task left in ``file`` and its public rows beside (``_leave``); both files are removed.
+    The public rows stay memory-mapped: the build's public tables are pages of those files, which the system
+    reads in as the later stages ask and drops again under pressure, not memory of the build's own (a city's
+    public tables are hundreds of megabytes). The mapping outlives the file's name (the data stays on disk
+    until the last view of it goes)."""
     with file.open("rb") as f:
         decided: Decided = pickle.load(f)
     file.unlink()
-    return decided
+    rows = file.with_suffix(".arrow")
+    public = ipc.open_file(pa.memory_map(str(rows))).read_all().to_pandas()
+    rows.unlink()
+    return replace(decided, public=public)
 
 
 def _own(decisions: Decisions, name: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

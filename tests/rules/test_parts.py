@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -129,6 +130,38 @@ def test_parts_reading_their_rows_from_the_shared_tables_give_the_whole_and_leav
     assert all(p.shared is not None and p.table.frame.empty for p in inline.parts)
     assert sum(p.name == "penalties" for p in inline.parts) > 20
     assert list(folder.iterdir()) == []
+
+
+def test_public_rows_decided_by_tasks_are_pages_of_their_files_not_memory_of_the_build(
+    demo: Path, tmp_path: Path
+) -> None:
+    """On a cluster the build maps each part's public rows from the file its task left (the file's name is
+    removed at once; the mapping keeps the data), so a city's public tables are not the build's own memory."""
+    inputs = read_inputs(demo, tmp_path / "state")
+    folder = tmp_path / "shared"
+    ruled = _rules(inputs, Cutting(40, Inline(), folder))
+    regions = _mapped_from(folder)
+    texts = [
+        chunk.buffers()[2]
+        for table in ruled.tables.values()
+        for column in pa.Table.from_pandas(table.frame, preserve_index=False).columns
+        if pa.types.is_large_string(column.type)
+        for chunk in column.chunks
+        if chunk.buffers()[2] is not None and chunk.buffers()[2].size  # text in it (not all empty strings)
+    ]
+    assert len(texts) > 100 and regions
+    assert all(any(low <= text.address < high for low, high in regions) for text in texts)
+
+
+def _mapped_from(folder: Path) -> list[tuple[int, int]]:
+    """The address ranges of this process's mappings of files that were in ``folder``."""
+    regions = []
+    for line in Path("/proc/self/maps").read_text().splitlines():
+        span, *_, path = line.split(maxsplit=5) if line.count(" ") >= 5 else (line, "")
+        if path.startswith(str(folder) + "/"):
+            low, high = span.split("-")
+            regions.append((int(low, 16), int(high, 16)))
+    return regions
 
 
 def test_a_part_gets_only_the_decisions_naming_its_records(tmp_path: Path) -> None:

@@ -20,7 +20,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.ipc as ipc
 
 from generator.cluster import share_table, shared_table, spill
 from generator.loading.outcome import valid_rows_between
@@ -145,7 +144,8 @@ def _taken(file: Path) -> Decided:
         decided: Decided = pickle.load(f)
     file.unlink()
     rows = file.with_suffix(".arrow")
-    public = ipc.open_file(pa.memory_map(str(rows))).read_all().to_pandas()
+    with shared_table(rows) as table:  # the frame keeps the mapping when the file is closed (and removed)
+        public = table.to_pandas()
     rows.unlink()
     return replace(decided, public=public)
 

@@ -157,8 +157,8 @@ def _mapped_from(folder: Path) -> list[tuple[int, int]]:
     """The address ranges of this process's mappings of files that were in ``folder``."""
     regions = []
     for line in Path("/proc/self/maps").read_text().splitlines():
-        span, *_, path = line.split(maxsplit=5) if line.count(" ") >= 5 else (line, "")
-        if path.startswith(str(folder) + "/"):
+        span, *rest = line.split(maxsplit=5)  # address range, permissions, offset, device, inode, path if any
+        if len(rest) == 5 and rest[4].startswith(f"{folder}/"):
             low, high = span.split("-")
             regions.append((int(low, 16), int(high, 16)))
     return regions

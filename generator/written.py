@@ -336,9 +336,8 @@ def _walked(walked: Iterable[tuple[str, int]]) -> tuple[pa.Array, np.ndarray[Any
         data += rel.encode("utf-8")
         ends.append(len(data))
         inodes.append(inode)
-    return strings_over(data, ends, len(inodes)), np.frombuffer(
-        inodes, dtype=np.int64
-    )  # a view: the inodes not copied
+    numbers = np.frombuffer(inodes, dtype=np.int64)  # a view: the inodes not copied
+    return strings_over(data, ends, len(inodes)), numbers
 
 
 def _flags(w: Written) -> int:

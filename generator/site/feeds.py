@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 from markupsafe import escape
 
 from generator import paths
+from generator.collector import give_back_arrow
 from generator.config import Portal
 from generator.model import RECORD_ID
 from generator.outputs import Outputs
@@ -56,12 +57,24 @@ def write_feeds(
         portal=portal, entries=entries, updated=f"{as_of.isoformat()}T00:00:00{TZ}"
     )
     out.put_text(FEED, feed)
-    listed = pc.unique(pages.filter(_pages(pages)))
-    listed = listed.take(pc.sort_indices(listed))  # UTF-8 bytes sort as code points do: Python's order
+    listed = sorted_unique(pages.filter(_pages(pages)))
+    give_back_arrow()  # the sort's copies, before the look-up's table is made
     _write_sitemaps(out, listed, lastmods(views, listed), portal.base_url)
     out.put_text("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {portal.base_url}{SITEMAP}\n")
     schema = json.dumps(api.schema(portal.base_url), ensure_ascii=False, indent=2) + "\n"
     out.put_text(paths.API_SUBJECT_SCHEMA, schema)
+
+
+def sorted_unique(paths: pa.Array) -> pa.Array:
+    """``paths`` sorted (UTF-8 bytes sort as code points do: Python's order), each once. A path found twice
+    lies next to itself once sorted, so one comparison with the path before finds it — not a hash table of the
+    paths (``pc.unique`` on the 1.02 M page paths of a 1 M-record site: +130 MiB at once for a 36 MiB array)."""
+    ordered = paths.take(pc.sort_indices(paths))
+    if len(ordered) < 2:
+        return ordered
+    first = pc.not_equal(ordered.slice(1), ordered.slice(0, len(ordered) - 1))
+    kept: pa.Array = ordered.filter(pa.concat_arrays([pa.array([True]), first]))
+    return kept
 
 
 def _pages(paths: pa.Array) -> pa.Array:

@@ -12,12 +12,14 @@ same data give the same sitemap, whatever the build date, and a rebuild without 
 from __future__ import annotations
 
 import re
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from generator.collector import give_back_arrow
 from generator.model import RECORD_ID
 from generator.site import urls
 from generator.site.view import ARCHIVE, DEPT, MONTH, DatasetView
@@ -29,23 +31,31 @@ DEPT_PAGE = re.compile(r"^datasets/([^/]+)/d([0-9a-f]{10})\.html$")
 LIST_PAGE = re.compile(r"^lists/([^/]+)/p\d+\.html$")
 DATASET_DOC = re.compile(r"^datasets/([^/]+)/(?:dictionary/)?$")
 PORTAL_DOCS = ("", "catalog/", "lists/", "measures/", "stats/", "releases/")
-PATH, DATE = "path", "date"
+DATE = "date"
 _TEXT = pa.array([], pa.large_string())
 
 
 def lastmods(views: list[DatasetView], pages: pa.Array) -> pa.Array:
     """The date of each of ``pages`` (relative to site/), in their order ('' for a page without one), as an
-    Arrow string array. The record and archive pages — nearly all of a city's — are looked up at once in a table
-    of their dates, in Arrow; only the others go through ``_grouped`` one by one (measured on the 1.29 M pages
-    of a 1 M-record site: with a look-up per page in a dict of every dated page, the feeds and sitemaps took
-    4.3–5.2 s of CPU, 2.3–3.1 s with the table in pandas — whose index made every page path a Python string,
-    +0.3 GiB at the peak of the site stage). The table's paths are made in Arrow too: with pandas' string
-    concatenation and index the look-up's Python and Arrow memory together peaked at 283 MiB, 207 MiB now."""
+    Arrow string array. The record and archive pages — nearly all of a city's — are found at once by the record
+    ID or subject code in their path, among the records' sorted keys; only the others go through ``_grouped``
+    one by one."""
     dated = [(view, _dates(view)) for view in views]
-    known = pa.concat_tables([*_records(dated), _archives(dated)])
-    paths, dates = (known[name].combine_chunks() for name in (PATH, DATE))
-    at = pc.index_in(pages, value_set=paths[::-1])  # the last of a path twice
-    found = dates[::-1].take(at).fill_null("")
+    at = np.full(len(pages), -1, dtype=np.int64)
+    known: list[pa.Array] = []
+    for key in (RECORD_PAGE, ARCHIVE_PAGE):
+        columns = [(v.frame[key.column], d) for v, d in dated if v.is_record_set or key is ARCHIVE_PAGE]
+        keyed = _keyed(columns, key)
+        rows, found = _found(pages, key, keyed)
+        at[rows] = np.where(found >= 0, found + sum(map(len, known)), -1)
+        known.append(keyed.dates)
+        give_back_arrow()  # the sort's and the look-up's buffers, before the next key's are made
+    dates = pa.concat_arrays(known).take(pa.array(at, mask=at < 0)).fill_null("")
+    return _with_grouped(pages, dates, dated)
+
+
+def _with_grouped(pages: pa.Array, found: pa.Array, dated: list[tuple[DatasetView, pd.Series]]) -> pa.Array:
+    """``found``, with the date of each page it has none for from ``_grouped``."""
     groups = _groups(dated)
     newest = max((d for d in groups.get("dataset", {}).values()), default="")
     others = np.flatnonzero(pc.equal(found, "").to_numpy(zero_copy_only=False))
@@ -65,25 +75,79 @@ def _dates(view: DatasetView) -> pd.Series:
     return dates.where(dates.str.match(ISO_DATE).fillna(False).astype(bool), "")
 
 
-def _records(dated: list[tuple[DatasetView, pd.Series]]) -> list[pa.Table]:
-    return [
-        _nonempty(urls.record_pages(urls.arrow_strings(view.frame[RECORD_ID])), urls.arrow_strings(dates))
-        for view, dates in dated
-        if view.is_record_set
-    ]
+class PageKey(NamedTuple):
+    """Pages named by a key of fixed width: ``<letter>/<shard>/<key>.html``, the shard two of the key's
+    characters."""
+
+    column: str
+    """The views' column of the key."""
+    page: str
+    """The pattern of the pages' paths."""
+    width: int
+    """The key's length, in bytes (ASCII)."""
+    shard: int
+    """Where in the key the two characters of its folder start."""
+    newest: bool
+    """A key found in several rows takes its newest date (else its last row's)."""
 
 
-def _archives(dated: list[tuple[DatasetView, pd.Series]]) -> pa.Table:
-    """Each archive's newest date."""
-    parts = [
-        pa.table({"code": urls.arrow_strings(v.frame[ARCHIVE]), DATE: urls.arrow_strings(d)})
-        for v, d in dated
-    ]
-    table = pa.concat_tables(parts) if parts else pa.table({"code": _TEXT, DATE: _TEXT})
-    table = table.filter(pc.not_equal(table["code"], "")).group_by("code").aggregate([(DATE, "max")])
-    return _nonempty(
-        urls.subject_pages(table["code"].combine_chunks()), table[f"{DATE}_max"].combine_chunks()
-    )
+RECORD_PAGE = PageKey(RECORD_ID, r"^r/[0-9a-f]{2}/[0-9a-f]{16}\.html$", 16, 0, False)  # urls.record_page
+ARCHIVE_PAGE = PageKey(ARCHIVE, r"^s/[0-9A-Z]{2}/[0-9A-Z]{18}\.html$", 18, 16, True)  # urls.subject_page
+KEY_AT = len("r/xx/")
+ISO_WIDTH = len("2026-01-01")
+
+
+class Keyed(NamedTuple):
+    """The dated rows of one kind of key."""
+
+    keys: np.ndarray[Any, Any]
+    """Each key once, as fixed-width bytes, sorted."""
+    rows: np.ndarray[Any, Any]
+    """The row of ``dates`` each key takes."""
+    dates: pa.Array
+    """The dated rows' dates, in the views' order."""
+
+
+def _keyed(columns: list[tuple[pd.Series, pd.Series]], key: PageKey) -> Keyed:
+    """The rows of ``columns`` (keys, dates) with a key and a date, keyed. A key found twice comes once: with its
+    newest date (``key.newest``: an archive's) or else its last row's (a record in two datasets). Sorted by
+    NumPy over the keys' bytes, not hashed: at 1 M records Arrow's hash look-up of the pages' paths and its
+    grouping of the archives added 0.3 GiB to the site stage's peak."""
+    parts = [pa.table({"k": urls.arrow_strings(k), DATE: urls.arrow_strings(d)}) for k, d in columns]
+    table = pa.concat_tables(parts) if parts else pa.table({"k": _TEXT, DATE: _TEXT})
+    widths = (pc.binary_length(table["k"]), pc.binary_length(table[DATE]))
+    table = table.filter(pc.and_(pc.equal(widths[0], key.width), pc.equal(widths[1], ISO_WIDTH)))
+    keys, dates = (table[name].combine_chunks() for name in ("k", DATE))
+    fixed = _fixed(keys, key.width)
+    order = np.lexsort((_fixed(dates, ISO_WIDTH) if key.newest else np.arange(len(fixed)), fixed))
+    ordered = fixed[order]
+    last = np.ones(len(ordered), dtype=bool)  # each key's last row in that order: its newest, or its last
+    last[:-1] = ordered[1:] != ordered[:-1]
+    return Keyed(ordered[last], order[last], dates)
+
+
+def _found(pages: pa.Array, key: PageKey, keyed: Keyed) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """The rows of ``pages`` that are ``key``'s pages, and the row of ``keyed.dates`` of each one's key (-1:
+    none)."""
+    rows = np.flatnonzero(pc.match_substring_regex(pages, key.page).to_numpy(zero_copy_only=False))
+    width = KEY_AT + key.width + len(".html")
+    chars = _fixed(pages.take(rows), width).view(np.uint8).reshape(len(rows), width)
+    wanted = np.ascontiguousarray(chars[:, KEY_AT : KEY_AT + key.width]).view(f"S{key.width}").ravel()
+    sharded = (chars[:, 2:4] == chars[:, KEY_AT + key.shard : KEY_AT + key.shard + 2]).all(axis=1)
+    if not len(keyed.keys):
+        return rows, np.full(len(rows), -1, dtype=np.int64)
+    at = np.searchsorted(keyed.keys, wanted).clip(0, len(keyed.keys) - 1)
+    return rows, np.where(sharded & (keyed.keys[at] == wanted), keyed.rows[at], -1)
+
+
+def _fixed(strings: pa.Array, width: int) -> np.ndarray[Any, Any]:
+    """``strings`` (a ``large_string`` array, each ``width`` bytes) as NumPy's ``width``-byte strings over
+    Arrow's data buffer, not copied."""
+    if not len(strings):
+        return np.empty(0, dtype=f"S{width}")
+    strings = strings.cast(pa.large_string())  # (as it is, when it is one already)
+    start = np.frombuffer(strings.buffers()[1], dtype=np.int64, count=1, offset=8 * strings.offset)[0]
+    return np.frombuffer(strings.buffers()[2], dtype=f"S{width}", count=len(strings), offset=int(start))
 
 
 def _groups(dated: list[tuple[DatasetView, pd.Series]]) -> dict[str, dict[tuple[str, ...], str]]:
@@ -114,9 +178,3 @@ def _grouped(page: str, groups: dict[str, dict[tuple[str, ...], str]]) -> str:
     if (match := LIST_PAGE.match(page)) or (match := DATASET_DOC.match(page)):
         return groups["dataset"].get((match.group(1),), "")
     return ""
-
-
-def _nonempty(pages: pa.Array, dates: pa.Array) -> pa.Table:
-    """The dated entries (page → ISO date)."""
-    table = pa.table({PATH: pages, DATE: dates})
-    return table.filter(pc.not_equal(table[DATE], ""))

@@ -40,6 +40,7 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from generator import __version__, paths
@@ -57,6 +58,7 @@ KEY_LIBRARIES = ("jinja2", "markupsafe", "mkdocs", "mkdocs-material", "numpy", "
 # figures' JSON and 践诺率 text on commitment item pages
 SHARED_CODE = ("packs/layout.py", "commitments/figures.py")
 U64 = np.uint64
+HASH_ROWS = 32_768  # rows hashed at once
 
 
 @dataclass
@@ -145,8 +147,7 @@ def _code_fingerprint() -> str:
 def _row_keys(data: BulkData, vi: int) -> np.ndarray:
     """A key per row of view ``vi``: all its columns (a record page shows nothing else of the listings: it links
     its month's first page, so rows coming and going before it leave it alone)."""
-    keys: np.ndarray = pd.util.hash_pandas_object(data.views[vi].frame, index=False).to_numpy(dtype=U64)
-    return keys
+    return _frame_keys(data.views[vi].frame)
 
 
 def _listing_keys(data: BulkData, vi: int, rows: np.ndarray) -> np.ndarray:
@@ -155,16 +156,12 @@ def _listing_keys(data: BulkData, vi: int, rows: np.ndarray) -> np.ndarray:
     frame = data.views[vi].frame
     if FIGURES not in frame.columns:
         return rows
-    keys: np.ndarray = pd.util.hash_pandas_object(frame.drop(columns=FIGURES), index=False).to_numpy(
-        dtype=U64
-    )
-    return keys
+    return _frame_keys(frame.drop(columns=FIGURES))
 
 
 def _record_paths(view: DatasetView) -> pd.Index:
     """``urls.record_page`` of every row, vectorised."""
-    ids = view.frame[RECORD_ID]
-    return pd.Index("r/" + ids.str[:2] + "/" + ids + ".html")
+    return pd.Index(urls.record_pages(urls.arrow_strings(view.frame[RECORD_ID])).to_pandas())
 
 
 def _record_units(data: BulkData, rows: list[np.ndarray]) -> pd.Series:
@@ -181,7 +178,8 @@ def _subject_units(data: BulkData, rows: list[np.ndarray]) -> pd.Series:
     entries = _mix(flat[offsets[subjects.view] + subjects.pos] ^ _mix(subjects.view.astype(U64)))
     labels = _hash(subjects.codes) ^ _mix(_hash(subjects.names))
     keys = _ordered(entries, subjects.starts) ^ _mix(labels)
-    return pd.Series(keys, index=[urls.subject_page(str(c)) for c in subjects.codes])
+    pages = urls.subject_pages(pa.array(subjects.codes, pa.large_string()))  # in Arrow: no string a page
+    return pd.Series(keys, index=pd.Index(pages.to_pandas()))
 
 
 def _month_units(data: BulkData, rows: list[np.ndarray]) -> pd.Series:
@@ -210,9 +208,22 @@ def _ordered(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return _mix(sums ^ _mix(lengths.astype(U64)))
 
 
+def _frame_keys(frame: pd.DataFrame) -> np.ndarray:
+    """A key per row of ``frame`` (all its columns), ``HASH_ROWS`` rows at a time (see ``_hash``)."""
+    parts = [
+        pd.util.hash_pandas_object(frame.iloc[at : at + HASH_ROWS], index=False).to_numpy(dtype=U64)
+        for at in range(0, len(frame), HASH_ROWS)
+    ]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=U64)
+
+
 def _hash(values: np.ndarray) -> np.ndarray:
-    hashed: np.ndarray = pd.util.hash_array(np.asarray(values, dtype=object))
-    return hashed
+    """pandas' hash of each of ``values``, ``HASH_ROWS`` at a time: pandas holds every value's UTF-8 (a bytes
+    object each) while it hashes an array, and a value's hash does not depend on the others (the 1 M sample's
+    256 k archive names hashed at once: +86 MiB for a moment)."""
+    values = np.asarray(values, dtype=object)
+    parts = [pd.util.hash_array(values[at : at + HASH_ROWS]) for at in range(0, len(values), HASH_ROWS)]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=U64)
 
 
 def _mix(x: np.ndarray) -> np.ndarray:

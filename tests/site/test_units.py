@@ -16,7 +16,7 @@ import pytest
 
 from generator.model import RECORD_ID, Publication
 from generator.outputs import Outputs
-from generator.site import Units, api, render_site, urls
+from generator.site import Units, api, render_site, units, urls
 from generator.site.months import PAGE_SIZE
 from generator.site.shell import Shell
 from generator.site.subjects import find_subjects
@@ -25,7 +25,7 @@ from generator.site.view import dataset_views, measure_links
 from generator.site.work import BulkData
 from generator.sitefiles import Previous
 from tests.buildproc import tree_digest
-from tests.site.conftest import COMPANY_CODE, publication, with_data_files
+from tests.site.conftest import COMPANY_CODE, publication, uscc, with_data_files
 
 BULK = re.compile(r"^(r|s)/|^datasets/[^/]+/(d[0-9a-f]{10}-)?(\d{4}-\d{2}|undated)(-\d+)?\.html$")
 
@@ -132,13 +132,17 @@ def test_previous_units_under_another_fingerprint_are_not_carried(first: Render,
     assert not carried(again) & bulk_pages(again.site)
 
 
-def month_data(rows: int, skip: int = 0) -> BulkData:
-    """A view of ``rows`` penalties decided on the same day (listed by record ID), without the first ``skip``."""
+def month_data(rows: int, skip: int = 0, subjects: int = 1) -> BulkData:
+    """A view of ``rows`` penalties decided on the same day (listed by record ID), without the first ``skip``,
+    on ``subjects`` companies in turn."""
     pub = publication()
     base = pub.tables["penalties"].frame.iloc[[0]]
     frame = pd.concat([base] * rows, ignore_index=True)
     frame["CF_WSH"] = [f"临市监处罚〔2026〕{100 + i}号" for i in range(rows)]
     frame[RECORD_ID] = [f"{i:016x}" for i in range(rows)]
+    if subjects > 1:
+        frame["CF_XDR_SHXYM"] = [uscc(f"913309020000{i % subjects:05d}") for i in range(rows)]
+        frame["CF_XDR_MC"] = [f"临江市第{i % subjects}建材有限公司" for i in range(rows)]
     table = dataclasses.replace(pub.tables["penalties"], frame=frame.iloc[skip:])
     views, _ = dataset_views({"penalties": table})
     return BulkData(Path("."), "https://x.example/", views, find_subjects(views), measure_links(views))
@@ -152,3 +156,15 @@ def test_a_record_key_does_not_change_when_rows_before_it_leave_its_month() -> N
     assert len(records) == PAGE_SIZE + 19 and all(before[p] == after[p] for p in records)
     month = urls.month_page("penalties", "2026-02")
     assert before[month] != after[month]  # the listing itself did change
+
+
+def test_keys_do_not_depend_on_how_many_rows_are_hashed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    shell = Shell(("<p>", "GSXBODYX", "</p>"))
+    data = month_data(PAGE_SIZE + 20, subjects=30)
+    at_once = page_units(data, shell).keys
+    monkeypatch.setattr(
+        units, "HASH_ROWS", 7
+    )  # every view's rows, and the archives' codes and names, in slices
+    sliced = page_units(data, shell).keys
+    assert len(data.subjects) == 30 and len(sliced) == len(at_once) > PAGE_SIZE + 50
+    assert sliced.index.equals(at_once.index) and (sliced.to_numpy() == at_once.to_numpy()).all()

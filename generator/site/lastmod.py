@@ -44,7 +44,7 @@ def lastmods(views: list[DatasetView], pages: pa.Array) -> pa.Array:
     at = np.full(len(pages), -1, dtype=np.int64)
     known: list[pa.Array] = []
     for key in (RECORD_PAGE, ARCHIVE_PAGE):
-        columns = [(v.frame[key.column], d) for v, d in dated if v.is_record_set or key is ARCHIVE_PAGE]
+        columns = [(v.frame[key.column], d) for v, d in dated if v.is_record_set or not key.record_sets]
         keyed = _keyed(columns, key)
         rows, found = _found(pages, key, keyed)
         at[rows] = np.where(found >= 0, found + sum(map(len, known)), -1)
@@ -89,10 +89,16 @@ class PageKey(NamedTuple):
     """Where in the key the two characters of its folder start."""
     newest: bool
     """A key found in several rows takes its newest date (else its last row's)."""
+    record_sets: bool
+    """Only the views of dated records (each with a page) have these pages."""
 
 
-RECORD_PAGE = PageKey(RECORD_ID, r"^r/[0-9a-f]{2}/[0-9a-f]{16}\.html$", 16, 0, False)  # urls.record_page
-ARCHIVE_PAGE = PageKey(ARCHIVE, r"^s/[0-9A-Z]{2}/[0-9A-Z]{18}\.html$", 18, 16, True)  # urls.subject_page
+RECORD_PAGE = PageKey(
+    RECORD_ID, r"^r/[0-9a-f]{2}/[0-9a-f]{16}\.html$", 16, 0, False, True
+)  # urls.record_page
+ARCHIVE_PAGE = PageKey(
+    ARCHIVE, r"^s/[0-9A-Z]{2}/[0-9A-Z]{18}\.html$", 18, 16, True, False
+)  # urls.subject_page
 KEY_AT = len("r/xx/")
 ISO_WIDTH = len("2026-01-01")
 
